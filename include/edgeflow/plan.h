@@ -1,0 +1,37 @@
+// Execution units and forwarding tables: turns a graph and a partition into
+// one RankPlan per rank (the Protobuf schema in src/plan/plan.proto), and the
+// IR in and out of the plan's wire form.
+//
+//   layer l, rank i computes rows [x_{i-1}, x_i)      unit (l, i, rows)
+//   its consumers on rank j read rows [lo, hi)       input requirement
+//   rows it owns that j reads travel as one message  edge (value, i -> j)
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "edgeflow/ir.h"
+#include "edgeflow/partition.h"
+#include "plan.pb.h"
+
+namespace edgeflow {
+
+// Builds the plans of every rank for `partition` of `graph`. Weights are
+// included in each rank's plan only for the layers it runs.
+std::vector<planpb::RankPlan> build_plans(const Graph& graph, const Partition& partition);
+
+// Bytes each rank sends each other rank per request: bytes[src][dst].
+std::vector<std::vector<int64_t>> planned_bytes(const Graph& graph,
+                                                const std::vector<planpb::RankPlan>& plans);
+
+// The IR in the plan's wire form; `with_weights[n]` says whose weights to keep.
+void encode_graph(const Graph& graph, const std::vector<bool>& with_weights, planpb::Graph* out);
+// The IR back from its wire form; malformed input throws Error naming the field.
+Graph decode_graph(const planpb::Graph& in);
+
+// Checks a decoded plan against its own graph (indices, row ranges, buffer
+// bounds) so that a worker never trusts a malformed plan; throws Error.
+void validate_plan(const planpb::RankPlan& plan, const Graph& graph);
+
+}  // namespace edgeflow

@@ -1,0 +1,140 @@
+// Flag parsing: every flag of CLI.md this build supports, with values checked
+// and errors that name the flag.
+#include "cli/options.h"
+
+#include <cerrno>
+#include <cmath>
+#include <cstdlib>
+#include <sstream>
+
+#include "edgeflow/error.h"
+#include "edgeflow/io.h"
+
+namespace edgeflow {
+namespace {
+
+long long parse_int(const std::string& flag, const std::string& text, long long lo, long long hi) {
+  errno = 0;
+  char* end = nullptr;
+  const long long v = std::strtoll(text.c_str(), &end, 10);
+  if (text.empty() || *end != '\0' || errno != 0 || v < lo || v > hi)
+    fail_input(flag + ": expected an integer in [" + std::to_string(lo) + ", " +
+               std::to_string(hi) + "], got '" + text + "'");
+  return v;
+}
+
+double parse_double(const std::string& flag, const std::string& text, double lo, double hi) {
+  char* end = nullptr;
+  const double v = std::strtod(text.c_str(), &end);
+  if (text.empty() || *end != '\0' || !std::isfinite(v) || v < lo || v > hi)
+    fail_input(flag + ": expected a number in [" + std::to_string(lo) + ", " +
+               std::to_string(hi) + "], got '" + text + "'");
+  return v;
+}
+
+std::array<float, 3> parse_triple(const std::string& flag, const std::string& text) {
+  std::array<float, 3> out{};
+  std::stringstream ss(text);
+  std::string part;
+  int i = 0;
+  while (std::getline(ss, part, ',')) {
+    if (i == 3) break;
+    out[i++] = static_cast<float>(parse_double(flag, part, -1e6, 1e6));
+  }
+  if (i != 3 || ss.rdbuf()->in_avail() > 0)
+    fail_input(flag + ": expected three comma-separated numbers, got '" + text + "'");
+  return out;
+}
+
+}  // namespace
+
+std::string usage_text() {
+  return R"(usage: mpirun [-np N] [--hostfile FILE] edgeflow MODEL.onnx [options]
+       edgeflow MODEL.onnx [options]          (a single-rank run)
+
+Runs a CNN cooperatively on the ranks: every layer's output rows are split
+over the ranks and feature-map slices flow between them.
+
+inputs:
+  -i, --input PATH       image, .npy (float32, model layout), directory
+                         (recursive, sorted) or .txt list of such paths;
+                         default: one deterministic synthetic input
+  --input-shape NxCxHxW  resolve dynamic input dims (N must be 1)
+  --mean R,G,B           image mean (default 0.485,0.456,0.406)
+  --std R,G,B            image std (default 0.229,0.224,0.225)
+  --no-normalize         images scaled to [0,1] only
+outputs:
+  --topk K               classes to print per input (default 5)
+  --labels FILE          class names, one per line
+  --json FILE            JSON Lines: one record per request, then a summary
+  --save-output PATH     first output as .npy (a directory for many inputs)
+  --trace FILE           Chrome trace events of the run (open in Perfetto)
+  --quiet                no per-input lines
+run:
+  -n, --repeat N         run each input N times (default 1)
+  --partitioner NAME     single | equal | random (default equal)
+  --seed S               seed of the random partitioner (default 1)
+  --inflight K           requests in the cluster at once (default 1)
+  --threads N            threads per rank (default: cores / ranks on the host)
+  --timeout SECONDS      bound on any wait (default 60)
+  --verify               also run on rank 0 alone and compare (exit 3 above 1e-5)
+  -h, --help             this text
+
+exit status: 0 ok, 1 bad usage or input, 2 runtime failure, 3 --verify failed,
+130 interrupted.
+)";
+}
+
+Options parse_options(int argc, char** argv) {
+  Options o;
+  std::vector<std::string> positional;
+  for (int i = 1; i < argc; ++i) {
+    std::string arg = argv[i];
+    std::string value;
+    const bool has_inline = arg.rfind("--", 0) == 0 && arg.find('=') != std::string::npos;
+    if (has_inline) {
+      value = arg.substr(arg.find('=') + 1);
+      arg = arg.substr(0, arg.find('='));
+    }
+    auto next = [&]() -> std::string {
+      if (has_inline) return value;
+      if (i + 1 >= argc) fail_input(arg + ": needs a value");
+      return argv[++i];
+    };
+    if (arg == "-h" || arg == "--help") o.help = true;
+    else if (arg == "-i" || arg == "--input") o.input = next();
+    else if (arg == "--input-shape") {
+      o.input_shape = parse_shape(next());
+    } else if (arg == "--save-output") o.save_output = next();
+    else if (arg == "--json") o.json = next();
+    else if (arg == "--labels") o.labels = next();
+    else if (arg == "--trace") o.trace = next();
+    else if (arg == "-n" || arg == "--repeat") o.repeat = int(parse_int(arg, next(), 1, 1000000));
+    else if (arg == "--topk") o.topk = int(parse_int(arg, next(), 0, 1000000));
+    else if (arg == "--threads") o.threads = int(parse_int(arg, next(), 1, 1024));
+    else if (arg == "--inflight") o.inflight = int(parse_int(arg, next(), 1, 1024));
+    else if (arg == "--timeout") o.timeout_s = parse_double(arg, next(), 0.001, 1e6);
+    else if (arg == "--verify") o.verify = true;
+    else if (arg == "--quiet") o.quiet = true;
+    else if (arg == "--partitioner") o.partitioner = next();
+    else if (arg == "--seed") o.seed = uint64_t(parse_int(arg, next(), 0, INT64_MAX));
+    else if (arg == "--mean") o.mean = parse_triple(arg, next());
+    else if (arg == "--std") {
+      o.std = parse_triple(arg, next());
+      for (float s : o.std)
+        if (s == 0.0f) fail_input("--std: values must be non-zero");
+    } else if (arg == "--no-normalize") o.normalize = false;
+    else if (arg.size() > 1 && arg[0] == '-') fail_input("unknown option '" + arg + "' (see --help)");
+    else positional.push_back(arg);
+    if (has_inline && (arg == "--verify" || arg == "--quiet" || arg == "--no-normalize" ||
+                       arg == "--help"))
+      fail_input(arg + ": takes no value");
+  }
+  if (o.help) return o;
+  if (positional.empty()) fail_input("no model given (usage: edgeflow MODEL.onnx [options])");
+  if (positional.size() > 1) fail_input("unexpected argument '" + positional[1] + "'");
+  o.model = positional[0];
+  return o;
+}
+
+}  // namespace edgeflow

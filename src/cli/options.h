@@ -1,0 +1,43 @@
+// The program's flags (CLI.md), parsed identically on every rank.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "edgeflow/tensor.h"
+
+namespace edgeflow {
+
+struct Options {
+  std::string model;
+  std::string input;                 // -i: file, directory or .txt list; empty: synthetic
+  std::optional<Dims> input_shape;   // --input-shape
+  std::string save_output;           // --save-output
+  std::string json;                  // --json (JSON Lines)
+  std::string labels;                // --labels
+  std::string trace;                 // --trace
+  int repeat = 1;                    // -n/--repeat
+  int topk = 5;
+  int threads = 0;                   // 0: cores per rank on this host
+  int inflight = 1;
+  double timeout_s = 60.0;
+  bool verify = false;
+  bool quiet = false;
+  std::string partitioner = "equal";
+  uint64_t seed = 1;
+  std::array<float, 3> mean{0.485f, 0.456f, 0.406f};
+  std::array<float, 3> std{0.229f, 0.224f, 0.225f};
+  bool normalize = true;
+  bool help = false;
+};
+
+// Parses argv; bad usage throws Error(kBadInput) naming the flag.
+Options parse_options(int argc, char** argv);
+
+// The --help text.
+std::string usage_text();
+
+}  // namespace edgeflow

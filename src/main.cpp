@@ -1,0 +1,273 @@
+// edgeflow: cooperative CNN inference on the ranks of an MPI job.
+//
+// Phases: 1 flags -> 2 transport -> 3 set-up (rank 0 imports the model,
+// partitions it and scatters the plans) -> 4 kernels on every rank ->
+// 5 inference (rank 0 feeds and collects) -> 6 report and --verify.
+#include <sys/resource.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <cstring>
+#include <cstdio>
+#include <cstdlib>
+#include <thread>
+
+#include "cli/options.h"
+#include "cli/report.h"
+#include "cli/setup.h"
+#include "edgeflow/error.h"
+#include "edgeflow/io.h"
+#include "edgeflow/onnx_import.h"
+#include "edgeflow/partition.h"
+#include "edgeflow/plan.h"
+#include "edgeflow/runtime.h"
+#include "edgeflow/trace.h"
+#include "edgeflow/transport.h"
+
+namespace edgeflow {
+namespace {
+
+int env_int(const char* name, int fallback) {
+  const char* v = std::getenv(name);
+  return v ? std::atoi(v) : fallback;
+}
+
+int default_threads() {
+  const int cores = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  const int local_ranks = std::max(1, env_int("OMPI_COMM_WORLD_LOCAL_SIZE", 1));
+  return std::max(1, cores / local_ranks);
+}
+
+double peak_rss_mb() {
+  rusage usage{};
+  getrusage(RUSAGE_SELF, &usage);
+  return usage.ru_maxrss / 1024.0;
+}
+
+// A deterministic synthetic input: a smooth pattern, the same on every run.
+Tensor synthetic_input(const Shape& shape) {
+  std::vector<float> nchw(static_cast<size_t>(shape.elements()));
+  for (size_t i = 0; i < nchw.size(); ++i)
+    nchw[i] = static_cast<float>(std::sin(0.001 * double(i) * (1 + i % 7)));
+  return Tensor(shape, nchw_to_storage(shape, nchw));
+}
+
+// Everything rank 0 knows after set-up.
+struct RootSetup {
+  Graph graph;
+  std::vector<planpb::RankPlan> plans;
+  std::vector<std::string> inputs;  // empty: the synthetic input
+};
+
+RootSetup set_up_root(const Options& options, int world_size) {
+  RootSetup s;
+  if (!options.input.empty()) s.inputs = expand_inputs(options.input);
+  ImportOptions import;
+  import.input_shape = options.input_shape;
+  s.graph = import_onnx(options.model, import);
+  PartitionerOptions policy;
+  policy.name = options.partitioner;
+  policy.seed = options.seed;
+  s.plans = build_plans(s.graph, make_partition(s.graph, world_size, policy));
+  return s;
+}
+
+// Phase 5 on rank 0: feeds every input `repeat` times and reports each.
+void feed_and_collect(Executor& executor, const RootSetup& s, const Options& options,
+                      Reporter& reporter, std::vector<std::vector<Tensor>>* first_outputs) {
+  const Preprocess pp{options.mean, options.std, options.normalize};
+  const size_t count = s.inputs.empty() ? 1 : s.inputs.size();
+  const bool single_file = count == 1;
+  first_outputs->assign(count, {});
+  std::vector<std::string> names(count, "synthetic");
+  if (!s.inputs.empty()) names = s.inputs;
+  size_t next_input = 0;
+  int next_repeat = 0;
+  executor.run_root(
+      [&](int64_t* id, Tensor* input) {
+        while (next_input < count) {
+          const size_t i = next_input;
+          const int rep = next_repeat;
+          if (++next_repeat == options.repeat) next_repeat = 0, ++next_input;
+          try {
+            *input = s.inputs.empty() ? synthetic_input(s.graph.input_shape())
+                                      : load_input(s.inputs[i], s.graph.input_shape(), pp);
+          } catch (const Error& e) {
+            if (single_file) throw;
+            if (rep == 0) reporter.request_failed(names[i], e.what());
+            continue;
+          }
+          *id = static_cast<int64_t>(i) * options.repeat + rep;
+          return true;
+        }
+        return false;
+      },
+      [&](RequestResult&& r) {
+        const size_t i = static_cast<size_t>(r.request / options.repeat);
+        const int rep = static_cast<int>(r.request % options.repeat);
+        reporter.request_done(names[i], rep, r);
+        if (rep == 0) (*first_outputs)[i] = r.outputs;
+      },
+      nullptr);
+}
+
+// --verify: every input again on rank 0 alone; the largest error.
+double verify_against_single(const RootSetup& s, const Options& options, KernelFactory& kernels,
+                             const std::vector<std::vector<Tensor>>& outputs) {
+  const Preprocess pp{options.mean, options.std, options.normalize};
+  double worst = 0.0;
+  for (size_t i = 0; i < outputs.size(); ++i) {
+    if (outputs[i].empty()) continue;  // the input failed to load
+    const Tensor input = s.inputs.empty() ? synthetic_input(s.graph.input_shape())
+                                          : load_input(s.inputs[i], s.graph.input_shape(), pp);
+    const std::vector<Tensor> ref = run_single(s.graph, kernels, input);
+    worst = std::max(worst, relative_max_error(outputs[i][0].values(), ref[0].values()));
+  }
+  return worst;
+}
+
+int run(int argc, char** argv) {
+  const int env_rank = env_int("OMPI_COMM_WORLD_RANK", 0);
+  // Phase 1: flags (every rank parses the same argv; rank 0 speaks).
+  Options options;
+  try {
+    options = parse_options(argc, argv);
+  } catch (const Error& e) {
+    if (env_rank == 0) std::fprintf(stderr, "edgeflow: error: %s\n", e.what());
+    return static_cast<int>(e.code());
+  }
+  if (options.help) {
+    if (env_rank == 0) std::fputs(usage_text().c_str(), stdout);
+    return 0;
+  }
+
+  // Phase 2: transport.
+  std::unique_ptr<Transport> transport;
+  if (launched_by_mpirun()) transport = make_mpi_transport(&argc, &argv);
+  const int rank = transport ? transport->rank() : 0;
+  const int world = transport ? transport->world_size() : 1;
+  RuntimeOptions runtime{options.inflight, options.timeout_s, !options.trace.empty()};
+
+  bool running = false;  // past set-up: a failure now must end every rank
+  try {
+    // Phase 3: set-up.
+    RootSetup setup;
+    planpb::RankPlan worker_plan;
+    if (rank == 0) {
+      try {
+        setup = set_up_root(options, world);
+      } catch (const Error& e) {
+        if (transport) scatter_failure(*transport, e.code());
+        throw;
+      }
+      if (transport) scatter_plans(*transport, setup.plans);
+    } else {
+      worker_plan = receive_plan(*transport, options.timeout_s);
+    }
+
+    // Phase 4: kernels on every rank; all confirm before the first request.
+    const int threads = options.threads > 0 ? options.threads : default_threads();
+    std::unique_ptr<KernelFactory> kernels = make_onednn_factory(threads);
+    std::unique_ptr<Executor> executor;
+    std::string setup_error;
+    ExitCode setup_code = ExitCode::kOk;
+    try {
+      if (rank == 0) {
+        executor = std::make_unique<Executor>(setup.plans[0], setup.graph, *kernels,
+                                              transport.get(), runtime);
+      } else {
+        Graph graph = decode_graph(worker_plan.graph());
+        validate_plan(worker_plan, graph);
+        executor = std::make_unique<Executor>(worker_plan, std::move(graph), *kernels,
+                                              transport.get(), runtime);
+      }
+    } catch (const Error& e) {
+      if (!transport) throw;
+      setup_error = e.what();
+      setup_code = e.code();
+    }
+    if (transport) confirm_ready(*transport, setup_error, setup_code);
+    running = true;
+
+    // Phase 5: inference.
+    if (rank != 0) {
+      executor->run_worker();
+    }
+    std::unique_ptr<Reporter> reporter;
+    std::vector<std::vector<Tensor>> first_outputs;
+    const auto t0 = std::chrono::steady_clock::now();
+    if (rank == 0) {
+      reporter = std::make_unique<Reporter>(options, setup.inputs.empty() ? 1 : setup.inputs.size());
+      feed_and_collect(*executor, setup, options, *reporter, &first_outputs);
+    }
+    const double wall_s =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+
+    // Phase 6: statistics from every rank, report, verify.
+    RunSummary summary;
+    summary.world_size = world;
+    summary.wall_s = wall_s;
+    const std::vector<int64_t>& sent = executor->stats().bytes_sent;
+    if (transport) {
+      std::string mine(reinterpret_cast<const char*>(sent.data()), sent.size() * sizeof(int64_t));
+      const double rss = peak_rss_mb();
+      mine.append(reinterpret_cast<const char*>(&rss), sizeof rss);
+      const std::vector<std::string> all = transport->gather(mine, 0);
+      for (const std::string& b : all) {
+        std::vector<int64_t> row(world);
+        std::memcpy(row.data(), b.data(), world * sizeof(int64_t));
+        double r = 0;
+        std::memcpy(&r, b.data() + world * sizeof(int64_t), sizeof r);
+        summary.bytes_sent.push_back(row);
+        summary.peak_rss_mb.push_back(r);
+      }
+    } else {
+      summary.bytes_sent = {sent};
+      summary.peak_rss_mb = {peak_rss_mb()};
+    }
+    if (!options.trace.empty()) {
+      const std::string mine = encode_trace(executor->stats().trace);
+      const std::vector<std::string> all =
+          transport ? transport->gather(mine, 0) : std::vector<std::string>{mine};
+      if (rank == 0) {
+        std::vector<std::vector<TraceEvent>> events;
+        for (const std::string& b : all) events.push_back(decode_trace(b));
+        write_chrome_trace(options.trace, events);
+      }
+    }
+    if (rank != 0) return 0;
+    summary.planned_bytes_per_request = planned_bytes(setup.graph, setup.plans);
+    if (options.verify)
+      summary.verify_error = verify_against_single(setup, options, *kernels, first_outputs);
+    reporter->finish(summary);
+    if (options.verify && !(summary.verify_error <= 1e-5)) {
+      std::fprintf(stderr, "edgeflow: error: --verify: difference %.3g above the bound 1e-5\n",
+                   summary.verify_error);
+      return static_cast<int>(ExitCode::kVerify);
+    }
+    if (reporter->errors() > 0 && static_cast<int64_t>(first_outputs.size()) == reporter->errors())
+      return static_cast<int>(ExitCode::kBadInput);
+    return 0;
+  } catch (const QuietExit& q) {
+    return static_cast<int>(q.code);
+  } catch (const Error& e) {
+    if (rank == 0) {
+      std::fprintf(stderr, "edgeflow: error: %s\n", e.what());
+      std::fflush(stderr);
+      if (transport && running) transport->abort(static_cast<int>(e.code()));
+      return static_cast<int>(e.code());
+    }
+    // A worker: tell rank 0, which reports it and ends the job.
+    transport->send_bytes("rank " + std::to_string(rank) + ": " + e.what(), 0, kTagError);
+    std::this_thread::sleep_for(std::chrono::duration<double>(std::min(options.timeout_s, 10.0)));
+    std::fprintf(stderr, "edgeflow: error: rank %d: %s (rank 0 did not end the job)\n", rank,
+                 e.what());
+    std::_Exit(static_cast<int>(e.code()));
+  }
+}
+
+}  // namespace
+}  // namespace edgeflow
+
+int main(int argc, char** argv) { return edgeflow::run(argc, argv); }

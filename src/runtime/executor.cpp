@@ -1,0 +1,409 @@
+// The event loop of the inference phase. Each request occupies a slot with
+// its own buffers; a slot's units run in the rank's order as soon as the
+// receives they wait for have completed, and each unit's rows leave with
+// nonblocking sends as its forwarding table says.
+//
+//   tag(slot, edge) = kTagFirstData + slot * num_edges + edge
+#include <algorithm>
+#include <chrono>
+#include <cstring>
+#include <deque>
+#include <thread>
+
+#include "edgeflow/error.h"
+#include "edgeflow/plan.h"
+#include "edgeflow/runtime.h"
+
+namespace edgeflow {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+// Trace time: the host's monotonic clock, shared by the ranks of one host.
+double now_us() {
+  return std::chrono::duration<double, std::micro>(Clock::now().time_since_epoch()).count();
+}
+
+// The control message rank 0 sends every worker.
+struct Control {
+  enum Kind : int32_t { kStart = 1, kStop = 2 };
+  int32_t kind = kStart;
+  int32_t slot = 0;
+  int64_t request = 0;
+};
+
+std::string encode_control(const Control& c) {
+  return std::string(reinterpret_cast<const char*>(&c), sizeof c);
+}
+
+Control decode_control(const std::string& bytes) {
+  Control c;
+  if (bytes.size() != sizeof c) fail_runtime("runtime: malformed control message");
+  std::memcpy(&c, bytes.data(), sizeof c);
+  return c;
+}
+
+// A unit ready to run: its kernel and where its rows live in a slot.
+struct PreparedUnit {
+  const planpb::Unit* unit = nullptr;
+  std::unique_ptr<Kernel> kernel;
+  std::string name;  // "layer rows [a, b)"
+};
+
+// A posted send or receive of one edge.
+struct Pending {
+  Transport::Handle handle;
+  const planpb::Transfer* transfer;
+  double posted_us;
+};
+
+struct Slot {
+  bool active = false;
+  int64_t request = 0;
+  Clock::time_point started;
+  std::vector<Tensor> buffers;   // by value id; empty when not held
+  std::vector<char> edge_done;   // by edge id (receives)
+  std::vector<Pending> recvs;
+  std::vector<Pending> sends;
+  size_t next_unit = 0;
+};
+
+}  // namespace
+
+struct Executor::Impl {
+  const planpb::RankPlan& plan;
+  Graph graph;
+  Transport* transport;
+  RuntimeOptions options;
+  std::vector<PreparedUnit> units;
+  std::vector<Slot> slots;
+  RuntimeStats stats;
+  Clock::time_point last_progress = Clock::now();
+
+  Impl(const planpb::RankPlan& p, Graph g, KernelFactory& kernels, Transport* t,
+       RuntimeOptions o)
+      : plan(p), graph(std::move(g)), transport(t), options(o) {
+    EF_ASSERT(transport || plan.world_size() == 1);
+    if (options.inflight < 1) fail_input("--inflight must be at least 1");
+    const int64_t last_tag =
+        int64_t(kTagFirstData) + int64_t(options.inflight) * plan.num_edges();
+    if (transport && last_tag > transport->max_tag())
+      fail_input("--inflight " + std::to_string(options.inflight) + ": " +
+                 std::to_string(plan.num_edges()) + " edges per request exceed the MPI tag " +
+                 "bound " + std::to_string(transport->max_tag()));
+    for (const planpb::Unit& u : plan.units()) {
+      const Node& node = graph.nodes.at(u.node());
+      PreparedUnit pu;
+      pu.unit = &u;
+      pu.name = node.name + " rows [" + std::to_string(u.row_begin()) + ", " +
+                std::to_string(u.row_end()) + ")";
+      pu.kernel = kernels.make(graph, node, RowRange{u.row_begin(), u.row_end()});
+      units.push_back(std::move(pu));
+    }
+    stats.bytes_sent.assign(plan.world_size(), 0);
+    slots.resize(options.inflight);
+    for (Slot& s : slots) {
+      s.buffers.resize(graph.values.size());
+      for (const planpb::Buffer& b : plan.buffers())
+        s.buffers[b.value()] =
+            Tensor(graph.shape_of(b.value()), RowRange{b.row_begin(), b.row_end()});
+      s.edge_done.assign(plan.num_edges(), 0);
+    }
+  }
+
+  int tag(int slot, int edge) const {
+    return kTagFirstData + slot * plan.num_edges() + edge;
+  }
+
+  size_t row_bytes(int value) const {
+    return static_cast<size_t>(graph.shape_of(value).row_elements()) * sizeof(float);
+  }
+
+  void trace(const std::string& name, const char* category, int64_t request, double start_us) {
+    if (!options.trace) return;
+    stats.trace.push_back(TraceEvent{name, category, request, start_us, now_us() - start_us});
+  }
+
+  std::string transfer_name(const planpb::Transfer& t, const char* direction) const {
+    return graph.values[t.value()].name + " [" + std::to_string(t.row_begin()) + ", " +
+           std::to_string(t.row_end()) + ") " + direction + " rank " + std::to_string(t.peer());
+  }
+
+  void start_slot(int s, int64_t request) {
+    Slot& slot = slots[s];
+    slot.active = true;
+    slot.request = request;
+    slot.started = Clock::now();
+    slot.next_unit = 0;
+    std::fill(slot.edge_done.begin(), slot.edge_done.end(), 0);
+    for (const planpb::Transfer& t : plan.recvs()) {
+      void* dst = slot.buffers[t.value()].row(t.row_begin());
+      const size_t bytes = (t.row_end() - t.row_begin()) * row_bytes(t.value());
+      slot.recvs.push_back(
+          Pending{transport->irecv(dst, bytes, t.peer(), tag(s, t.edge())), &t, now_us()});
+    }
+  }
+
+  void post_sends(int s, const google::protobuf::RepeatedPtrField<planpb::Transfer>& sends) {
+    Slot& slot = slots[s];
+    for (const planpb::Transfer& t : sends) {
+      const void* src = slot.buffers[t.value()].row(t.row_begin());
+      const size_t bytes = (t.row_end() - t.row_begin()) * row_bytes(t.value());
+      slot.sends.push_back(
+          Pending{transport->isend(src, bytes, t.peer(), tag(s, t.edge())), &t, now_us()});
+      stats.bytes_sent[t.peer()] += static_cast<int64_t>(bytes);
+    }
+  }
+
+  bool poll_transfers(Slot& slot) {
+    bool progressed = false;
+    auto recv_end = std::remove_if(slot.recvs.begin(), slot.recvs.end(), [&](const Pending& p) {
+      if (!transport->test(p.handle)) return false;
+      slot.edge_done[p.transfer->edge()] = 1;
+      if (options.trace) trace(transfer_name(*p.transfer, "from"), "recv", slot.request, p.posted_us);
+      return true;
+    });
+    progressed |= recv_end != slot.recvs.end();
+    slot.recvs.erase(recv_end, slot.recvs.end());
+    auto send_end = std::remove_if(slot.sends.begin(), slot.sends.end(), [&](const Pending& p) {
+      if (!transport->test(p.handle)) return false;
+      if (options.trace) trace(transfer_name(*p.transfer, "to"), "send", slot.request, p.posted_us);
+      return true;
+    });
+    progressed |= send_end != slot.sends.end();
+    slot.sends.erase(send_end, slot.sends.end());
+    return progressed;
+  }
+
+  bool ready(const Slot& slot, const planpb::Unit& u) const {
+    for (const planpb::InputRequirement& req : u.inputs())
+      for (int e : req.recv_edges())
+        if (!slot.edge_done[e]) return false;
+    return true;
+  }
+
+  void run_unit(int s, const PreparedUnit& pu) {
+    Slot& slot = slots[s];
+    const planpb::Unit& u = *pu.unit;
+    std::vector<const float*> inputs;
+    inputs.reserve(u.inputs_size());
+    for (const planpb::InputRequirement& req : u.inputs())
+      inputs.push_back(slot.buffers[req.value()].row(req.row_begin()));
+    float* dst = slot.buffers[graph.nodes[u.node()].output].row(u.row_begin());
+    const double start = options.trace ? now_us() : 0.0;
+    try {
+      pu.kernel->run(inputs, dst);
+    } catch (const Error& e) {
+      throw Error(e.code(), "rank " + std::to_string(plan.rank()) + ", unit '" + pu.name +
+                                "': " + e.what());
+    }
+    trace(pu.name, "compute", slot.request, start);
+    if (transport) post_sends(s, u.forward());
+  }
+
+  // Runs what is ready in slot s; true if anything happened.
+  bool advance(int s) {
+    Slot& slot = slots[s];
+    bool progressed = transport ? poll_transfers(slot) : false;
+    while (slot.next_unit < units.size() && ready(slot, *units[slot.next_unit].unit)) {
+      run_unit(s, units[slot.next_unit]);
+      ++slot.next_unit;
+      progressed = true;
+      if (transport) poll_transfers(slot);
+    }
+    return progressed;
+  }
+
+  bool finished(const Slot& slot) const {
+    return slot.next_unit == units.size() && slot.recvs.empty() && slot.sends.empty();
+  }
+
+  // Sleeps briefly when nothing moved; fails when nothing moved for too long.
+  template <typename Describe>
+  void idle(bool progressed, const Describe& waiting_for) {
+    if (progressed) {
+      last_progress = Clock::now();
+      return;
+    }
+    if (std::chrono::duration<double>(Clock::now() - last_progress).count() > options.timeout_s)
+      fail_runtime("rank " + std::to_string(plan.rank()) + ": no progress for " +
+                   std::to_string(static_cast<int>(options.timeout_s)) + " s while waiting for " +
+                   waiting_for());
+    std::this_thread::sleep_for(std::chrono::microseconds(30));
+  }
+
+  std::string awaited(const Slot& slot) const {
+    if (!slot.recvs.empty()) {
+      const planpb::Transfer& t = *slot.recvs.front().transfer;
+      return "rows [" + std::to_string(t.row_begin()) + ", " + std::to_string(t.row_end()) +
+             ") of '" + graph.values[t.value()].name + "' from rank " + std::to_string(t.peer()) +
+             " (request " + std::to_string(slot.request) + ")";
+    }
+    if (!slot.sends.empty()) return "sends to complete (request " + std::to_string(slot.request) + ")";
+    return "the rank's own units";
+  }
+
+  void check_worker_errors() {
+    int source = -1;
+    if (auto bytes = transport->try_recv_bytes(-1, kTagError, &source))
+      fail_runtime(*bytes);
+  }
+
+  void run_root(const Feed& next, const Done& done, const std::function<bool()>& should_stop) {
+    bool feeding = true;
+    int active = 0;
+    for (;;) {
+      bool progressed = false;
+      for (int s = 0; s < static_cast<int>(slots.size()) && feeding; ++s) {
+        if (slots[s].active) continue;
+        if (should_stop && should_stop()) {
+          feeding = false;
+          break;
+        }
+        int64_t id = 0;
+        Tensor input;
+        if (!next(&id, &input)) {
+          feeding = false;
+          break;
+        }
+        feed(s, id, input);
+        ++active;
+        progressed = true;
+      }
+      if (!feeding && active == 0) break;
+      for (int s = 0; s < static_cast<int>(slots.size()); ++s) {
+        if (!slots[s].active) continue;
+        progressed |= advance(s);
+        if (finished(slots[s])) {
+          done(collect(s));
+          --active;
+          progressed = true;
+        }
+      }
+      if (transport) check_worker_errors();
+      idle(progressed, [&] { return active ? awaited(first_active()) : "inputs"; });
+    }
+    stop_workers();
+  }
+
+  const Slot& first_active() const {
+    for (const Slot& s : slots)
+      if (s.active) return s;
+    return slots.front();
+  }
+
+  void feed(int s, int64_t id, const Tensor& input) {
+    Slot& slot = slots[s];
+    Tensor& buffer = slot.buffers[graph.input];
+    if (input.shape() != buffer.shape() || input.is_slice())
+      fail_input("input " + std::to_string(id) + ": shape " + input.shape().str() +
+                 " does not match the model input " + buffer.shape().str());
+    std::copy(input.values().begin(), input.values().end(), buffer.values().begin());
+    if (transport) {
+      const Control start{Control::kStart, s, id};
+      for (int peer = 1; peer < plan.world_size(); ++peer)
+        transport->send_bytes(encode_control(start), peer, kTagControl);
+      start_slot(s, id);
+      post_sends(s, plan.input_sends());
+    } else {
+      slot.active = true;
+      slot.request = id;
+      slot.started = Clock::now();
+      slot.next_unit = 0;
+    }
+  }
+
+  RequestResult collect(int s) {
+    Slot& slot = slots[s];
+    RequestResult r;
+    r.request = slot.request;
+    for (ValueId v : graph.outputs) r.outputs.push_back(slot.buffers[v]);
+    r.latency_ms = std::chrono::duration<double, std::milli>(Clock::now() - slot.started).count();
+    slot.active = false;
+    ++stats.requests;
+    return r;
+  }
+
+  void stop_workers() {
+    if (!transport) return;
+    const Control stop{Control::kStop, 0, 0};
+    for (int peer = 1; peer < plan.world_size(); ++peer)
+      transport->send_bytes(encode_control(stop), peer, kTagControl);
+  }
+
+  void run_worker() {
+    std::deque<Control> pending;  // starts whose slot is still busy
+    bool stopping = false;
+    for (;;) {
+      bool progressed = false;
+      while (!stopping) {
+        auto bytes = transport->try_recv_bytes(0, kTagControl, nullptr);
+        if (!bytes) break;
+        const Control c = decode_control(*bytes);
+        if (c.kind == Control::kStop) stopping = true;
+        else if (c.slot < 0 || c.slot >= static_cast<int>(slots.size()))
+          fail_runtime("runtime: control message names slot " + std::to_string(c.slot));
+        else pending.push_back(c);
+        progressed = true;
+      }
+      while (!pending.empty() && !slots[pending.front().slot].active) {
+        start_slot(pending.front().slot, pending.front().request);
+        pending.pop_front();
+        progressed = true;
+      }
+      bool any_active = false;
+      for (int s = 0; s < static_cast<int>(slots.size()); ++s) {
+        if (!slots[s].active) continue;
+        progressed |= advance(s);
+        if (finished(slots[s])) {
+          slots[s].active = false;
+          ++stats.requests;
+        } else {
+          any_active = true;
+        }
+      }
+      if (stopping && !any_active && pending.empty()) return;
+      idle(progressed, [&] {
+        return any_active ? awaited(first_active()) : std::string("a request from rank 0");
+      });
+    }
+  }
+};
+
+Executor::Executor(const planpb::RankPlan& plan, Graph graph, KernelFactory& kernels,
+                   Transport* transport, RuntimeOptions options)
+    : impl_(std::make_unique<Impl>(plan, std::move(graph), kernels, transport, options)) {}
+
+Executor::~Executor() = default;
+
+void Executor::run_root(const Feed& next, const Done& done,
+                        const std::function<bool()>& should_stop) {
+  impl_->run_root(next, done, should_stop);
+}
+
+void Executor::run_worker() { impl_->run_worker(); }
+
+const RuntimeStats& Executor::stats() const { return impl_->stats; }
+
+std::vector<Tensor> run_single(const Graph& graph, KernelFactory& kernels, const Tensor& input) {
+  Partition p;
+  p.world_size = 1;
+  for (const Node& n : graph.nodes)
+    p.cuts.push_back({0, graph.shape_of(n.output).height()});
+  const std::vector<planpb::RankPlan> plans = build_plans(graph, p);
+  Executor executor(plans[0], graph, kernels, nullptr, RuntimeOptions{});
+  std::vector<Tensor> outputs;
+  bool fed = false;
+  executor.run_root(
+      [&](int64_t* id, Tensor* in) {
+        if (fed) return false;
+        *id = 0;
+        *in = input;
+        fed = true;
+        return true;
+      },
+      [&](RequestResult&& r) { outputs = std::move(r.outputs); }, nullptr);
+  return outputs;
+}
+
+}  // namespace edgeflow

@@ -1,0 +1,186 @@
+// Transport over MPI: a private communicator (MPI_Comm_dup), every request
+// owned by the transport and cancelled on destruction, waits bounded by a
+// timeout so that nothing blocks forever.
+#include <mpi.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdlib>
+#include <thread>
+
+#include "edgeflow/error.h"
+#include "edgeflow/transport.h"
+
+namespace edgeflow {
+namespace {
+
+void check(int rc, const char* what) {
+  if (rc != MPI_SUCCESS) {
+    char text[MPI_MAX_ERROR_STRING];
+    int len = 0;
+    MPI_Error_string(rc, text, &len);
+    fail_runtime(std::string("mpi: ") + what + ": " + std::string(text, len));
+  }
+}
+
+int as_count(size_t bytes) {
+  if (bytes > static_cast<size_t>(INT32_MAX)) fail_runtime("mpi: message larger than 2 GiB");
+  return static_cast<int>(bytes);
+}
+
+class MpiTransport final : public Transport {
+ public:
+  MpiTransport(int* argc, char*** argv) {
+    int provided = 0;
+    MPI_Init_thread(argc, argv, MPI_THREAD_FUNNELED, &provided);
+    MPI_Comm_dup(MPI_COMM_WORLD, &comm_);
+    MPI_Comm_set_errhandler(comm_, MPI_ERRORS_RETURN);
+    MPI_Comm_rank(comm_, &rank_);
+    MPI_Comm_size(comm_, &world_);
+    int* ub = nullptr;
+    int flag = 0;
+    MPI_Comm_get_attr(MPI_COMM_WORLD, MPI_TAG_UB, &ub, &flag);
+    max_tag_ = flag && ub ? *ub : 32767;
+  }
+
+  ~MpiTransport() override {
+    for (MPI_Request& r : requests_)
+      if (r != MPI_REQUEST_NULL) {
+        MPI_Cancel(&r);
+        MPI_Request_free(&r);
+      }
+    MPI_Comm_free(&comm_);
+    MPI_Finalize();
+  }
+
+  int rank() const override { return rank_; }
+  int world_size() const override { return world_; }
+  int max_tag() const override { return max_tag_; }
+
+  std::string host_name() const override {
+    char name[MPI_MAX_PROCESSOR_NAME];
+    int len = 0;
+    MPI_Get_processor_name(name, &len);
+    return std::string(name, len);
+  }
+
+  Handle isend(const void* data, size_t bytes, int peer, int tag) override {
+    const Handle h = new_handle();
+    check(MPI_Isend(data, as_count(bytes), MPI_BYTE, peer, tag, comm_, &requests_[h]), "isend");
+    return h;
+  }
+
+  Handle irecv(void* data, size_t bytes, int peer, int tag) override {
+    const Handle h = new_handle();
+    check(MPI_Irecv(data, as_count(bytes), MPI_BYTE, peer, tag, comm_, &requests_[h]), "irecv");
+    return h;
+  }
+
+  bool test(Handle h) override {
+    int done = 0;
+    check(MPI_Test(&requests_.at(h), &done, MPI_STATUS_IGNORE), "test");
+    if (done) free_.push_back(h);
+    return done != 0;
+  }
+
+  void send_bytes(const std::string& bytes, int peer, int tag) override {
+    check(MPI_Send(bytes.data(), as_count(bytes.size()), MPI_BYTE, peer, tag, comm_), "send");
+  }
+
+  std::optional<std::string> try_recv_bytes(int peer, int tag, int* source) override {
+    int flag = 0;
+    MPI_Status status;
+    check(MPI_Iprobe(peer < 0 ? MPI_ANY_SOURCE : peer, tag, comm_, &flag, &status), "iprobe");
+    if (!flag) return std::nullopt;
+    int count = 0;
+    MPI_Get_count(&status, MPI_BYTE, &count);
+    std::string bytes(static_cast<size_t>(count), '\0');
+    check(MPI_Recv(bytes.data(), count, MPI_BYTE, status.MPI_SOURCE, tag, comm_,
+                   MPI_STATUS_IGNORE),
+          "recv");
+    if (source) *source = status.MPI_SOURCE;
+    return bytes;
+  }
+
+  std::string recv_bytes(int peer, int tag, double timeout_s) override {
+    const auto deadline = std::chrono::steady_clock::now() +
+                          std::chrono::duration<double>(timeout_s);
+    for (;;) {
+      if (auto bytes = try_recv_bytes(peer, tag, nullptr)) return *bytes;
+      if (std::chrono::steady_clock::now() > deadline)
+        fail_runtime("timed out after " + std::to_string(static_cast<int>(timeout_s)) +
+                     " s waiting for rank " + std::to_string(peer));
+      std::this_thread::sleep_for(std::chrono::microseconds(200));
+    }
+  }
+
+  void broadcast(std::string* bytes, int root) override {
+    uint64_t size = bytes->size();
+    check(MPI_Bcast(&size, 1, MPI_UINT64_T, root, comm_), "bcast");
+    bytes->resize(size);
+    // Chunks under 2 GiB: MPI counts are int.
+    const size_t kChunk = size_t(1) << 30;
+    for (size_t off = 0; off < size; off += kChunk)
+      check(MPI_Bcast(bytes->data() + off, as_count(std::min(kChunk, size - off)), MPI_BYTE,
+                      root, comm_),
+            "bcast");
+  }
+
+  std::vector<std::string> gather(const std::string& mine, int root) override {
+    int size = as_count(mine.size());
+    std::vector<int> sizes(rank_ == root ? world_ : 0);
+    check(MPI_Gather(&size, 1, MPI_INT, sizes.data(), 1, MPI_INT, root, comm_), "gather");
+    std::vector<int> offsets(sizes.size(), 0);
+    std::string all;
+    if (rank_ == root) {
+      size_t total = 0;
+      for (int r = 0; r < world_; ++r) offsets[r] = static_cast<int>(total), total += sizes[r];
+      all.resize(total);
+    }
+    check(MPI_Gatherv(mine.data(), size, MPI_BYTE, all.data(), sizes.data(), offsets.data(),
+                      MPI_BYTE, root, comm_),
+          "gatherv");
+    std::vector<std::string> out;
+    for (int r = 0; r < static_cast<int>(sizes.size()); ++r)
+      out.push_back(all.substr(offsets[r], sizes[r]));
+    return out;
+  }
+
+  void barrier() override { check(MPI_Barrier(comm_), "barrier"); }
+
+  [[noreturn]] void abort(int code) override {
+    MPI_Abort(MPI_COMM_WORLD, code);
+    std::_Exit(code);
+  }
+
+ private:
+  Handle new_handle() {
+    if (!free_.empty()) {
+      const Handle h = free_.back();
+      free_.pop_back();
+      return h;
+    }
+    requests_.push_back(MPI_REQUEST_NULL);
+    return static_cast<Handle>(requests_.size() - 1);
+  }
+
+  MPI_Comm comm_ = MPI_COMM_NULL;
+  int rank_ = 0;
+  int world_ = 1;
+  int max_tag_ = 32767;
+  std::vector<MPI_Request> requests_;
+  std::vector<Handle> free_;
+};
+
+}  // namespace
+
+std::unique_ptr<Transport> make_mpi_transport(int* argc, char*** argv) {
+  return std::make_unique<MpiTransport>(argc, argv);
+}
+
+bool launched_by_mpirun() {
+  return std::getenv("OMPI_COMM_WORLD_SIZE") != nullptr || std::getenv("PMIX_RANK") != nullptr ||
+         std::getenv("PMI_RANK") != nullptr;
+}
+
+}  // namespace edgeflow

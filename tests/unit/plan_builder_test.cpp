@@ -1,0 +1,231 @@
+// Plan building on tiny DAGs: input requirements, forwarding tables and
+// buffers checked exactly, and the wire form of the graph round-trips.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <map>
+#include <tuple>
+
+#include "dag_builder.h"
+#include "edgeflow/error.h"
+#include "edgeflow/plan.h"
+
+namespace edgeflow {
+namespace {
+
+using test::DagBuilder;
+
+struct Flow {
+  int value, src, dst;
+  int64_t begin, end;
+  bool operator==(const Flow& o) const {
+    return value == o.value && src == o.src && dst == o.dst && begin == o.begin && end == o.end;
+  }
+};
+
+std::ostream& operator<<(std::ostream& os, const Flow& f) {
+  return os << "{value " << f.value << ", " << f.src << "->" << f.dst << ", [" << f.begin << ","
+            << f.end << ")}";
+}
+
+// Every transfer of the plan, seen from the receiving side, sorted by
+// (value, source, destination, first row).
+std::vector<Flow> flows(const std::vector<planpb::RankPlan>& plans) {
+  std::vector<Flow> out;
+  for (const auto& p : plans)
+    for (const auto& t : p.recvs())
+      out.push_back(Flow{t.value(), t.peer(), p.rank(), t.row_begin(), t.row_end()});
+  auto key = [](const Flow& f) { return std::make_tuple(f.value, f.src, f.dst, f.begin); };
+  std::sort(out.begin(), out.end(), [&](const Flow& x, const Flow& y) { return key(x) < key(y); });
+  return out;
+}
+
+Partition equal(const Graph& g, int world) { return make_partition(g, world, {"equal", 1}); }
+
+// Each receive is announced by exactly one send with the same edge and rows.
+void expect_sends_match_recvs(const std::vector<planpb::RankPlan>& plans) {
+  std::map<int, std::pair<int, const planpb::Transfer*>> sends;  // edge -> (src, transfer)
+  for (const auto& p : plans) {
+    for (const auto& u : p.units())
+      for (const auto& t : u.forward()) EXPECT_TRUE(sends.emplace(t.edge(), std::make_pair(p.rank(), &t)).second);
+    for (const auto& t : p.input_sends())
+      EXPECT_TRUE(sends.emplace(t.edge(), std::make_pair(p.rank(), &t)).second);
+  }
+  size_t recvs = 0;
+  for (const auto& p : plans)
+    for (const auto& t : p.recvs()) {
+      ++recvs;
+      auto it = sends.find(t.edge());
+      ASSERT_NE(it, sends.end()) << "edge " << t.edge();
+      EXPECT_EQ(it->second.first, t.peer());
+      EXPECT_EQ(it->second.second->peer(), p.rank());
+      EXPECT_EQ(it->second.second->row_begin(), t.row_begin());
+      EXPECT_EQ(it->second.second->row_end(), t.row_end());
+    }
+  EXPECT_EQ(recvs, sends.size());
+}
+
+TEST(PlanBuilder, DiamondTwoRanksMovesOnlyHalosAndTheGather) {
+  DagBuilder b(Shape({1, 4, 8, 8}));
+  const ValueId a = b.conv("a", 0, 4, 3);       // value 1
+  const ValueId c = b.conv("b", 0, 4, 3);       // value 2
+  const ValueId s = b.sum("sum", a, c);         // value 3
+  const ValueId g = b.global_pool("gap", s);    // value 4
+  const ValueId f = b.flatten("flat", g);       // value 5
+  const Graph graph = b.finish(b.gemm("fc", f, 3));  // value 6
+  const auto plans = build_plans(graph, equal(graph, 2));
+
+  // Rank 1 computes rows [4, 8) of both convs: it reads input rows [3, 8);
+  // the whole-input layers run on rank 0, which gathers rows [4, 8) of the sum.
+  const std::vector<Flow> expected{{0, 0, 1, 3, 8}, {3, 1, 0, 4, 8}};
+  EXPECT_EQ(flows(plans), expected);
+  expect_sends_match_recvs(plans);
+
+  ASSERT_EQ(plans[1].units_size(), 3);  // a, b, sum
+  const auto& conv_a = plans[1].units(0);
+  EXPECT_EQ(conv_a.row_begin(), 4);
+  EXPECT_EQ(conv_a.row_end(), 8);
+  ASSERT_EQ(conv_a.inputs_size(), 1);
+  EXPECT_EQ(conv_a.inputs(0).row_begin(), 3);
+  EXPECT_EQ(conv_a.inputs(0).row_end(), 8);
+  ASSERT_EQ(conv_a.inputs(0).recv_edges_size(), 1);
+  EXPECT_EQ(plans[1].units(2).forward_size(), 1);  // sum -> rank 0
+  EXPECT_EQ(plans[1].units(2).forward(0).peer(), 0);
+
+  ASSERT_EQ(plans[0].units_size(), 6);  // a, b, sum rows [0,4), gap, flat, fc
+  EXPECT_EQ(plans[0].units(3).inputs(0).recv_edges_size(), 1);  // gap waits for rank 1
+  EXPECT_EQ(plans[0].input_sends_size(), 1);
+  for (int u = 0; u < 3; ++u) EXPECT_EQ(plans[0].units(u).forward_size(), 0);
+
+  const auto bytes = planned_bytes(graph, plans);
+  EXPECT_EQ(bytes[0][1], 5 * 8 * 4 * 4);
+  EXPECT_EQ(bytes[1][0], 4 * 8 * 4 * 4);
+}
+
+TEST(PlanBuilder, ResidualChainThreeRanksExchangesHalosBothWays) {
+  DagBuilder b(Shape({1, 2, 9, 5}));
+  const ValueId c1 = b.conv("c1", 0, 2, 3);
+  const ValueId c2 = b.conv("c2", c1, 2, 3);
+  const Graph graph = b.finish(b.sum("res", c1, c2));
+  const auto plans = build_plans(graph, equal(graph, 3));  // rows [0,3) [3,6) [6,9)
+  const std::vector<Flow> expected{
+      {0, 0, 1, 2, 7}, {0, 0, 2, 5, 9},                  // input slices with halos
+      {1, 0, 1, 2, 3}, {1, 1, 0, 3, 4}, {1, 1, 2, 5, 6},  // c1 halos for c2
+      {1, 2, 1, 6, 7},
+      {3, 1, 0, 3, 6}, {3, 2, 0, 6, 9},                  // the output gathered on rank 0
+  };
+  EXPECT_EQ(flows(plans), expected);
+  expect_sends_match_recvs(plans);
+  // c2 on rank 1 waits for both neighbours' c1 halos, and nothing else.
+  const auto& c2_unit = plans[1].units(1);
+  EXPECT_EQ(c2_unit.node(), 1);
+  EXPECT_EQ(c2_unit.inputs(0).row_begin(), 2);
+  EXPECT_EQ(c2_unit.inputs(0).row_end(), 7);
+  EXPECT_EQ(c2_unit.inputs(0).recv_edges_size(), 2);
+}
+
+TEST(PlanBuilder, ConcatOfThreeBranchesReadsLocalRowsOnly) {
+  DagBuilder b(Shape({1, 3, 6, 6}));
+  const ValueId x = b.conv("stem", 0, 4, 1);
+  const ValueId p = b.conv("p", x, 2, 1);
+  const ValueId q = b.conv("q", x, 3, 1);
+  const ValueId r = b.conv("r", x, 1, 1);
+  const Graph graph = b.finish(b.concat("cat", {p, q, r}));
+  const auto plans = build_plans(graph, equal(graph, 2));
+  // 1x1 convs and the concat need no halo: only the input slice and the
+  // output gather cross ranks.
+  const std::vector<Flow> expected{{0, 0, 1, 3, 6}, {5, 1, 0, 3, 6}};
+  EXPECT_EQ(flows(plans), expected);
+  const auto& cat = plans[1].units(4);
+  ASSERT_EQ(cat.inputs_size(), 3);
+  for (const auto& in : cat.inputs()) EXPECT_EQ(in.recv_edges_size(), 0);
+}
+
+TEST(PlanBuilder, WholeUnitBetweenSpatialLayersGathersThenScattersNothing) {
+  DagBuilder b(Shape({1, 2, 4, 4}));
+  const ValueId c = b.conv("c", 0, 2, 3);
+  const ValueId g = b.global_pool("gap", c);
+  const Graph graph = b.finish(b.conv("after", g, 2, 1));  // a 1x1 map: one row
+  Partition p = make_partition(graph, 2, {"equal", 1});
+  p.cuts[2] = {0, 0, 1};  // the 1-row conv after the gap on rank 1
+  const auto plans = build_plans(graph, p);
+  const std::vector<Flow> expected{{0, 0, 1, 1, 4}, {1, 1, 0, 2, 4}, {2, 0, 1, 0, 1},
+                                   {3, 1, 0, 0, 1}};
+  EXPECT_EQ(flows(plans), expected);
+  EXPECT_EQ(plans[0].units_size(), 2);  // c rows [0,2), gap
+  EXPECT_EQ(plans[1].units_size(), 2);  // c rows [2,4), after
+}
+
+TEST(PlanBuilder, MoreRanksThanRowsGivesZeroRowRanksNoUnits) {
+  DagBuilder b(Shape({1, 1, 2, 3}));
+  const Graph graph = b.finish(b.conv("c", 0, 1, 3));
+  const auto plans = build_plans(graph, equal(graph, 4));
+  int ranks_with_units = 0;
+  for (const auto& p : plans) ranks_with_units += p.units_size() > 0;
+  EXPECT_EQ(ranks_with_units, 2);
+  expect_sends_match_recvs(plans);
+}
+
+TEST(PlanBuilder, RejectsACutOutsideTheLayer) {
+  DagBuilder b(Shape({1, 1, 4, 4}));
+  const Graph graph = b.finish(b.conv("c", 0, 1, 3));
+  Partition p = equal(graph, 2);
+  p.cuts[0] = {0, 5, 4};
+  EXPECT_THROW(build_plans(graph, p), Error);
+}
+
+TEST(PlanCodec, GraphRoundTripsThroughTheWireForm) {
+  DagBuilder b(Shape({1, 3, 5, 5}));
+  const ValueId c = b.conv("c", 0, 4, 3, 2, true);
+  const Graph graph = b.finish(b.gemm("fc", b.flatten("f", b.global_pool("g", c)), 2));
+  planpb::Graph wire;
+  encode_graph(graph, std::vector<bool>(graph.nodes.size(), true), &wire);
+  planpb::Graph parsed;
+  ASSERT_TRUE(parsed.ParseFromString(wire.SerializeAsString()));
+  const Graph back = decode_graph(parsed);
+  ASSERT_EQ(back.nodes.size(), graph.nodes.size());
+  const auto& c0 = std::get<ConvAttrs>(graph.nodes[0].attrs);
+  const auto& c1 = std::get<ConvAttrs>(back.nodes[0].attrs);
+  EXPECT_EQ(c1.weight.values(), c0.weight.values());
+  EXPECT_EQ(c1.weight.shape(), c0.weight.shape());
+  EXPECT_EQ(c1.bias, c0.bias);
+  EXPECT_EQ(c1.window.stride_h, 2);
+  EXPECT_EQ(c1.activation.kind, Activation::Kind::kRelu);
+  EXPECT_EQ(std::get<GemmAttrs>(back.nodes[3].attrs).weight.values(),
+            std::get<GemmAttrs>(graph.nodes[3].attrs).weight.values());
+  for (size_t v = 0; v < graph.values.size(); ++v)
+    EXPECT_EQ(back.values[v].shape, graph.values[v].shape);
+}
+
+TEST(PlanCodec, DecodingRejectsBadIndicesAndSizes) {
+  DagBuilder b(Shape({1, 3, 5, 5}));
+  const Graph graph = b.finish(b.conv("c", 0, 4, 3));
+  planpb::Graph wire;
+  encode_graph(graph, {true}, &wire);
+  planpb::Graph bad_input = wire;
+  bad_input.mutable_nodes(0)->set_inputs(0, 99);
+  EXPECT_THROW(decode_graph(bad_input), Error);
+  planpb::Graph bad_weight = wire;
+  bad_weight.mutable_nodes(0)->mutable_conv()->mutable_weight()->set_data("abc");
+  EXPECT_THROW(decode_graph(bad_weight), Error);
+  planpb::Graph bad_dim = wire;
+  bad_dim.mutable_values(0)->set_dims(2, -3);
+  EXPECT_THROW(decode_graph(bad_dim), Error);
+}
+
+TEST(PlanValidate, AcceptsBuiltPlansAndRejectsTamperedOnes) {
+  DagBuilder b(Shape({1, 2, 8, 8}));
+  const ValueId c = b.conv("c1", 0, 2, 3);
+  const Graph graph = b.finish(b.conv("c2", c, 2, 3));
+  auto plans = build_plans(graph, equal(graph, 2));
+  for (const auto& p : plans) EXPECT_NO_THROW(validate_plan(p, graph));
+  auto tampered = plans[1];
+  tampered.mutable_units(0)->mutable_inputs(0)->set_row_begin(0);
+  EXPECT_THROW(validate_plan(tampered, graph), Error);
+  auto outside = plans[1];
+  outside.mutable_recvs(0)->set_row_end(100);
+  EXPECT_THROW(validate_plan(outside, graph), Error);
+}
+
+}  // namespace
+}  // namespace edgeflow
