@@ -1,0 +1,891 @@
+#!/usr/bin/python3
+"""Tiny ONNX models, one per op / attribute variant EdgeFlow's importer must support.
+
+For every model NAME this writes, into --out (default: models/tiny next to this script):
+  NAME.onnx        a few KB; one input "input" (1xCxHxW float32), one output "output"
+  NAME.input.npy   deterministic random normal input, float32
+  NAME.ref.npy     the expected output, float32
+and manifest.txt (one model name per line, in the order below).
+
+References are computed independently of any ONNX runtime, in float64, then stored as float32:
+  - models exported from a torch module: that module's forward pass (a float64 copy of it);
+  - models built with onnx.helper: torch.nn.functional / numpy code written from the ONNX spec.
+Every model passes onnx.checker, and ONNX shape inference must give the reference's shape.
+Weights come from a per-model fixed seed (crc32 of the name); BatchNorm running_mean ~ U(-0.1,
+0.1), running_var ~ U(0.5, 1.5).
+
+A model whose three files exist is skipped unless --force (the manifest is always rewritten).
+Usage: export_tiny.py [--out DIR] [--only a,b,c] [--force] [--list]
+"""
+
+import argparse
+import copy
+import io
+import os
+import sys
+import time
+import zlib
+
+import numpy as np
+
+SUFFIXES = (".onnx", ".input.npy", ".ref.npy")
+REGISTRY = []  # (name, description, builder)
+
+
+def log(msg):
+    print("export_tiny: " + msg, file=sys.stderr, flush=True)
+
+
+def tiny(description):
+    def register(fn):
+        REGISTRY.append((fn.__name__, description, fn))
+        return fn
+    return register
+
+
+def seed_of(name):
+    return zlib.crc32(name.encode()) & 0x7FFFFFFF
+
+
+# ---------------------------------------------------------------------------------------------
+# helpers: torch-exported models
+# ---------------------------------------------------------------------------------------------
+
+def torch_mod():
+    import torch
+    return torch
+
+
+def randomize_bn(module):
+    torch = torch_mod()
+    with torch.no_grad():
+        for m in module.modules():
+            if isinstance(m, torch.nn.modules.batchnorm._BatchNorm):
+                m.running_mean.uniform_(-0.1, 0.1)
+                m.running_var.uniform_(0.5, 1.5)
+                # random affine too, so scale/shift are exercised
+                m.weight.uniform_(0.5, 1.5)
+                m.bias.uniform_(-0.2, 0.2)
+
+
+def torch_model(ctx, make_module, shape, opset=13, fold=True, preserve=False):
+    """Build the module with the model's seed, export it, return (model, x, ref)."""
+    import onnx
+    torch = torch_mod()
+    torch.manual_seed(ctx.seed)
+    module = make_module(torch.nn)
+    randomize_bn(module)
+    module.eval()
+    x = ctx.input(shape)
+    buf = io.BytesIO()
+    mode = torch.onnx.TrainingMode.PRESERVE if preserve else torch.onnx.TrainingMode.EVAL
+    torch.onnx.export(module, torch.from_numpy(x), buf, opset_version=opset,
+                      input_names=["input"], output_names=["output"],
+                      do_constant_folding=fold, training=mode)
+    model = onnx.load_from_string(buf.getvalue())
+    with torch.no_grad():
+        ref = copy.deepcopy(module).double()(torch.from_numpy(x).double()).numpy()
+    return model, x, ref
+
+
+class Fn(object):
+    """A torch.nn.Module whose forward is a given function of (self, x)."""
+
+    def __new__(cls, nn, forward, **children):
+        class _M(nn.Module):
+            def __init__(self):
+                super().__init__()
+                for k, v in children.items():
+                    setattr(self, k, v)
+
+            def forward(self, x):
+                return forward(self, x)
+        return _M()
+
+
+# ---------------------------------------------------------------------------------------------
+# helpers: hand-built models (onnx.helper) with float64 references
+# ---------------------------------------------------------------------------------------------
+
+class Graph(object):
+    def __init__(self, ctx, opset):
+        self.ctx = ctx
+        self.opset = opset
+        self.nodes = []
+        self.inits = []
+        self.count = 0
+
+    def fresh(self, base):
+        self.count += 1
+        return "%s_%d" % (base, self.count)
+
+    def init(self, arr, base="w"):
+        from onnx import numpy_helper
+        name = self.fresh(base)
+        self.inits.append(numpy_helper.from_array(np.asarray(arr), name))
+        return name
+
+    def const(self, arr, base="c"):
+        from onnx import helper, numpy_helper
+        name = self.fresh(base)
+        self.nodes.append(helper.make_node("Constant", [], [name], name=name + "_node",
+                                           value=numpy_helper.from_array(np.asarray(arr))))
+        return name
+
+    def node(self, op, inputs, out=None, **attrs):
+        from onnx import helper
+        out = out or self.fresh(op.lower())
+        self.nodes.append(helper.make_node(op, list(inputs), [out], name=out + "_node", **attrs))
+        return out
+
+    def model(self, x, out_name, ref):
+        import onnx
+        from onnx import helper, TensorProto
+        # the last node writes "output"
+        last = self.nodes[-1]
+        assert last.output[0] == out_name
+        last.output[0] = "output"
+        g = helper.make_graph(
+            self.nodes, self.ctx.name,
+            [helper.make_tensor_value_info("input", TensorProto.FLOAT, list(x.shape))],
+            [helper.make_tensor_value_info("output", TensorProto.FLOAT, None)],
+            self.inits)
+        m = helper.make_model(g, producer_name="edgeflow-export_tiny",
+                              opset_imports=[helper.make_opsetid("", self.opset)])
+        m.ir_version = min(onnx.IR_VERSION, 8)
+        return m, x, ref
+
+
+def rand_w(rng, shape, gain=1.0):
+    fan_in = int(np.prod(shape[1:]))
+    return (rng.standard_normal(shape) * gain / np.sqrt(fan_in)).astype(np.float32)
+
+
+def rand_b(rng, n):
+    return rng.uniform(-0.5, 0.5, n).astype(np.float32)
+
+
+def T(a):
+    return torch_mod().from_numpy(np.asarray(a, dtype=np.float64))
+
+
+def N(t):
+    return t.detach().numpy()
+
+
+def ref_conv(x, w, b=None, strides=(1, 1), pads=(0, 0, 0, 0), dilations=(1, 1), group=1):
+    """ONNX Conv, pads = [top, left, bottom, right]."""
+    F = torch_mod().nn.functional
+    xt = F.pad(T(x), (pads[1], pads[3], pads[0], pads[2]))
+    return N(F.conv2d(xt, T(w), None if b is None else T(b), stride=tuple(strides),
+                      dilation=tuple(dilations), groups=group))
+
+
+def ref_bn(x, scale, bias, mean, var, eps):
+    s = lambda v: np.asarray(v, np.float64).reshape(1, -1, 1, 1)
+    return (x - s(mean)) / np.sqrt(s(var) + eps) * s(scale) + s(bias)
+
+
+def ref_relu(x):
+    return np.maximum(x, 0.0)
+
+
+class Ctx(object):
+    def __init__(self, name):
+        self.name = name
+        self.seed = seed_of(name)
+        self.rng = np.random.RandomState(self.seed)
+
+    def input(self, shape):
+        return self.rng.standard_normal((1,) + tuple(shape)).astype(np.float32)
+
+
+def conv_layer(g, x_name, x_val, cout, k, strides=(1, 1), pads=(0, 0, 0, 0), dil=(1, 1),
+               group=1, bias=True, gain=1.0):
+    """Add a Conv with random weights; return (output name, reference value)."""
+    rng = g.ctx.rng
+    cin = x_val.shape[1]
+    kh, kw = (k, k) if isinstance(k, int) else k
+    w = rand_w(rng, (cout, cin // group, kh, kw), gain)
+    b = rand_b(rng, cout) if bias else None
+    inputs = [x_name, g.init(w, "W")] + ([g.init(b, "B")] if bias else [])
+    out = g.node("Conv", inputs, kernel_shape=[kh, kw], strides=list(strides),
+                 pads=list(pads), dilations=list(dil), group=group)
+    return out, ref_conv(x_val, w, b, strides, pads, dil, group)
+
+
+# ---------------------------------------------------------------------------------------------
+# the models
+# ---------------------------------------------------------------------------------------------
+
+# --- Conv ----------------------------------------------------------------------------------
+
+@tiny("Conv 1x1, stride 1, bias")
+def conv_k1(ctx):
+    return torch_model(ctx, lambda nn: nn.Conv2d(5, 7, 1), (5, 11, 9))
+
+
+@tiny("Conv 3x3, pad 1, stride 1")
+def conv_k3_p1(ctx):
+    return torch_model(ctx, lambda nn: nn.Conv2d(4, 6, 3, padding=1), (4, 13, 11))
+
+
+@tiny("Conv 5x5, stride 2, pad 2")
+def conv_k5_s2_p2(ctx):
+    return torch_model(ctx, lambda nn: nn.Conv2d(3, 8, 5, stride=2, padding=2), (3, 17, 13))
+
+
+@tiny("Conv 3x3, stride 2, no padding, even H")
+def conv_k3_s2_nopad(ctx):
+    return torch_model(ctx, lambda nn: nn.Conv2d(6, 5, 3, stride=2), (6, 16, 9))
+
+
+@tiny("Conv 3x3, dilation 2, pad 2")
+def conv_dilation2(ctx):
+    return torch_model(ctx, lambda nn: nn.Conv2d(6, 6, 3, padding=2, dilation=2), (6, 15, 9))
+
+
+@tiny("Conv 3x3, groups 2")
+def conv_groups2(ctx):
+    return torch_model(ctx, lambda nn: nn.Conv2d(6, 4, 3, padding=1, groups=2), (6, 9, 13))
+
+
+@tiny("depthwise Conv 3x3 (groups = C), stride 2, pad 1")
+def conv_depthwise_s2(ctx):
+    return torch_model(ctx, lambda nn: nn.Conv2d(8, 8, 3, stride=2, padding=1, groups=8),
+                       (8, 11, 17))
+
+
+@tiny("depthwise Conv with channel multiplier 2 (groups = C_in, C_out = 2 C_in)")
+def conv_depthwise_mult2(ctx):
+    return torch_model(ctx, lambda nn: nn.Conv2d(4, 8, 3, padding=1, groups=4), (4, 10, 7))
+
+
+@tiny("Conv without bias input")
+def conv_nobias(ctx):
+    return torch_model(ctx, lambda nn: nn.Conv2d(5, 6, 3, padding=1, bias=False), (5, 7, 12))
+
+
+@tiny("non-square kernels: Conv 1x7 pad (0,3) -> Relu -> Conv 7x1 pad (3,0) (inception_v3)")
+def conv_k1x7_k7x1(ctx):
+    return torch_model(ctx, lambda nn: nn.Sequential(
+        nn.Conv2d(4, 5, (1, 7), padding=(0, 3)), nn.ReLU(),
+        nn.Conv2d(5, 6, (7, 1), padding=(3, 0))), (4, 9, 13))
+
+
+@tiny("asymmetric pads: Conv 3x3 pads t0 l2 b1 r0 -> Relu -> Conv 3x5 stride 2 pads t2 l1 b1 r2")
+def conv_asym_pads(ctx):
+    g = Graph(ctx, 13)
+    x = ctx.input((5, 10, 13))
+    a, va = conv_layer(g, "input", x, 6, 3, pads=(0, 2, 1, 0))
+    r = g.node("Relu", [a])
+    vr = ref_relu(va)
+    c, vc = conv_layer(g, r, vr, 4, (3, 5), strides=(2, 2), pads=(2, 1, 1, 2))
+    return g.model(x, c, vc)
+
+
+# --- BatchNormalization ----------------------------------------------------------------------
+
+def bn_params(rng, c):
+    return (rng.uniform(0.5, 1.5, c).astype(np.float32),   # scale
+            rng.uniform(-0.2, 0.2, c).astype(np.float32),  # bias
+            rng.uniform(-0.1, 0.1, c).astype(np.float32),  # running mean
+            rng.uniform(0.5, 1.5, c).astype(np.float32))   # running var
+
+
+@tiny("Conv (no bias) -> BatchNormalization (epsilon 1e-3) -> Relu, BN a separate node")
+def conv_bn_relu(ctx):
+    g = Graph(ctx, 13)
+    x = ctx.input((4, 11, 9))
+    c, vc = conv_layer(g, "input", x, 6, 3, pads=(1, 1, 1, 1), bias=False)
+    p = bn_params(ctx.rng, 6)
+    bn = g.node("BatchNormalization", [c] + [g.init(v, n) for v, n in
+                                             zip(p, ("scale", "bias", "mean", "var"))],
+                epsilon=1e-3)
+    vb = ref_bn(vc, *p, eps=1e-3)
+    r = g.node("Relu", [bn])
+    return g.model(x, r, ref_relu(vb))
+
+
+@tiny("torch export keeping BN (training=PRESERVE): Conv -> BN -> Relu -> Conv -> BN")
+def conv_bn_torch(ctx):
+    return torch_model(ctx, lambda nn: nn.Sequential(
+        nn.Conv2d(3, 6, 3, padding=1), nn.BatchNorm2d(6), nn.ReLU(),
+        nn.Conv2d(6, 5, 3, stride=2, padding=1), nn.BatchNorm2d(5)), (3, 9, 14),
+        preserve=True)
+
+
+@tiny("standalone BatchNormalization after Concat (densenet): Concat -> BN -> Relu -> Conv, x2")
+def bn_after_concat(ctx):
+    torch = torch_mod()
+
+    def fwd(m, x):
+        a = torch.relu(m.c0(x))
+        y = torch.cat([x, a], 1)
+        y = m.c1(torch.relu(m.bn1(y)))
+        y = torch.cat([x, a, y], 1)
+        return m.c2(torch.relu(m.bn2(y)))
+    return torch_model(ctx, lambda nn: Fn(
+        nn, fwd, c0=nn.Conv2d(4, 3, 3, padding=1), bn1=nn.BatchNorm2d(7),
+        c1=nn.Conv2d(7, 3, 1), bn2=nn.BatchNorm2d(10), c2=nn.Conv2d(10, 5, 3, padding=1)),
+        (4, 9, 11))
+
+
+# --- Relu / Clip -----------------------------------------------------------------------------
+
+@tiny("Relu on the graph input (no producer to fuse into) -> Conv -> Relu")
+def relu_input(ctx):
+    torch = torch_mod()
+    return torch_model(ctx, lambda nn: Fn(
+        nn, lambda m, x: torch.relu(m.c(torch.relu(x))), c=nn.Conv2d(3, 5, 3, padding=1)),
+        (3, 7, 10))
+
+
+@tiny("opset 9 Clip, attribute form min=0 max=6 (ReLU6) between two Convs")
+def clip_op9_attr(ctx):
+    g = Graph(ctx, 9)
+    x = ctx.input((3, 11, 13))
+    a, va = conv_layer(g, "input", x, 6, 3, pads=(1, 1, 1, 1), gain=12.0)
+    c = g.node("Clip", [a], min=0.0, max=6.0)
+    vcl = np.clip(va, 0.0, 6.0)
+    b, vb = conv_layer(g, c, vcl, 4, 1)
+    return g.model(x, b, vb)
+
+
+@tiny("opset 10 Clip, attribute form: only min (on the input), only max (on the output)")
+def clip_op10_attr_minmax_only(ctx):
+    g = Graph(ctx, 10)
+    x = ctx.input((4, 9, 8))
+    c = g.node("Clip", ["input"], min=-0.3)
+    vc = np.maximum(x.astype(np.float64), np.float32(-0.3))
+    a, va = conv_layer(g, c, vc, 5, 3, pads=(1, 1, 1, 1))
+    d = g.node("Clip", [a], max=0.4)
+    return g.model(x, d, np.minimum(va, np.float32(0.4)))
+
+
+@tiny("opset 11 Clip, input form, min and max from initializers (-0.5, 0.8)")
+def clip_op11_inputs(ctx):
+    g = Graph(ctx, 11)
+    x = ctx.input((5, 13, 7))
+    a, va = conv_layer(g, "input", x, 6, 3, pads=(1, 1, 1, 1))
+    lo = g.init(np.array(-0.5, np.float32), "min")
+    hi = g.init(np.array(0.8, np.float32), "max")
+    c = g.node("Clip", [a, lo, hi])
+    vcl = np.clip(va, np.float32(-0.5), np.float32(0.8))
+    b, vb = conv_layer(g, c, vcl, 3, 3, pads=(1, 1, 1, 1))
+    return g.model(x, b, vb)
+
+
+@tiny("opset 13 Clip, input form: only min (Constant node), only max (initializer, min empty)")
+def clip_op13_min_only_max_only(ctx):
+    g = Graph(ctx, 13)
+    x = ctx.input((4, 8, 15))
+    a, va = conv_layer(g, "input", x, 5, 3, pads=(1, 1, 1, 1))
+    lo = g.const(np.array(-0.2, np.float32), "min")
+    c = g.node("Clip", [a, lo])
+    vcl = np.maximum(va, np.float32(-0.2))
+    b, vb = conv_layer(g, c, vcl, 6, 1)
+    hi = g.init(np.array(0.3, np.float32), "max")
+    d = g.node("Clip", [b, "", hi])
+    return g.model(x, d, np.minimum(vb, np.float32(0.3)))
+
+
+# --- Add / Concat ----------------------------------------------------------------------------
+
+@tiny("residual block: Conv-BN-Relu-Conv-BN, Add with the block input, Relu")
+def add_residual(ctx):
+    torch = torch_mod()
+
+    def fwd(m, x):
+        y = torch.relu(m.bn1(m.c1(x)))
+        y = m.bn2(m.c2(y))
+        return torch.relu(y + x)
+    return torch_model(ctx, lambda nn: Fn(
+        nn, fwd, c1=nn.Conv2d(6, 6, 3, padding=1, bias=False), bn1=nn.BatchNorm2d(6),
+        c2=nn.Conv2d(6, 6, 3, padding=1, bias=False), bn2=nn.BatchNorm2d(6)), (6, 11, 9))
+
+
+@tiny("Add of two Conv branches followed by Relu")
+def add_relu(ctx):
+    torch = torch_mod()
+    return torch_model(ctx, lambda nn: Fn(
+        nn, lambda m, x: torch.relu(m.a(x) + m.b(x)),
+        a=nn.Conv2d(5, 4, 3, stride=2, padding=1), b=nn.Conv2d(5, 4, 1, stride=2)),
+        (5, 13, 10))
+
+
+@tiny("Concat of 2 branches on channels (Conv1x1-Relu, Conv3x3-Relu)")
+def concat2(ctx):
+    torch = torch_mod()
+    return torch_model(ctx, lambda nn: Fn(
+        nn, lambda m, x: torch.cat([torch.relu(m.a(x)), torch.relu(m.b(x))], 1),
+        a=nn.Conv2d(5, 3, 1), b=nn.Conv2d(5, 4, 3, padding=1)), (5, 9, 13))
+
+
+@tiny("Concat of 3 branches on channels (Conv 1x1, 3x3, 5x5)")
+def concat3(ctx):
+    torch = torch_mod()
+    return torch_model(ctx, lambda nn: Fn(
+        nn, lambda m, x: torch.cat([m.a(x), m.b(x), m.c(x)], 1),
+        a=nn.Conv2d(3, 2, 1), b=nn.Conv2d(3, 3, 3, padding=1),
+        c=nn.Conv2d(3, 4, 5, padding=2)), (3, 13, 7))
+
+
+# --- MaxPool ---------------------------------------------------------------------------------
+
+def conv_then(nn, cin, pool):
+    return nn.Sequential(nn.Conv2d(cin, cin, 3, padding=1), pool)
+
+
+@tiny("Conv -> MaxPool 3x3 stride 2, no pad, ceil_mode 0")
+def maxpool_k3s2(ctx):
+    return torch_model(ctx, lambda nn: conv_then(nn, 4, nn.MaxPool2d(3, 2)), (4, 13, 10))
+
+
+@tiny("Conv -> MaxPool 3x3 stride 2, no pad, ceil_mode 1 (googlenet)")
+def maxpool_k3s2_ceil(ctx):
+    return torch_model(ctx, lambda nn: conv_then(nn, 4, nn.MaxPool2d(3, 2, ceil_mode=True)),
+                       (4, 14, 11))
+
+
+@tiny("Conv -> MaxPool 3x3 stride 2, pad 1 (resnet)")
+def maxpool_k3s2_pad1(ctx):
+    return torch_model(ctx, lambda nn: conv_then(nn, 4, nn.MaxPool2d(3, 2, padding=1)),
+                       (4, 15, 12))
+
+
+@tiny("Conv -> MaxPool 3x3 stride 2, pad 1, ceil_mode 1")
+def maxpool_k3s2_pad1_ceil(ctx):
+    return torch_model(ctx, lambda nn: conv_then(
+        nn, 3, nn.MaxPool2d(3, 2, padding=1, ceil_mode=True)), (3, 12, 9))
+
+
+@tiny("Conv -> MaxPool 2x2 stride 2, ceil_mode 1, odd sizes (googlenet maxpool4)")
+def maxpool_k2s2_ceil(ctx):
+    return torch_model(ctx, lambda nn: conv_then(nn, 4, nn.MaxPool2d(2, 2, ceil_mode=True)),
+                       (4, 9, 11))
+
+
+@tiny("Conv -> MaxPool 3x3 stride 1, pad 1, ceil_mode 1 (googlenet pool branch)")
+def maxpool_k3s1_pad1_ceil(ctx):
+    return torch_model(ctx, lambda nn: conv_then(
+        nn, 5, nn.MaxPool2d(3, 1, padding=1, ceil_mode=True)), (5, 9, 7))
+
+
+# --- AveragePool -----------------------------------------------------------------------------
+
+def avgpool_model(ctx, shape, k, s, p, ceil, incl):
+    g = Graph(ctx, 13)
+    x = ctx.input(shape)
+    a, va = conv_layer(g, "input", x, shape[0], 3, pads=(1, 1, 1, 1))
+    out = g.node("AveragePool", [a], kernel_shape=[k, k], strides=[s, s], pads=[p] * 4,
+                 ceil_mode=int(ceil), count_include_pad=int(incl))
+    F = torch_mod().nn.functional
+    ref = N(F.avg_pool2d(T(va), k, s, p, ceil_mode=bool(ceil), count_include_pad=bool(incl)))
+    return g.model(x, out, ref)
+
+
+@tiny("Conv -> AveragePool 2x2 stride 2, odd sizes (densenet transition)")
+def avgpool_k2s2(ctx):
+    return avgpool_model(ctx, (4, 9, 13), 2, 2, 0, False, False)
+
+
+@tiny("Conv -> AveragePool 3x3 stride 2 pad 1, count_include_pad 1")
+def avgpool_k3s2_pad1_incl(ctx):
+    return avgpool_model(ctx, (5, 11, 8), 3, 2, 1, False, True)
+
+
+@tiny("Conv -> AveragePool 3x3 stride 2 pad 1, count_include_pad 0")
+def avgpool_k3s2_pad1_excl(ctx):
+    return avgpool_model(ctx, (5, 11, 8), 3, 2, 1, False, False)
+
+
+@tiny("Conv -> AveragePool 3x3 stride 2 pad 1, ceil_mode 1, count_include_pad 1 "
+      "(last window: divisor counts the pad row, not the part past it, as PyTorch does)")
+def avgpool_k3s2_pad1_ceil_incl(ctx):
+    return avgpool_model(ctx, (4, 12, 10), 3, 2, 1, True, True)
+
+
+@tiny("Conv -> AveragePool 3x3 stride 2 pad 1, ceil_mode 1, count_include_pad 0")
+def avgpool_k3s2_pad1_ceil_excl(ctx):
+    return avgpool_model(ctx, (4, 12, 10), 3, 2, 1, True, False)
+
+
+@tiny("torch avg_pool2d(3, 1, 1) with count_include_pad: exported as Pad (Constant pads) -> "
+      "AveragePool (inception_v3)")
+def avgpool_torch_pad(ctx):
+    return torch_model(ctx, lambda nn: conv_then(nn, 5, nn.AvgPool2d(3, 1, padding=1)),
+                       (5, 9, 7))
+
+
+# --- GlobalAveragePool / Flatten / Gemm --------------------------------------------------------
+
+@tiny("Conv -> GlobalAveragePool as the output (1xCx1x1)")
+def gap_out(ctx):
+    return torch_model(ctx, lambda nn: nn.Sequential(
+        nn.Conv2d(7, 6, 3, padding=1), nn.ReLU(), nn.AdaptiveAvgPool2d(1)), (7, 11, 9))
+
+
+@tiny("Conv -> Relu -> GlobalAveragePool -> Flatten -> Gemm (torch Linear: transB 1)")
+def gap_flatten_gemm(ctx):
+    return torch_model(ctx, lambda nn: nn.Sequential(
+        nn.Conv2d(5, 8, 3, padding=1), nn.ReLU(), nn.AdaptiveAvgPool2d(1), nn.Flatten(),
+        nn.Linear(8, 10)), (5, 13, 11))
+
+
+@tiny("Conv -> GlobalAveragePool -> Flatten -> Gemm transB 0, alpha 0.5, beta 2, C [K]")
+def gemm_transb0_alpha_beta(ctx):
+    g = Graph(ctx, 13)
+    x = ctx.input((6, 9, 11))
+    a, va = conv_layer(g, "input", x, 8, 3, pads=(1, 1, 1, 1))
+    p = g.node("GlobalAveragePool", [a])
+    f = g.node("Flatten", [p], axis=1)
+    vf = va.mean(axis=(2, 3))
+    B = (ctx.rng.standard_normal((8, 12)) / np.sqrt(8)).astype(np.float32)  # [K_in, K_out]
+    C = rand_b(ctx.rng, 12)
+    out = g.node("Gemm", [f, g.init(B, "B"), g.init(C, "C")], alpha=0.5, beta=2.0, transB=0)
+    ref = 0.5 * vf @ B.astype(np.float64) + 2.0 * C.astype(np.float64)[None, :]
+    return g.model(x, out, ref)
+
+
+@tiny("Conv -> Flatten of the whole map (NCHW order) -> Gemm transB 1, alpha 1.5, beta 0.75, "
+      "C [1,K]")
+def flatten_gemm_alpha_beta(ctx):
+    g = Graph(ctx, 13)
+    x = ctx.input((3, 7, 5))
+    a, va = conv_layer(g, "input", x, 4, 3, strides=(1, 1), pads=(1, 1, 1, 1))
+    f = g.node("Flatten", [a], axis=1)
+    vf = va.reshape(1, -1)
+    k = vf.shape[1]
+    B = (ctx.rng.standard_normal((9, k)) / np.sqrt(k)).astype(np.float32)  # [K_out, K_in]
+    C = rand_b(ctx.rng, 9).reshape(1, 9)
+    out = g.node("Gemm", [f, g.init(B, "B"), g.init(C, "C")], alpha=1.5, beta=0.75, transB=1)
+    ref = 1.5 * vf @ B.astype(np.float64).T + 0.75 * C.astype(np.float64)
+    return g.model(x, out, ref)
+
+
+# --- Pad -------------------------------------------------------------------------------------
+
+def ref_pad(x, top, left, bottom, right, value):
+    return np.pad(x, ((0, 0), (0, 0), (top, bottom), (left, right)), mode="constant",
+                  constant_values=value)
+
+
+@tiny("opset 10 Pad, attribute form: pads t1 l2 b2 r0, value 0.5, between Convs")
+def pad_op10_attr(ctx):
+    g = Graph(ctx, 10)
+    x = ctx.input((4, 9, 11))
+    a, va = conv_layer(g, "input", x, 5, 3, pads=(1, 1, 1, 1))
+    p = g.node("Pad", [a], mode="constant", pads=[0, 0, 1, 2, 0, 0, 2, 0], value=0.5)
+    vp = ref_pad(va, 1, 2, 2, 0, np.float32(0.5))
+    b, vb = conv_layer(g, p, vp, 3, 3)
+    return g.model(x, b, vb)
+
+
+@tiny("opset 11 Pad, input form: pads initializer t2 l0 b1 r3, constant_value -0.25, -> Conv")
+def pad_op11_input(ctx):
+    g = Graph(ctx, 11)
+    x = ctx.input((3, 8, 13))
+    a, va = conv_layer(g, "input", x, 4, 1)
+    pads = g.init(np.array([0, 0, 2, 0, 0, 0, 1, 3], np.int64), "pads")
+    val = g.init(np.array(-0.25, np.float32), "value")
+    p = g.node("Pad", [a, pads, val], mode="constant")
+    vp = ref_pad(va, 2, 0, 1, 3, np.float32(-0.25))
+    b, vb = conv_layer(g, p, vp, 5, 3, strides=(2, 2))
+    return g.model(x, b, vb)
+
+
+@tiny("opset 13 Pad, pads from a Constant node (t1 l1 b0 r2), no constant_value (0) -> MaxPool")
+def pad_op13_const_node(ctx):
+    g = Graph(ctx, 13)
+    x = ctx.input((4, 11, 10))
+    a, va = conv_layer(g, "input", x, 4, 3, pads=(1, 1, 1, 1))
+    pads = g.const(np.array([0, 0, 1, 1, 0, 0, 0, 2], np.int64), "pads")
+    p = g.node("Pad", [a, pads])
+    vp = ref_pad(va, 1, 1, 0, 2, 0.0)
+    out = g.node("MaxPool", [p], kernel_shape=[3, 3], strides=[2, 2])
+    F = torch_mod().nn.functional
+    return g.model(x, out, N(F.max_pool2d(T(vp), 3, 2)))
+
+
+# --- Constant / Identity / Dropout -------------------------------------------------------------
+
+@tiny("Conv weights and bias from Constant nodes (two Convs)")
+def constant_nodes(ctx):
+    g = Graph(ctx, 13)
+    x = ctx.input((5, 9, 7))
+    w1 = rand_w(ctx.rng, (6, 5, 3, 3))
+    b1 = rand_b(ctx.rng, 6)
+    a = g.node("Conv", ["input", g.const(w1, "W"), g.const(b1, "B")], kernel_shape=[3, 3],
+               pads=[1, 1, 1, 1])
+    va = ref_conv(x, w1, b1, pads=(1, 1, 1, 1))
+    r = g.node("Relu", [a])
+    w2 = rand_w(ctx.rng, (4, 6, 1, 1))
+    b = g.node("Conv", [r, g.const(w2, "W")], kernel_shape=[1, 1])
+    return g.model(x, b, ref_conv(ref_relu(va), w2))
+
+
+@tiny("Identity on an initializer shared by two Convs (torch de-dup style), Identity on an "
+      "activation, Dropout (opset 13, ratio input)")
+def identity_dropout(ctx):
+    g = Graph(ctx, 13)
+    x = ctx.input((6, 10, 9))
+    w1 = rand_w(ctx.rng, (6, 6, 3, 3))
+    w2 = rand_w(ctx.rng, (5, 6, 3, 3))
+    shared_b = np.full(6, 0.1, np.float32)
+    b_init = g.init(shared_b, "B")
+    b_copy = g.node("Identity", [b_init])
+    a = g.node("Conv", ["input", g.init(w1, "W"), b_init], kernel_shape=[3, 3],
+               pads=[1, 1, 1, 1])
+    va = ref_conv(x, w1, shared_b, pads=(1, 1, 1, 1))
+    i = g.node("Identity", [a])
+    r = g.node("Relu", [i])
+    ratio = g.init(np.array(0.3, np.float32), "ratio")
+    d = g.node("Dropout", [r, ratio])
+    w2_init = g.init(w2, "W")
+    w2_copy = g.node("Identity", [w2_init])
+    b2 = rand_b(ctx.rng, 5)
+    b2_init = g.init(b2, "B")
+    b = g.node("Conv", [d, w2_copy, b2_init], kernel_shape=[3, 3], pads=[1, 1, 1, 1])
+    vb = ref_conv(ref_relu(va), w2, b2, pads=(1, 1, 1, 1))
+    # second use of the shared bias through the Identity: a 1x1 Conv 5 -> 6
+    w3 = rand_w(ctx.rng, (6, 5, 1, 1))
+    c = g.node("Conv", [b, g.init(w3, "W"), b_copy], kernel_shape=[1, 1])
+    return g.model(x, c, ref_conv(vb, w3, shared_b))
+
+
+@tiny("opset 10 Dropout (ratio attribute) -> Relu")
+def dropout_op10(ctx):
+    g = Graph(ctx, 10)
+    x = ctx.input((3, 7, 11))
+    a, va = conv_layer(g, "input", x, 4, 3, pads=(1, 1, 1, 1))
+    d = g.node("Dropout", [a], ratio=0.5)
+    r = g.node("Relu", [d])
+    return g.model(x, r, ref_relu(va))
+
+
+# --- shape subgraph folding to a constant ------------------------------------------------------
+
+def shape_reshape_model(ctx, opset):
+    g = Graph(ctx, opset)
+    x = ctx.input((4, 9, 7))
+    a, va = conv_layer(g, "input", x, 5, 3, strides=(2, 2), pads=(1, 1, 1, 1))
+    r = g.node("Relu", [a])
+    vr = ref_relu(va)
+    shp = g.node("Shape", [r])
+    idx = g.const(np.array(0, np.int64), "idx")
+    n = g.node("Gather", [shp, idx], axis=0)
+    minus1 = g.const(np.array(-1, np.int64), "minus1")
+    if opset >= 13:
+        axes = g.const(np.array([0], np.int64), "axes")
+        un = g.node("Unsqueeze", [n, axes])
+        um = g.node("Unsqueeze", [minus1, axes])
+    else:
+        un = g.node("Unsqueeze", [n], axes=[0])
+        um = g.node("Unsqueeze", [minus1], axes=[0])
+    cat = g.node("Concat", [un, um], axis=0)
+    resh = g.node("Reshape", [r, cat])
+    vf = vr.reshape(1, -1)
+    k = vf.shape[1]
+    B = (ctx.rng.standard_normal((6, k)) / np.sqrt(k)).astype(np.float32)
+    C = rand_b(ctx.rng, 6)
+    out = g.node("Gemm", [resh, g.init(B, "B"), g.init(C, "C")], transB=1)
+    ref = vf @ B.astype(np.float64).T + C.astype(np.float64)[None, :]
+    return g.model(x, out, ref)
+
+
+@tiny("opset 9: Conv -> Relu -> Shape -> Gather -> Unsqueeze (axes attr) -> Concat(N, -1) -> "
+      "Reshape to [1,K] -> Gemm")
+def shape_reshape_op9(ctx):
+    return shape_reshape_model(ctx, 9)
+
+
+@tiny("opset 13: Conv -> Relu -> Shape -> Gather -> Unsqueeze (axes input) -> Concat(N, -1) -> "
+      "Reshape to [1,K] -> Gemm")
+def shape_reshape_op13(ctx):
+    return shape_reshape_model(ctx, 13)
+
+
+@tiny("torch x.view(1, -1) exported without constant folding: Constant -> Unsqueeze -> Concat "
+      "-> Reshape -> Gemm")
+def reshape_torch_nofold(ctx):
+    torch = torch_mod()
+
+    def fwd(m, x):
+        y = torch.relu(m.c(x))
+        return m.fc(y.view(y.size(0), -1))
+    return torch_model(ctx, lambda nn: Fn(nn, fwd, c=nn.Conv2d(3, 4, 3),
+                                          fc=nn.Linear(4 * 9 * 6, 7)), (3, 11, 8), fold=False)
+
+
+# --- one small conv net at several opsets ------------------------------------------------------
+
+def small_net(nn):
+    torch = torch_mod()
+
+    def fwd(m, x):
+        y = m.relu6(m.bn1(m.c1(x)))                      # Conv(+BN folded) -> Clip
+        y = m.pool(y)                                     # MaxPool 3x3 s2 p1
+        z = torch.relu(m.bn2(m.dw(y)))                    # depthwise Conv -> Relu
+        z = m.pw(z)                                       # 1x1 Conv
+        y = torch.relu(z + y)                             # Add -> Relu
+        y = m.avg(y)                                      # Pad -> AveragePool
+        y = torch.flatten(m.gap(y), 1)                    # GlobalAveragePool -> Flatten
+        return m.fc(m.drop(y))                            # (Dropout dropped) -> Gemm
+    return Fn(nn, fwd, c1=nn.Conv2d(3, 8, 3, padding=1), bn1=nn.BatchNorm2d(8),
+              relu6=nn.ReLU6(), pool=nn.MaxPool2d(3, 2, padding=1),
+              dw=nn.Conv2d(8, 8, 3, padding=1, groups=8), bn2=nn.BatchNorm2d(8),
+              pw=nn.Conv2d(8, 8, 1), avg=nn.AvgPool2d(3, 1, padding=1),
+              gap=nn.AdaptiveAvgPool2d(1), drop=nn.Dropout(0.2), fc=nn.Linear(8, 10))
+
+
+def small_net_at(ctx, opset):
+    # the same seed for every opset: one network, five exports
+    ctx.seed = seed_of("smallnet")
+    ctx.rng = np.random.RandomState(ctx.seed)
+    return torch_model(ctx, small_net, (3, 15, 11), opset=opset)
+
+
+@tiny("small conv net (Conv, Clip, MaxPool, depthwise Conv, Add, Relu, Pad, AveragePool, "
+      "GlobalAveragePool, Flatten, Gemm) exported at opset 9")
+def smallnet_op9(ctx):
+    return small_net_at(ctx, 9)
+
+
+@tiny("the same small conv net exported at opset 11")
+def smallnet_op11(ctx):
+    return small_net_at(ctx, 11)
+
+
+@tiny("the same small conv net exported at opset 13")
+def smallnet_op13(ctx):
+    return small_net_at(ctx, 13)
+
+
+@tiny("the same small conv net exported at opset 15")
+def smallnet_op15(ctx):
+    return small_net_at(ctx, 15)
+
+
+@tiny("the same small conv net exported at opset 17")
+def smallnet_op17(ctx):
+    return small_net_at(ctx, 17)
+
+
+# --- a small DAG -----------------------------------------------------------------------------
+
+@tiny("DAG: stem, diamond (two branches re-joined by Add), residual block, 3-branch "
+      "inception Concat with a MaxPool branch, stride-2 Conv, GlobalAveragePool, Flatten, Gemm")
+def dag(ctx):
+    torch = torch_mod()
+
+    def fwd(m, x):
+        s = torch.relu(m.stem(x))
+        d = torch.relu(m.da(s)) + torch.relu(m.db(s))                 # diamond
+        r = torch.relu(m.bn1(m.r1(d)))
+        r = torch.relu(m.bn2(m.r2(r)) + d)                            # residual
+        b1 = torch.relu(m.i1(r))
+        b2 = torch.relu(m.i2b(torch.relu(m.i2a(r))))
+        b3 = torch.relu(m.i3(m.ipool(r)))
+        y = torch.cat([b1, b2, b3], 1)                                # inception
+        y = torch.relu(m.down(y))
+        return m.fc(torch.flatten(m.gap(y), 1))
+    return torch_model(ctx, lambda nn: Fn(
+        nn, fwd, stem=nn.Conv2d(6, 8, 3, padding=1),
+        da=nn.Conv2d(8, 8, 1), db=nn.Conv2d(8, 8, 3, padding=1),
+        r1=nn.Conv2d(8, 8, 3, padding=1, bias=False), bn1=nn.BatchNorm2d(8),
+        r2=nn.Conv2d(8, 8, 3, padding=1, bias=False), bn2=nn.BatchNorm2d(8),
+        i1=nn.Conv2d(8, 4, 1), i2a=nn.Conv2d(8, 4, 1), i2b=nn.Conv2d(4, 6, 3, padding=1),
+        ipool=nn.MaxPool2d(3, 1, padding=1), i3=nn.Conv2d(8, 3, 1),
+        down=nn.Conv2d(13, 8, 3, stride=2, padding=1), gap=nn.AdaptiveAvgPool2d(1),
+        fc=nn.Linear(8, 10)), (6, 13, 11))
+
+
+# ---------------------------------------------------------------------------------------------
+
+def check_model(name, model, x, ref):
+    """onnx.checker, and ONNX shape inference must agree with the reference's shape (where it
+    can infer one: it does not fold the Shape -> ... -> Reshape subgraphs)."""
+    import onnx
+    from onnx import helper, shape_inference, TensorProto
+    inferred = shape_inference.infer_shapes(model, check_type=True, strict_mode=True,
+                                             data_prop=True)
+    out = [o for o in inferred.graph.output if o.name == "output"]
+    assert len(model.graph.output) == 1 and out, "%s: one output named 'output'" % name
+    tt = out[0].type.tensor_type
+    if tt.HasField("shape"):
+        dims = [d.dim_value for d in tt.shape.dim]
+        if dims != list(ref.shape):
+            raise RuntimeError("%s: ONNX shape inference gives %s, reference has %s"
+                               % (name, dims, list(ref.shape)))
+    assert x.dtype == np.float32 and x.ndim == 4 and x.shape[0] == 1
+    assert np.all(np.isfinite(ref)), name
+    # declare the output shape (hand-built graphs declare only the type)
+    model.graph.output[0].CopyFrom(
+        helper.make_tensor_value_info("output", TensorProto.FLOAT, list(ref.shape)))
+    onnx.checker.check_model(model, full_check=True)
+
+
+def save(path, write):
+    d, b = os.path.split(path)
+    tmp = os.path.join(d, ".tmp-%d-%s" % (os.getpid(), b))
+    with open(tmp, "wb") as f:
+        write(f)
+    os.replace(tmp, path)
+
+
+def main(argv=None):
+    here = os.path.dirname(os.path.abspath(__file__))
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--out", default=os.path.join(here, "tiny"), help="output directory")
+    ap.add_argument("--only", default="", help="comma-separated model names (default: all)")
+    ap.add_argument("--force", action="store_true", help="re-export even if files exist")
+    ap.add_argument("--list", action="store_true", help="print name and description, exit")
+    args = ap.parse_args(argv)
+
+    names = [n for n, _, _ in REGISTRY]
+    if args.list:
+        for n, d, _ in REGISTRY:
+            print("%-28s %s" % (n, d))
+        return 0
+    only = [n.strip() for n in args.only.split(",") if n.strip()]
+    unknown = [n for n in only if n not in names]
+    if unknown:
+        log("unknown model(s): %s (see --list)" % ", ".join(unknown))
+        return 1
+    os.makedirs(args.out, exist_ok=True)
+
+    todo = [(n, fn) for n, _, fn in REGISTRY
+            if (not only or n in only)
+            and (args.force or not all(os.path.exists(os.path.join(args.out, n + s))
+                                       for s in SUFFIXES))]
+    t0 = time.time()
+    if todo:
+        import warnings
+        warnings.filterwarnings("ignore")
+        torch = torch_mod()
+        torch.set_num_threads(1)
+        for n, fn in todo:
+            model, x, ref = fn(Ctx(n))
+            ref = np.ascontiguousarray(ref, dtype=np.float32)
+            check_model(n, model, x, ref)
+            base = os.path.join(args.out, n)
+            save(base + ".input.npy", lambda f: np.save(f, x))
+            save(base + ".ref.npy", lambda f: np.save(f, ref))
+            data = model.SerializeToString()
+            save(base + ".onnx", lambda f: f.write(data))
+            log("%-28s opset %-2d %6d B  in %s -> out %s"
+                % (n, model.opset_import[0].version, len(data), list(x.shape),
+                   list(ref.shape)))
+    manifest = "".join(n + "\n" for n in names)
+    mpath = os.path.join(args.out, "manifest.txt")
+    if not os.path.exists(mpath) or open(mpath).read() != manifest:
+        save(mpath, lambda f: f.write(manifest.encode()))
+    log("%d model(s) exported, %d present, to %s in %.1fs"
+        % (len(todo), len(names) - len(todo) if not only else len(only) - len(todo),
+           args.out, time.time() - t0))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
