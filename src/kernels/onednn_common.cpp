@@ -1,0 +1,137 @@
+// Shared oneDNN plumbing: slice descriptors, activation post-ops, constants,
+// window geometry of slices, and the one-primitive kernel.
+#include "kernels/onednn_common.h"
+
+#include <algorithm>
+#include <cstring>
+
+#include "edgeflow/error.h"
+
+namespace edgeflow::kernels {
+
+using dnnl::memory;
+
+memory::desc rows_desc(const Shape& shape, RowRange rows) {
+  if (shape.is_feature_map())
+    return memory::desc({1, shape.channels(), rows.size(), shape.width()},
+                        memory::data_type::f32, memory::format_tag::nhwc);
+  EF_ASSERT(rows.begin == 0 && rows.end == shape.height());
+  EF_ASSERT(shape.rank() >= 1 && shape.rank() <= 3);
+  static const memory::format_tag kPlain[] = {memory::format_tag::a, memory::format_tag::ab,
+                                              memory::format_tag::abc};
+  return memory::desc(shape.dims, memory::data_type::f32, kPlain[shape.rank() - 1]);
+}
+
+memory::desc flat_desc(int64_t elements) {
+  return memory::desc({elements}, memory::data_type::f32, memory::format_tag::a);
+}
+
+EltwiseParams eltwise_params(const Activation& activation) {
+  switch (activation.kind) {
+    case Activation::Kind::kRelu:
+      return {dnnl::algorithm::eltwise_relu, 0.0f, 0.0f};
+    case Activation::Kind::kClip:
+      return {dnnl::algorithm::eltwise_clip, activation.min, activation.max};
+    case Activation::Kind::kNone:
+      break;
+  }
+  return {dnnl::algorithm::eltwise_linear, 1.0f, 0.0f};
+}
+
+void append_activation(dnnl::post_ops& ops, const Activation& activation) {
+  if (activation.none()) return;
+  const EltwiseParams p = eltwise_params(activation);
+  ops.append_eltwise(1.0f, p.algorithm, p.alpha, p.beta);
+}
+
+dnnl::primitive_attr activation_attr(const Activation& activation) {
+  dnnl::post_ops ops;
+  append_activation(ops, activation);
+  dnnl::primitive_attr attr;
+  attr.set_post_ops(ops);
+  return attr;
+}
+
+memory constant_memory(const OnednnContext& ctx, const memory::desc& md, const float* data) {
+  memory mem(md, ctx.engine);
+  std::memcpy(mem.get_data_handle(), data, md.get_size());
+  return mem;
+}
+
+memory reordered_constant(const OnednnContext& ctx, const memory::desc& user_md,
+                          const float* data, const memory::desc& target_md) {
+  if (user_md == target_md) return constant_memory(ctx, user_md, data);
+  memory user(user_md, ctx.engine, const_cast<float*>(data));  // only read
+  memory target(target_md, ctx.engine);
+  dnnl::stream stream = ctx.stream;  // a handle to the same stream
+  dnnl::reorder(user, target).execute(stream, user, target);
+  stream.wait();
+  return target;
+}
+
+namespace {
+
+// Padding at the end that makes `out` windows consistent with `in` inputs;
+// never negative (unused trailing inputs are dropped by the division).
+int64_t consistent_pad_end(int64_t in, int64_t out, int64_t stride, int64_t extent,
+                           int64_t pad_begin) {
+  return std::max<int64_t>(0, (out - 1) * stride + extent - in - pad_begin);
+}
+
+}  // namespace
+
+SliceAxis window_height_axis(const Graph& graph, const Node& node, const Window& window,
+                             RowRange out) {
+  const RowRange in = required_input_rows(graph, node, 0, out);
+  if (in.empty())
+    fail_input("kernels: " + describe(node, out) +
+               ": the windows lie wholly in padding (pad >= kernel extent)");
+  SliceAxis axis;
+  axis.in = in.size();
+  axis.pad_begin = in.begin - (window.stride_h * out.begin - window.pad_top);
+  axis.pad_end = consistent_pad_end(axis.in, out.size(), window.stride_h, window.extent_h(),
+                                    axis.pad_begin);
+  return axis;
+}
+
+SliceAxis window_width_axis(const Window& window, int64_t in_width, int64_t out_width) {
+  SliceAxis axis;
+  axis.in = in_width;
+  axis.pad_begin = window.pad_left;
+  axis.pad_end =
+      consistent_pad_end(in_width, out_width, window.stride_w, window.extent_w(), window.pad_left);
+  return axis;
+}
+
+PrimitiveKernel::PrimitiveKernel(const OnednnContext& ctx, dnnl::primitive primitive)
+    : ctx_(ctx), primitive_(std::move(primitive)) {}
+
+void PrimitiveKernel::bind_input(int arg, const memory::desc& md, size_t input_index) {
+  memory mem(md, ctx_.engine, DNNL_MEMORY_NONE);
+  args_[arg] = mem;
+  inputs_.emplace_back(mem, input_index);
+}
+
+void PrimitiveKernel::bind_dst(int arg, const memory::desc& md) {
+  dst_ = memory(md, ctx_.engine, DNNL_MEMORY_NONE);
+  args_[arg] = dst_;
+}
+
+void PrimitiveKernel::bind_constant(int arg, memory mem) { args_[arg] = std::move(mem); }
+
+void PrimitiveKernel::run(const std::vector<const float*>& inputs, float* dst) {
+  for (auto& [mem, index] : inputs_) {
+    EF_ASSERT(index < inputs.size());
+    mem.set_data_handle(const_cast<float*>(inputs[index]));  // read-only argument
+  }
+  dst_.set_data_handle(dst);
+  primitive_.execute(ctx_.stream, args_);
+  ctx_.stream.wait();
+}
+
+std::string describe(const Node& node, RowRange out) {
+  return "node '" + node.name + "' (" + op_name(node.op) + ", rows [" +
+         std::to_string(out.begin) + ", " + std::to_string(out.end) + "))";
+}
+
+}  // namespace edgeflow::kernels

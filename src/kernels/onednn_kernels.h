@@ -1,0 +1,36 @@
+// The oneDNN kernels, one maker per op (one file each); the factory picks one
+// by node.op. Each builds its primitives for one output row range.
+#pragma once
+
+#include <memory>
+
+#include "edgeflow/ir.h"
+#include "edgeflow/kernels.h"
+#include "kernels/onednn_common.h"
+
+namespace edgeflow::kernels {
+
+using KernelPtr = std::unique_ptr<Kernel>;
+
+KernelPtr make_conv_kernel(const OnednnContext& ctx, const Graph& graph, const Node& node,
+                           RowRange out);
+KernelPtr make_pool_kernel(const OnednnContext& ctx, const Graph& graph, const Node& node,
+                           RowRange out);
+KernelPtr make_add_kernel(const OnednnContext& ctx, const Graph& graph, const Node& node,
+                          RowRange out);
+KernelPtr make_concat_kernel(const OnednnContext& ctx, const Graph& graph, const Node& node,
+                             RowRange out);
+KernelPtr make_activation_kernel(const OnednnContext& ctx, const Graph& graph, const Node& node,
+                                 RowRange out);
+KernelPtr make_batch_norm_kernel(const OnednnContext& ctx, const Graph& graph, const Node& node,
+                                 RowRange out);
+KernelPtr make_pad_kernel(const OnednnContext& ctx, const Graph& graph, const Node& node,
+                          RowRange out);
+KernelPtr make_global_average_pool_kernel(const OnednnContext& ctx, const Graph& graph,
+                                          const Node& node, RowRange out);
+KernelPtr make_flatten_kernel(const OnednnContext& ctx, const Graph& graph, const Node& node,
+                              RowRange out);
+KernelPtr make_gemm_kernel(const OnednnContext& ctx, const Graph& graph, const Node& node,
+                           RowRange out);
+
+}  // namespace edgeflow::kernels

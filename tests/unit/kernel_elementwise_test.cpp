@@ -1,0 +1,49 @@
+// Row-local kernels vs the reference: Add (with fused activation), standalone
+// activations, standalone BatchNorm; feature maps sliced, [1, K] vectors whole.
+#include "kernel_check.h"
+
+namespace edgeflow::test {
+namespace {
+
+// Mostly feature maps, sometimes a [1, K] vector.
+Shape random_map_or_vector(std::mt19937& rng) {
+  return coin(rng, 0.2) ? vector_shape(uniform_int(rng, 1, 300)) : random_map_shape(rng);
+}
+
+TEST(KernelAdd, MatchesReferenceWholeAndSliced) {
+  std::mt19937 rng(21);
+  for (int config = 0; config < 40; ++config) {
+    const Shape shape = random_map_or_vector(rng);
+    const Graph g = add_graph(shape, random_activation(rng));
+    SCOPED_TRACE("config " + std::to_string(config) + ": " + describe(g));
+    expect_kernel_matches_reference(g, rng);
+  }
+}
+
+TEST(KernelActivation, ReluAndClipMatchReferenceWholeAndSliced) {
+  std::mt19937 rng(22);
+  for (int config = 0; config < 40; ++config) {
+    Activation act = random_activation(rng);
+    if (act.none()) act.kind = Activation::Kind::kRelu;
+    const Graph g = activation_graph(random_map_or_vector(rng), act);
+    SCOPED_TRACE("config " + std::to_string(config) + ": " + describe(g));
+    expect_kernel_matches_reference(g, rng);
+  }
+}
+
+TEST(KernelBatchNorm, MatchesReferenceWholeAndSliced) {
+  std::mt19937 rng(23);
+  for (int config = 0; config < 40; ++config) {
+    const Shape shape = random_map_or_vector(rng);
+    BatchNormAttrs bn;
+    bn.scale = random_values(static_cast<size_t>(shape.dims[1]), rng, -2.0f, 2.0f);
+    bn.shift = random_values(static_cast<size_t>(shape.dims[1]), rng);
+    bn.activation = random_activation(rng);
+    const Graph g = batch_norm_graph(shape, std::move(bn));
+    SCOPED_TRACE("config " + std::to_string(config) + ": " + describe(g));
+    expect_kernel_matches_reference(g, rng);
+  }
+}
+
+}  // namespace
+}  // namespace edgeflow::test
