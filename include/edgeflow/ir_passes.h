@@ -1,0 +1,40 @@
+// IR-level rewrites and checks: BatchNorm folding, activation fusion, dead
+// node removal, shape inference and a validator. Plain data, no third-party
+// types; the importer runs them, tests and tools may run them on any Graph.
+#pragma once
+
+#include "edgeflow/ir.h"
+
+namespace edgeflow {
+
+// Output shape of `node` from the shapes of its inputs in `graph` and its
+// attributes. Throws Error (kBadInput) "node 'x' (Op): ..." when the inputs do
+// not fit the op (channel mismatch, window larger than the padded input, ...).
+Shape infer_output_shape(const Graph& graph, const Node& node);
+
+// Folds every kBatchNorm whose input comes from a kConv that has no other
+// consumer, is not a graph output and has no activation yet into that conv:
+//   W'[o] = W[o] * scale[o],  b'[o] = b[o] * scale[o] + shift[o].
+// Returns the number of BatchNorms folded.
+int fold_batchnorms(Graph& graph);
+
+// Fuses every standalone kActivation into its producer (kConv, kAdd, kGemm,
+// kBatchNorm) when the producer has no other consumer, is not a graph output
+// and has no activation yet. Returns the number of activations fused.
+int fuse_activations(Graph& graph);
+
+// Removes nodes whose outputs reach no graph output, and values no node or
+// graph input/output refers to. Returns the number of nodes removed.
+int remove_dead_nodes(Graph& graph);
+
+// Checks the invariants every later stage relies on: ids in range, one
+// producer per value, nodes in topological order, attributes of the op's
+// kind, weights that fit their inputs, stored shapes equal to
+// infer_output_shape, an NCHW input with N = 1. Throws Error (kBadInput)
+// "invalid graph: ..." naming the node or value at fault.
+void validate_graph(const Graph& graph);
+
+// fold_batchnorms, fuse_activations, remove_dead_nodes, then validate_graph.
+void optimize_graph(Graph& graph);
+
+}  // namespace edgeflow

@@ -1,0 +1,235 @@
+// Converters of BatchNormalization, Relu, Clip, Add, Gemm and Pad, and the
+// ops that vanish at inference (Identity, Dropout). Each follows the op's
+// definition in the model's opset: Clip and Pad moved their attributes to
+// inputs in opset 11, Dropout in opset 12.
+#include <cmath>
+#include <limits>
+
+#include "edgeflow/error.h"
+#include "onnx_internal.h"
+
+namespace edgeflow::onnx_import {
+namespace {
+
+std::string shape_text(const Dims& d) { return Shape(d).str(); }
+
+// A float vector of `count` values (dims [count]) given as input i.
+const std::vector<float>& channel_vector(Importer& im, const onnx::NodeProto& node, int i,
+                                         const std::string& role, int64_t count) {
+  const Constant* c = im.constant_input(node, i, role);
+  if (!c) fail_node(node, "input " + std::to_string(i) + " (" + role + ") is missing");
+  if (!c->is_float() || c->dims.size() != 1 || c->dims[0] != count)
+    fail_node(node, "input '" + node.input(i) + "' (" + role + ") must be " +
+                        std::to_string(count) + " floats, is " + shape_text(c->dims) +
+                        (c->is_float() ? "" : " integers"));
+  return c->floats;
+}
+
+// A scalar given as a constant input (a one-element tensor).
+bool scalar_input(Importer& im, const onnx::NodeProto& node, int i, const std::string& role,
+                  float& value) {
+  const Constant* c = im.constant_input(node, i, role);
+  if (!c) return false;
+  if (c->size() != 1)
+    fail_node(node, "input '" + node.input(i) + "' (" + role + ") must be a scalar, is " +
+                        shape_text(c->dims));
+  value = c->is_float() ? c->floats[0] : static_cast<float>(c->ints[0]);
+  return true;
+}
+
+void refuse_used_outputs(Importer& im, const onnx::NodeProto& node, const std::string& why) {
+  for (int k = 1; k < node.output_size(); ++k)
+    if (!node.output(k).empty() && im.is_used(node.output(k)))
+      fail_node(node,
+                "output " + std::to_string(k) + " ('" + node.output(k) + "') is used; " + why);
+}
+
+void refuse_extra_inputs(const onnx::NodeProto& node, int allowed, const std::string& why) {
+  for (int k = allowed; k < node.input_size(); ++k)
+    if (!node.input(k).empty())
+      fail_node(node, "input " + std::to_string(k) + " ('" + node.input(k) + "') " + why);
+}
+
+}  // namespace
+
+void convert_batch_norm(Importer& im, const onnx::NodeProto& node) {
+  if (find_attr(node, "spatial") && attr_int(node, "spatial", 1) == 0)
+    fail_node(node, "attribute 'spatial' = 0 (per-element statistics) is not supported");
+  if (attr_int(node, "training_mode", 0) != 0)
+    fail_node(node, "attribute 'training_mode' = 1 is not supported (inference only)");
+  refuse_used_outputs(im, node, "training outputs are not supported (inference only)");
+  const ValueId x = im.value_input(node, 0);
+  const Shape& in = im.shape_of(x);
+  if (in.rank() != 4)
+    fail_node(node, "input '" + node.input(0) + "' is " + in.str() +
+                        "; only NCHW feature maps are supported");
+  const int64_t channels = in.channels();
+  const std::vector<float>& gamma = channel_vector(im, node, 1, "scale", channels);
+  const std::vector<float>& beta = channel_vector(im, node, 2, "B", channels);
+  const std::vector<float>& mean = channel_vector(im, node, 3, "mean", channels);
+  const std::vector<float>& var = channel_vector(im, node, 4, "var", channels);
+  const double epsilon = attr_float(node, "epsilon", 1e-5f);
+
+  BatchNormAttrs b;
+  b.scale.resize(static_cast<size_t>(channels));
+  b.shift.resize(static_cast<size_t>(channels));
+  for (size_t c = 0; c < b.scale.size(); ++c) {
+    const double denominator = double(var[c]) + epsilon;
+    if (!(denominator > 0.0))
+      fail_node(node, "variance + epsilon of channel " + std::to_string(c) + " is not positive");
+    const double scale = double(gamma[c]) / std::sqrt(denominator);
+    b.scale[c] = static_cast<float>(scale);
+    b.shift[c] = static_cast<float>(double(beta[c]) - double(mean[c]) * scale);
+  }
+  im.add_node(node, OpKind::kBatchNorm, {x}, std::move(b));
+}
+
+void convert_relu(Importer& im, const onnx::NodeProto& node) {
+  ActivationAttrs a;
+  a.activation.kind = Activation::Kind::kRelu;
+  im.add_node(node, OpKind::kActivation, {im.value_input(node, 0)}, std::move(a));
+}
+
+void convert_clip(Importer& im, const onnx::NodeProto& node) {
+  ActivationAttrs a;
+  a.activation.kind = Activation::Kind::kClip;
+  a.activation.min = std::numeric_limits<float>::lowest();
+  a.activation.max = std::numeric_limits<float>::max();
+  if (im.opset() < 11) {
+    refuse_extra_inputs(node, 1,
+                        "is not part of Clip before opset 11 (min and max are attributes)");
+    a.activation.min = attr_float(node, "min", a.activation.min);
+    a.activation.max = attr_float(node, "max", a.activation.max);
+  } else {
+    refuse_attr(node, "min", "is not part of Clip from opset 11 on (min is input 1)");
+    refuse_attr(node, "max", "is not part of Clip from opset 11 on (max is input 2)");
+    refuse_extra_inputs(node, 3, "is not part of Clip");
+    scalar_input(im, node, 1, "min", a.activation.min);
+    scalar_input(im, node, 2, "max", a.activation.max);
+  }
+  im.add_node(node, OpKind::kActivation, {im.value_input(node, 0)}, std::move(a));
+}
+
+void convert_add(Importer& im, const onnx::NodeProto& node) {
+  if (node.input_size() != 2) fail_node(node, "must have 2 inputs");
+  for (int i = 0; i < 2; ++i) {
+    const Entry& e = im.input(node, i);
+    if (e.is_constant())
+      fail_node(node, "adding a constant (input '" + node.input(i) + "', " +
+                          shape_text(e.constant->dims) +
+                          ") is not supported; Add takes two computed tensors of the same shape");
+  }
+  const ValueId a = im.value_input(node, 0);
+  const ValueId b = im.value_input(node, 1);
+  if (im.shape_of(a) != im.shape_of(b))
+    fail_node(node, "inputs '" + node.input(0) + "' (" + im.shape_of(a).str() + ") and '" +
+                        node.input(1) + "' (" + im.shape_of(b).str() +
+                        ") differ in shape; a broadcasting Add is not supported");
+  im.add_node(node, OpKind::kAdd, {a, b}, AddAttrs{});
+}
+
+void convert_gemm(Importer& im, const onnx::NodeProto& node) {
+  if (attr_int(node, "transA", 0) != 0)
+    fail_node(node, "attribute 'transA' = 1 is not supported (A must be the 1xK activation)");
+  const ValueId a = im.value_input(node, 0);
+  const Shape& in = im.shape_of(a);
+  if (in.rank() != 2 || in.dims[0] != 1)
+    fail_node(node, "input '" + node.input(0) + "' must be 1xK, is " + in.str());
+  const int64_t k = in.dims[1];
+  const bool trans_b = attr_int(node, "transB", 0) != 0;
+  const float alpha = attr_float(node, "alpha", 1.0f);
+  const float beta = attr_float(node, "beta", 1.0f);
+  const Constant* b = im.constant_input(node, 1, "B");
+  if (!b) fail_node(node, "input 1 (B) is missing");
+  if (!b->is_float() || b->dims.size() != 2 || b->dims[trans_b ? 1 : 0] != k)
+    fail_node(node, "input '" + node.input(1) + "' (B, " + shape_text(b->dims) +
+                        (trans_b ? ", transB=1" : ", transB=0") + ") does not fit input " +
+                        in.str());
+  const int64_t n = b->dims[trans_b ? 0 : 1];
+
+  GemmAttrs g;
+  std::vector<float> w(static_cast<size_t>(n * k));
+  for (int64_t o = 0; o < n; ++o)
+    for (int64_t i = 0; i < k; ++i)
+      w[o * k + i] = alpha * (trans_b ? b->floats[o * k + i] : b->floats[i * n + o]);
+  g.weight = Tensor(Shape({n, k}), std::move(w));
+  g.bias.assign(static_cast<size_t>(n), 0.0f);
+  if (const Constant* c = im.constant_input(node, 2, "C")) {
+    const bool scalar = c->size() == 1 && c->dims.size() <= 2;
+    const bool row = c->size() == n && (c->dims == Dims{n} || c->dims == Dims{1, n});
+    if (!c->is_float() || !(scalar || row))
+      fail_node(node, "input '" + node.input(2) + "' (C, " + shape_text(c->dims) +
+                          ") does not broadcast to 1x" + std::to_string(n));
+    for (int64_t o = 0; o < n; ++o) g.bias[o] = beta * c->floats[scalar ? 0 : o];
+  } else if (im.opset() < 11) {
+    fail_node(node, "input 2 (C) is required before opset 11");
+  }
+  im.add_node(node, OpKind::kGemm, {a}, std::move(g));
+}
+
+void convert_pad(Importer& im, const onnx::NodeProto& node) {
+  const std::string mode = attr_string(node, "mode", "constant");
+  if (mode != "constant")
+    fail_node(node, "attribute 'mode' = '" + mode + "' is not supported (only 'constant')");
+  std::vector<int64_t> pads;
+  float value = 0.0f;
+  if (im.opset() < 11) {
+    refuse_extra_inputs(node, 1, "is not part of Pad before opset 11 (pads is an attribute)");
+    if (!find_attr(node, "pads")) fail_node(node, "attribute 'pads' is missing");
+    pads = attr_ints(node, "pads");
+    value = attr_float(node, "value", 0.0f);
+  } else {
+    refuse_attr(node, "pads", "is not part of Pad from opset 11 on (pads is input 1)");
+    refuse_attr(node, "value", "is not part of Pad from opset 11 on (constant_value is input 2)");
+    refuse_extra_inputs(node, 3, "is not supported (Pad with axes is opset 18)");
+    const Constant* p = im.constant_input(node, 1, "pads");
+    if (!p) fail_node(node, "input 1 (pads) is missing");
+    pads = constant_ints(node, *p, "pads");
+    scalar_input(im, node, 2, "constant_value", value);
+  }
+  const ValueId x = im.value_input(node, 0);
+  const Shape& in = im.shape_of(x);
+  if (in.rank() != 4)
+    fail_node(node, "input '" + node.input(0) + "' is " + in.str() +
+                        "; only NCHW feature maps can be padded");
+  if (pads.size() != 8)
+    fail_node(node, "pads has " + std::to_string(pads.size()) + " values; a rank-4 input needs 8");
+  if (pads[0] != 0 || pads[4] != 0) fail_node(node, "pads on N must be 0");
+  for (int64_t p : pads)
+    if (p < 0) fail_node(node, "negative pads (cropping) are not supported");
+  bool all_zero = true;
+  for (int64_t p : pads) all_zero = all_zero && p == 0;
+  if (all_zero) {
+    im.alias_output(node, im.input(node, 0));
+    return;
+  }
+  PadAttrs a;
+  a.channels_begin = pads[1];
+  a.top = pads[2];
+  a.left = pads[3];
+  a.channels_end = pads[5];
+  a.bottom = pads[6];
+  a.right = pads[7];
+  a.value = value;
+  im.add_node(node, OpKind::kPad, {x}, std::move(a));
+}
+
+void convert_identity(Importer& im, const onnx::NodeProto& node) {
+  im.alias_output(node, im.input(node, 0));
+}
+
+void convert_dropout(Importer& im, const onnx::NodeProto& node) {
+  refuse_used_outputs(im, node, "the dropout mask is not supported");
+  if (im.opset() >= 12) {
+    if (const Constant* t = im.constant_input(node, 2, "training_mode")) {
+      const bool training =
+          t->size() > 0 && (t->is_float() ? t->floats[0] != 0.0f : t->ints[0] != 0);
+      if (training) fail_node(node, "input 'training_mode' is true; only inference is supported");
+    }
+  } else {
+    refuse_extra_inputs(node, 1, "is not part of Dropout before opset 12");
+  }
+  im.alias_output(node, im.input(node, 0));
+}
+
+}  // namespace edgeflow::onnx_import

@@ -1,0 +1,259 @@
+// Converters of Constant and the shape ops (Shape, Gather, Slice, Concat,
+// Reshape, Flatten, Unsqueeze, Squeeze, Cast). On constants they fold (so
+// Shape -> Gather -> Unsqueeze -> Concat -> Reshape becomes one constant); on
+// computed tensors only what the IR can run is accepted: a channel Concat of
+// NCHW maps, a reshape to 1xK of a 1xCxHxW map (kFlatten), no-op reshapes and
+// casts to float.
+#include <algorithm>
+
+#include "edgeflow/error.h"
+#include "onnx_internal.h"
+
+namespace edgeflow::onnx_import {
+namespace {
+
+// Reshape-like op on a computed tensor: a no-op, a flatten of a feature map
+// to 1xK, or refused.
+void reshape_value(Importer& im, const onnx::NodeProto& node, const Entry& x, const Dims& target,
+                   const std::string& refusal) {
+  const Shape& in = im.shape_of(x.value);
+  if (target == in.dims) {
+    im.alias_output(node, x);
+    return;
+  }
+  if (in.rank() == 4 && target == Dims{1, in.elements()}) {
+    im.add_node(node, OpKind::kFlatten, {x.value}, std::monostate{});
+    return;
+  }
+  fail_node(node, "reshaping the computed tensor '" + node.input(0) + "' (" + in.str() + ") to " +
+                      Shape(target).str() + " is not supported" + refusal +
+                      "; only a flatten to 1x" + std::to_string(in.elements()) + " is");
+}
+
+const Dims& dims_of(Importer& im, const Entry& e) {
+  return e.is_constant() ? e.constant->dims : im.shape_of(e.value).dims;
+}
+
+// The axes of Squeeze/Unsqueeze: an attribute before opset 13, input 1 from
+// opset 13 on. `present` tells whether any were given.
+std::vector<int64_t> axes_of(Importer& im, const onnx::NodeProto& node, bool& present) {
+  if (im.opset() < 13) {
+    for (int k = 1; k < node.input_size(); ++k)
+      if (!node.input(k).empty())
+        fail_node(node, "input " + std::to_string(k) +
+                            " is not part of this op before opset 13 (axes is an attribute)");
+    present = find_attr(node, "axes") != nullptr;
+    return attr_ints(node, "axes");
+  }
+  refuse_attr(node, "axes", "is not part of this op from opset 13 on (axes is input 1)");
+  const Constant* c = im.constant_input(node, 1, "axes");
+  present = c != nullptr;
+  return c ? constant_ints(node, *c, "axes") : std::vector<int64_t>{};
+}
+
+[[noreturn]] void refuse_computed(const onnx::NodeProto& node) {
+  fail_node(node, "input '" + node.input(0) +
+                      "' is computed from the image; this op is only supported on constants "
+                      "(shape subgraphs)");
+}
+
+}  // namespace
+
+void convert_constant(Importer& im, const onnx::NodeProto& node) {
+  if (node.attribute_size() != 1)
+    fail_node(node,
+              "must have exactly one attribute, has " + std::to_string(node.attribute_size()));
+  const onnx::AttributeProto& a = node.attribute(0);
+  Constant c;
+  if (a.name() == "value") {
+    if (!a.has_t()) fail_node(node, "attribute 'value' must be a tensor");
+    c = constant_from_proto(a.t(), node_label(node) + ": attribute 'value'");
+  } else if (a.name() == "value_float") {
+    c.floats = {attr_float(node, "value_float", 0.0f)};
+  } else if (a.name() == "value_floats") {
+    c.floats = attr_floats(node, "value_floats");
+    c.dims = {static_cast<int64_t>(c.floats.size())};
+  } else if (a.name() == "value_int") {
+    c.type = Constant::Type::kInt64;
+    c.ints = {attr_int(node, "value_int", 0)};
+  } else if (a.name() == "value_ints") {
+    c.type = Constant::Type::kInt64;
+    c.ints = attr_ints(node, "value_ints");
+    c.dims = {static_cast<int64_t>(c.ints.size())};
+  } else {
+    fail_node(node, "attribute '" + a.name() + "' is not supported");
+  }
+  if (node.output_size() < 1 || node.output(0).empty()) fail_node(node, "has no output");
+  im.define_constant(node.output(0), std::move(c));
+}
+
+void convert_shape(Importer& im, const onnx::NodeProto& node) {
+  const Dims& dims = dims_of(im, im.input(node, 0));
+  const int64_t rank = static_cast<int64_t>(dims.size());
+  int64_t start = 0, end = rank;
+  if (im.opset() >= 15) {
+    start = attr_int(node, "start", 0);
+    end = attr_int(node, "end", rank);
+    if (start < 0) start += rank;
+    if (end < 0) end += rank;
+    start = std::clamp<int64_t>(start, 0, rank);
+    end = std::clamp<int64_t>(end, 0, rank);
+  } else {
+    refuse_attr(node, "start", "is not part of Shape before opset 15");
+    refuse_attr(node, "end", "is not part of Shape before opset 15");
+  }
+  Constant c;
+  c.type = Constant::Type::kInt64;
+  if (end > start) c.ints.assign(dims.begin() + start, dims.begin() + end);
+  c.dims = {static_cast<int64_t>(c.ints.size())};
+  im.define_constant(node.output(0), std::move(c));
+}
+
+void convert_gather(Importer& im, const onnx::NodeProto& node) {
+  const Entry& data = im.input(node, 0);
+  if (!data.is_constant()) refuse_computed(node);
+  const Constant* indices = im.constant_input(node, 1, "indices");
+  if (!indices) fail_node(node, "input 1 (indices) is missing");
+  im.define_constant(node.output(0),
+                     fold_gather(node, *data.constant, *indices, attr_int(node, "axis", 0)));
+}
+
+void convert_slice(Importer& im, const onnx::NodeProto& node) {
+  const Entry& data = im.input(node, 0);
+  if (!data.is_constant()) refuse_computed(node);
+  std::vector<int64_t> starts, ends, axes, steps;
+  if (im.opset() < 10) {
+    for (int k = 1; k < node.input_size(); ++k)
+      if (!node.input(k).empty())
+        fail_node(node,
+                  "input " + std::to_string(k) +
+                      " is not part of Slice before opset 10 (starts/ends/axes are attributes)");
+    if (!find_attr(node, "starts") || !find_attr(node, "ends"))
+      fail_node(node, "attributes 'starts' and 'ends' are required");
+    starts = attr_ints(node, "starts");
+    ends = attr_ints(node, "ends");
+    axes = attr_ints(node, "axes");
+  } else {
+    for (const char* name : {"starts", "ends", "axes"})
+      refuse_attr(node, name, "is not part of Slice from opset 10 on (it is an input)");
+    const char* roles[] = {"starts", "ends", "axes", "steps"};
+    std::vector<int64_t>* lists[] = {&starts, &ends, &axes, &steps};
+    for (int k = 0; k < 4; ++k) {
+      const Constant* c = im.constant_input(node, k + 1, roles[k]);
+      if (!c && k < 2) fail_node(node, std::string("input ") + roles[k] + " is missing");
+      if (c) *lists[k] = constant_ints(node, *c, roles[k]);
+    }
+  }
+  im.define_constant(node.output(0), fold_slice(node, *data.constant, starts, ends, axes, steps));
+}
+
+void convert_concat(Importer& im, const onnx::NodeProto& node) {
+  if (!find_attr(node, "axis")) fail_node(node, "attribute 'axis' is missing");
+  const int64_t axis = attr_int(node, "axis", 0);
+  std::vector<const Entry*> inputs;
+  int constants = 0;
+  for (int i = 0; i < node.input_size(); ++i) {
+    if (node.input(i).empty()) continue;
+    inputs.push_back(&im.input(node, i));
+    constants += inputs.back()->is_constant();
+  }
+  if (inputs.empty()) fail_node(node, "has no inputs");
+  if (constants == static_cast<int>(inputs.size())) {
+    std::vector<const Constant*> parts;
+    for (const Entry* e : inputs) parts.push_back(e->constant.get());
+    im.define_constant(node.output(0), fold_concat(node, parts, axis));
+    return;
+  }
+  if (constants > 0)
+    fail_node(node, "concatenating constants with computed tensors is not supported");
+  std::vector<ValueId> values;
+  for (const Entry* e : inputs) {
+    const Shape& s = im.shape_of(e->value);
+    if (s.rank() != 4)
+      fail_node(node, "input of shape " + s.str() +
+                          " is not supported; only NCHW feature maps are concatenated");
+    values.push_back(e->value);
+  }
+  if (normalize_axis(node, axis, 4, "attribute 'axis'") != 1)
+    fail_node(node, "attribute 'axis' = " + std::to_string(axis) +
+                        " is not supported; only channels (axis 1 or -3) of NCHW maps");
+  if (values.size() == 1) {
+    im.alias_output(node, *inputs[0]);
+    return;
+  }
+  im.add_node(node, OpKind::kConcat, std::move(values), std::monostate{});
+}
+
+void convert_reshape(Importer& im, const onnx::NodeProto& node) {
+  const Entry& data = im.input(node, 0);
+  const Constant* shape = im.constant_input(node, 1, "shape");
+  if (!shape) fail_node(node, "input 1 (shape) is missing");
+  bool allowzero = false;
+  if (im.opset() >= 14)
+    allowzero = attr_int(node, "allowzero", 0) != 0;
+  else
+    refuse_attr(node, "allowzero", "is not part of Reshape before opset 14");
+  const Dims target =
+      reshape_dims(node, dims_of(im, data), constant_ints(node, *shape, "shape"), allowzero);
+  if (data.is_constant())
+    im.define_constant(node.output(0), with_dims(*data.constant, target));
+  else
+    reshape_value(im, node, data, target, "");
+}
+
+void convert_flatten(Importer& im, const onnx::NodeProto& node) {
+  const Entry& data = im.input(node, 0);
+  const Dims& in = dims_of(im, data);
+  const int64_t rank = static_cast<int64_t>(in.size());
+  int64_t axis = attr_int(node, "axis", 1);
+  if (axis < -rank || axis > rank)
+    fail_node(node, "attribute 'axis' = " + std::to_string(axis) + " is out of range for rank " +
+                        std::to_string(rank));
+  if (axis < 0) axis += rank;
+  int64_t outer = 1, inner = 1;
+  for (int64_t i = 0; i < rank; ++i) (i < axis ? outer : inner) *= in[i];
+  const Dims target = {outer, inner};
+  if (data.is_constant())
+    im.define_constant(node.output(0), with_dims(*data.constant, target));
+  else
+    reshape_value(im, node, data, target, " (attribute 'axis' = " + std::to_string(axis) + ")");
+}
+
+void convert_unsqueeze(Importer& im, const onnx::NodeProto& node) {
+  const Entry& data = im.input(node, 0);
+  bool present = false;
+  const std::vector<int64_t> axes = axes_of(im, node, present);
+  if (!present) fail_node(node, "axes are missing");
+  const Dims target = unsqueeze_dims(node, dims_of(im, data), axes);
+  if (data.is_constant())
+    im.define_constant(node.output(0), with_dims(*data.constant, target));
+  else
+    reshape_value(im, node, data, target, "");
+}
+
+void convert_squeeze(Importer& im, const onnx::NodeProto& node) {
+  const Entry& data = im.input(node, 0);
+  bool present = false;
+  const std::vector<int64_t> axes = axes_of(im, node, present);
+  const Dims target = squeeze_dims(node, dims_of(im, data), axes);
+  if (data.is_constant())
+    im.define_constant(node.output(0), with_dims(*data.constant, target));
+  else
+    reshape_value(im, node, data, target, "");
+}
+
+void convert_cast(Importer& im, const onnx::NodeProto& node) {
+  const Entry& data = im.input(node, 0);
+  if (!find_attr(node, "to")) fail_node(node, "attribute 'to' is missing");
+  const int64_t to = attr_int(node, "to", 0);
+  if (data.is_constant()) {
+    im.define_constant(node.output(0), fold_cast(node, *data.constant, to));
+    return;
+  }
+  if (to != onnx::TensorProto::FLOAT)
+    fail_node(node, std::string("casting the computed tensor '") + node.input(0) + "' to " +
+                        data_type_name(static_cast<int32_t>(to)) + " is not supported");
+  im.alias_output(node, data);
+}
+
+}  // namespace edgeflow::onnx_import

@@ -1,0 +1,181 @@
+// Shared pieces of the ONNX importer (src/onnx only): constants met while
+// importing, attribute access with errors naming node and attribute, the
+// import state that maps ONNX tensor names to IR values or constants, and the
+// per-op converters.
+#pragma once
+
+#include <onnx/onnx_pb.h>
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "edgeflow/ir.h"
+#include "edgeflow/tensor.h"
+
+namespace edgeflow::onnx_import {
+
+// A constant tensor: an initializer, a Constant node's value or a folded shape
+// subgraph. Integers of any width are held as int64, floats as float.
+struct Constant {
+  enum class Type { kFloat, kInt64 };
+  Type type = Type::kFloat;
+  Dims dims;  // empty for a scalar
+  std::vector<float> floats;
+  std::vector<int64_t> ints;
+
+  bool is_float() const { return type == Type::kFloat; }
+  int64_t size() const { return is_float() ? int64_t(floats.size()) : int64_t(ints.size()); }
+};
+
+// ---- model_reader.cpp
+// The bytes of the model file at `path`; fails naming the file and the fault.
+std::string read_model_file(const std::string& path);
+// Parses `bytes` into `model`; fails "model 'NAME': ..." when it is not one.
+void parse_model(const std::string& bytes, const std::string& name, onnx::ModelProto& model);
+// The opset of the default domain, checked to lie in 9..17.
+int64_t default_opset(const onnx::ModelProto& model, const std::string& name);
+
+// ---- tensor_proto.cpp
+// Converts a TensorProto (float, int64 or int32; raw or typed data), checking
+// dims and data length before allocating. `what` names it in errors, e.g.
+// "initializer 'w'".
+Constant constant_from_proto(const onnx::TensorProto& tensor, const std::string& what);
+const char* data_type_name(int32_t data_type);
+
+// ---- attributes.cpp
+std::string node_label(const onnx::NodeProto& node);  // "node 'conv1' (Conv)"
+[[noreturn]] void fail_node(const onnx::NodeProto& node, const std::string& message);
+const onnx::AttributeProto* find_attr(const onnx::NodeProto& node, const std::string& name);
+int64_t attr_int(const onnx::NodeProto& node, const std::string& name, int64_t fallback);
+float attr_float(const onnx::NodeProto& node, const std::string& name, float fallback);
+std::string attr_string(const onnx::NodeProto& node, const std::string& name,
+                        const std::string& fallback);
+// Empty when absent.
+std::vector<int64_t> attr_ints(const onnx::NodeProto& node, const std::string& name);
+std::vector<float> attr_floats(const onnx::NodeProto& node, const std::string& name);
+// Fails when the node has attribute `name` (used where an opset moved an
+// attribute to an input).
+void refuse_attr(const onnx::NodeProto& node, const std::string& name, const std::string& why);
+
+// ---- importer.cpp
+// What an ONNX tensor name stands for: an IR value (a feature map or a [1, K]
+// vector computed at run time) or a constant.
+struct Entry {
+  ValueId value = -1;
+  std::shared_ptr<const Constant> constant;
+  bool is_constant() const { return constant != nullptr; }
+};
+
+class Importer {
+ public:
+  // Initializer data is freed from `graph` as it is converted.
+  Importer(onnx::GraphProto& graph, int64_t opset);
+
+  int64_t opset() const { return opset_; }
+  Graph& graph() { return graph_; }
+
+  // True when input i is given (present and not the empty name).
+  bool has_input(const onnx::NodeProto& node, int i) const;
+  const Entry& input(const onnx::NodeProto& node, int i);
+  // Input i as a constant; nullptr when absent; fails when computed at run time.
+  const Constant* constant_input(const onnx::NodeProto& node, int i, const std::string& role);
+  // Input i as an IR value; fails when absent or constant.
+  ValueId value_input(const onnx::NodeProto& node, int i);
+  const Shape& shape_of(ValueId v) const { return graph_.values.at(v).shape; }
+
+  void define(const std::string& name, Entry entry);
+  void define_constant(const std::string& name, Constant constant);
+  // Makes output 0 of `node` another name for `entry`.
+  void alias_output(const onnx::NodeProto& node, const Entry& entry);
+  // Appends an IR node for `node` producing its output 0, with the shape
+  // infer_output_shape gives.
+  ValueId add_node(const onnx::NodeProto& node, OpKind op, std::vector<ValueId> inputs,
+                   NodeAttrs attrs);
+  // The graph input value.
+  ValueId add_input(const std::string& name, const Shape& shape);
+  const Entry* find(const std::string& name);
+  // True when some node reads tensor `name` or it is a graph output.
+  bool is_used(const std::string& name) const { return used_.count(name) > 0; }
+
+ private:
+  Graph graph_;
+  int64_t opset_;
+  std::map<std::string, onnx::TensorProto*> initializers_;
+  std::map<std::string, Entry> entries_;
+  std::set<std::string> used_;
+};
+
+// ---- graph_checks.cpp
+// Gives unnamed nodes a name ("Conv_3"), and duplicate names a suffix.
+void name_nodes(onnx::GraphProto& graph);
+// Fails listing every node whose op has no converter.
+void check_supported_ops(const onnx::GraphProto& graph);
+// Fails on duplicate output names and inputs nothing defines; returns the node
+// indices in topological order (stable: the file's order where it allows), or
+// fails naming a node on a cycle.
+std::vector<int> check_and_sort(const onnx::GraphProto& graph);
+
+// ---- converters.cpp
+using Converter = void (*)(Importer&, const onnx::NodeProto&);
+// nullptr for an unsupported op (or a domain other than the default one).
+Converter find_converter(const onnx::NodeProto& node);
+
+// Converters, by file.
+// convert_window.cpp
+// Fails naming node and attribute (or weight) on a 1-D or 3-D Conv or pool,
+// before the image input's rank is looked at.
+void check_spatial_dims(const onnx::GraphProto& graph);
+void convert_conv(Importer&, const onnx::NodeProto&);
+void convert_max_pool(Importer&, const onnx::NodeProto&);
+void convert_average_pool(Importer&, const onnx::NodeProto&);
+void convert_global_average_pool(Importer&, const onnx::NodeProto&);
+// convert_ops.cpp
+void convert_batch_norm(Importer&, const onnx::NodeProto&);
+void convert_relu(Importer&, const onnx::NodeProto&);
+void convert_clip(Importer&, const onnx::NodeProto&);
+void convert_add(Importer&, const onnx::NodeProto&);
+void convert_gemm(Importer&, const onnx::NodeProto&);
+void convert_pad(Importer&, const onnx::NodeProto&);
+void convert_identity(Importer&, const onnx::NodeProto&);
+void convert_dropout(Importer&, const onnx::NodeProto&);
+// convert_shape_ops.cpp
+void convert_constant(Importer&, const onnx::NodeProto&);
+void convert_shape(Importer&, const onnx::NodeProto&);
+void convert_gather(Importer&, const onnx::NodeProto&);
+void convert_slice(Importer&, const onnx::NodeProto&);
+void convert_concat(Importer&, const onnx::NodeProto&);
+void convert_reshape(Importer&, const onnx::NodeProto&);
+void convert_flatten(Importer&, const onnx::NodeProto&);
+void convert_unsqueeze(Importer&, const onnx::NodeProto&);
+void convert_squeeze(Importer&, const onnx::NodeProto&);
+void convert_cast(Importer&, const onnx::NodeProto&);
+
+// ---- constant_folding.cpp (pure functions on constants; fail with `node`)
+// The values of an integer constant (a float one fails naming `role`).
+std::vector<int64_t> constant_ints(const onnx::NodeProto& node, const Constant& c,
+                                   const std::string& role);
+// Axis in [0, rank), from an axis in [-rank, rank).
+int64_t normalize_axis(const onnx::NodeProto& node, int64_t axis, int64_t rank,
+                       const std::string& what);
+// The dims a Reshape of `in` to `target` gives (0 copies a dim unless
+// allowzero, -1 is inferred).
+Dims reshape_dims(const onnx::NodeProto& node, const Dims& in, const std::vector<int64_t>& target,
+                  bool allowzero);
+Dims unsqueeze_dims(const onnx::NodeProto& node, const Dims& in, std::vector<int64_t> axes);
+Dims squeeze_dims(const onnx::NodeProto& node, const Dims& in, std::vector<int64_t> axes);
+Constant fold_gather(const onnx::NodeProto& node, const Constant& data, const Constant& indices,
+                     int64_t axis);
+Constant fold_slice(const onnx::NodeProto& node, const Constant& data,
+                    const std::vector<int64_t>& starts, const std::vector<int64_t>& ends,
+                    std::vector<int64_t> axes, std::vector<int64_t> steps);
+Constant fold_concat(const onnx::NodeProto& node, const std::vector<const Constant*>& parts,
+                     int64_t axis);
+Constant fold_cast(const onnx::NodeProto& node, const Constant& in, int64_t to);
+// The same data under new dims (element count must match).
+Constant with_dims(const Constant& in, Dims dims);
+
+}  // namespace edgeflow::onnx_import

@@ -1,0 +1,414 @@
+// IR passes on hand-built graphs: shape inference per op (and its errors),
+// BatchNorm folding checked numerically, activation fusion and where it must
+// not happen, dead node removal, and the validator catching broken graphs.
+#include "edgeflow/ir_passes.h"
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cmath>
+#include <random>
+
+#include "edgeflow/error.h"
+
+namespace edgeflow {
+namespace {
+
+std::vector<float> random_values(size_t count, uint32_t seed) {
+  std::mt19937 rng(seed);
+  std::uniform_real_distribution<float> dist(-1.0f, 1.0f);
+  std::vector<float> v(count);
+  for (float& x : v) x = dist(rng);
+  return v;
+}
+
+// Builds a graph node by node, with shapes from infer_output_shape.
+struct GraphBuilder {
+  Graph g;
+
+  explicit GraphBuilder(Dims input) {
+    g.values.push_back(Value{"x", Shape(std::move(input)), -1});
+    g.input = 0;
+  }
+  ValueId add(const std::string& name, OpKind op, std::vector<ValueId> inputs, NodeAttrs attrs) {
+    Node n;
+    n.name = name;
+    n.op = op;
+    n.inputs = std::move(inputs);
+    n.attrs = std::move(attrs);
+    const Shape shape = infer_output_shape(g, n);
+    n.output = static_cast<ValueId>(g.values.size());
+    g.values.push_back(Value{name + "_out", shape, static_cast<int>(g.nodes.size())});
+    g.nodes.push_back(std::move(n));
+    return g.nodes.back().output;
+  }
+  Graph done(std::vector<ValueId> outputs) {
+    g.outputs = std::move(outputs);
+    return g;
+  }
+};
+
+ConvAttrs conv(int64_t out, int64_t in, int64_t k, int64_t pad, uint32_t seed, int64_t group = 1) {
+  ConvAttrs a;
+  a.window.kernel_h = a.window.kernel_w = k;
+  a.window.pad_top = a.window.pad_bottom = a.window.pad_left = a.window.pad_right = pad;
+  a.group = group;
+  a.weight = Tensor(Shape({out, in / group, k, k}),
+                    random_values(size_t(out * (in / group) * k * k), seed));
+  a.bias = random_values(size_t(out), seed + 1);
+  return a;
+}
+
+BatchNormAttrs batch_norm(int64_t channels, uint32_t seed) {
+  BatchNormAttrs b;
+  b.scale = random_values(size_t(channels), seed);
+  b.shift = random_values(size_t(channels), seed + 1);
+  return b;
+}
+
+ActivationAttrs relu() {
+  ActivationAttrs a;
+  a.activation.kind = Activation::Kind::kRelu;
+  return a;
+}
+
+ActivationAttrs clip(float lo, float hi) {
+  ActivationAttrs a;
+  a.activation = Activation{Activation::Kind::kClip, lo, hi};
+  return a;
+}
+
+PoolAttrs max_pool(int64_t k, int64_t s, int64_t pad, bool ceil_mode) {
+  PoolAttrs p;
+  p.window.kernel_h = p.window.kernel_w = k;
+  p.window.stride_h = p.window.stride_w = s;
+  p.window.pad_top = p.window.pad_bottom = p.window.pad_left = p.window.pad_right = pad;
+  p.ceil_mode = ceil_mode;
+  return p;
+}
+
+// The message of the kBadInput error `f` throws ("" if none).
+template <typename F>
+std::string error_of(F f) {
+  try {
+    f();
+  } catch (const Error& e) {
+    EXPECT_EQ(e.code(), ExitCode::kBadInput);
+    return e.what();
+  }
+  ADD_FAILURE() << "no error";
+  return "";
+}
+
+#define EXPECT_MESSAGE_HAS(message, part) \
+  EXPECT_NE((message).find(part), std::string::npos) << "message: " << (message)
+
+// ---------------------------------------------------------------- shapes
+
+TEST(IrShapes, ConvWithStridesDilationsAndAsymmetricPads) {
+  GraphBuilder b({1, 4, 11, 9});
+  ConvAttrs a = conv(6, 4, 3, 0, 1, 2);
+  a.window.stride_h = 2;
+  a.window.dilation_w = 3;
+  a.window.pad_top = 2;
+  a.window.pad_right = 1;
+  const ValueId y = b.add("c", OpKind::kConv, {0}, a);
+  // H: (11 + 2 - 3) / 2 + 1 = 6; W: extent 7, (9 + 1 - 7) / 1 + 1 = 4.
+  EXPECT_EQ(b.g.shape_of(y), Shape({1, 6, 6, 4}));
+}
+
+TEST(IrShapes, PoolCeilModeDropsAWindowStartingInTheEndPadding) {
+  GraphBuilder b({1, 2, 5, 5});
+  // ceil((5 + 2 - 2) / 2) + 1 = 4, but window 4 would start at 6 - 1 = 5 >= 5: 3.
+  EXPECT_EQ(b.g.shape_of(b.add("p", OpKind::kPool, {0}, max_pool(2, 2, 1, true))),
+            Shape({1, 2, 3, 3}));
+  GraphBuilder c({1, 2, 8, 8});
+  EXPECT_EQ(c.g.shape_of(c.add("floor", OpKind::kPool, {0}, max_pool(3, 2, 0, false))),
+            Shape({1, 2, 3, 3}));
+  EXPECT_EQ(c.g.shape_of(c.add("ceil", OpKind::kPool, {0}, max_pool(3, 2, 0, true))),
+            Shape({1, 2, 4, 4}));
+}
+
+TEST(IrShapes, OtherOps) {
+  GraphBuilder b({1, 3, 6, 5});
+  const ValueId c = b.add("c", OpKind::kConv, {0}, conv(4, 3, 1, 0, 1));
+  const ValueId cat = b.add("cat", OpKind::kConcat, {0, c, 0}, std::monostate{});
+  EXPECT_EQ(b.g.shape_of(cat), Shape({1, 10, 6, 5}));
+  PadAttrs pad;
+  pad.channels_end = 2;
+  pad.top = 1;
+  pad.right = 3;
+  const ValueId p = b.add("pad", OpKind::kPad, {cat}, pad);
+  EXPECT_EQ(b.g.shape_of(p), Shape({1, 12, 7, 8}));
+  const ValueId sum = b.add("sum", OpKind::kAdd, {p, p}, AddAttrs{});
+  EXPECT_EQ(b.g.shape_of(sum), Shape({1, 12, 7, 8}));
+  const ValueId gap = b.add("gap", OpKind::kGlobalAveragePool, {sum}, std::monostate{});
+  EXPECT_EQ(b.g.shape_of(gap), Shape({1, 12, 1, 1}));
+  const ValueId f = b.add("flat", OpKind::kFlatten, {p}, std::monostate{});
+  EXPECT_EQ(b.g.shape_of(f), Shape({1, 12 * 7 * 8}));
+  GemmAttrs gemm;
+  gemm.weight = Tensor(Shape({5, 672}), random_values(5 * 672, 2));
+  gemm.bias.assign(5, 0.0f);
+  EXPECT_EQ(b.g.shape_of(b.add("fc", OpKind::kGemm, {f}, gemm)), Shape({1, 5}));
+  EXPECT_EQ(b.g.shape_of(b.add("bn", OpKind::kBatchNorm, {sum}, batch_norm(12, 3))),
+            Shape({1, 12, 7, 8}));
+  EXPECT_EQ(b.g.shape_of(b.add("relu", OpKind::kActivation, {f}, relu())), Shape({1, 672}));
+}
+
+TEST(IrShapes, MisfitsNameTheNode) {
+  GraphBuilder b({1, 3, 4, 4});
+  EXPECT_MESSAGE_HAS(
+      error_of([&] { b.add("c", OpKind::kConv, {0}, conv(4, 5, 3, 1, 1)); }),
+      "node 'c' (Conv): weight 4x5x3x3 with group 1 expects 5 input channels, input has 3");
+  EXPECT_MESSAGE_HAS(error_of([&] { b.add("big", OpKind::kConv, {0}, conv(4, 3, 7, 1, 1)); }),
+                     "node 'big' (Conv): window of extent 7 exceeds the padded input height 6");
+  EXPECT_MESSAGE_HAS(error_of([&] { b.add("p", OpKind::kPool, {0}, max_pool(2, 1, 2, false)); }),
+                     "node 'p' (Pool): pads must be smaller than the kernel");
+  const ValueId gap = b.add("gap", OpKind::kGlobalAveragePool, {0}, std::monostate{});
+  EXPECT_MESSAGE_HAS(error_of([&] {
+                       b.add("add", OpKind::kAdd, {0, gap}, AddAttrs{});
+                     }),
+                     "node 'add' (Add): inputs differ in shape: 1x3x4x4 and 1x3x1x1");
+  EXPECT_MESSAGE_HAS(
+      error_of([&] {
+        b.add("cat", OpKind::kConcat, {0, gap}, std::monostate{});
+      }),
+      "node 'cat' (Concat): input 'gap_out' is 1x3x1x1, expected height x width 4x4");
+  const ValueId f = b.add("f", OpKind::kFlatten, {0}, std::monostate{});
+  GemmAttrs gemm;
+  gemm.weight = Tensor(Shape({2, 47}), random_values(94, 1));
+  gemm.bias.assign(2, 0.0f);
+  EXPECT_MESSAGE_HAS(error_of([&] { b.add("fc", OpKind::kGemm, {f}, gemm); }),
+                     "node 'fc' (Gemm): weight 2x47 does not fit input 1x48");
+  EXPECT_MESSAGE_HAS(error_of([&] { b.add("bad", OpKind::kConv, {0}, PoolAttrs{}); }),
+                     "node 'bad' (Conv): has attributes of the wrong kind");
+}
+
+// ---------------------------------------------------------------- BatchNorm folding
+
+TEST(IrFoldBatchNorm, FoldedWeightsEqualHandComputed) {
+  GraphBuilder b({1, 3, 5, 5});
+  const ConvAttrs c = conv(4, 3, 3, 1, 10);
+  const BatchNormAttrs bn = batch_norm(4, 20);
+  const ValueId cv = b.add("conv", OpKind::kConv, {0}, c);
+  const ValueId y = b.add("bn", OpKind::kBatchNorm, {cv}, bn);
+  Graph g = b.done({y});
+  EXPECT_EQ(fold_batchnorms(g), 1);
+  ASSERT_EQ(g.nodes.size(), 1u);
+  ASSERT_EQ(g.values.size(), 2u);
+  const ConvAttrs& folded = std::get<ConvAttrs>(g.nodes[0].attrs);
+  for (size_t o = 0; o < 4; ++o) {
+    for (size_t k = 0; k < 27; ++k)
+      EXPECT_FLOAT_EQ(folded.weight.values()[o * 27 + k],
+                      c.weight.values()[o * 27 + k] * bn.scale[o]);
+    EXPECT_FLOAT_EQ(folded.bias[o], c.bias[o] * bn.scale[o] + bn.shift[o]);
+  }
+  EXPECT_EQ(g.values[g.outputs[0]].name, "bn_out");
+  EXPECT_EQ(g.values[g.nodes[0].output].producer, 0);
+  EXPECT_NO_THROW(validate_graph(g));
+}
+
+TEST(IrFoldBatchNorm, ChainedBatchNormsBothFold) {
+  GraphBuilder b({1, 2, 4, 4});
+  const ConvAttrs c = conv(2, 2, 1, 0, 1);
+  const BatchNormAttrs bn1 = batch_norm(2, 2), bn2 = batch_norm(2, 4);
+  const ValueId cv = b.add("conv", OpKind::kConv, {0}, c);
+  const ValueId y1 = b.add("bn1", OpKind::kBatchNorm, {cv}, bn1);
+  const ValueId y2 = b.add("bn2", OpKind::kBatchNorm, {y1}, bn2);
+  Graph g = b.done({y2});
+  EXPECT_EQ(fold_batchnorms(g), 2);
+  ASSERT_EQ(g.nodes.size(), 1u);
+  const ConvAttrs& folded = std::get<ConvAttrs>(g.nodes[0].attrs);
+  for (size_t o = 0; o < 2; ++o)
+    EXPECT_NEAR(folded.bias[o],
+                (c.bias[o] * bn1.scale[o] + bn1.shift[o]) * bn2.scale[o] + bn2.shift[o], 1e-6);
+  EXPECT_NO_THROW(validate_graph(g));
+}
+
+TEST(IrFoldBatchNorm, NotFoldedWhereItWouldChangeTheResult) {
+  {  // the conv output has another consumer
+    GraphBuilder b({1, 2, 4, 4});
+    const ValueId cv = b.add("conv", OpKind::kConv, {0}, conv(2, 2, 1, 0, 1));
+    const ValueId y = b.add("bn", OpKind::kBatchNorm, {cv}, batch_norm(2, 2));
+    const ValueId z = b.add("add", OpKind::kAdd, {cv, y}, AddAttrs{});
+    Graph g = b.done({z});
+    EXPECT_EQ(fold_batchnorms(g), 0);
+    EXPECT_EQ(g.nodes.size(), 3u);
+  }
+  {  // the conv output is a graph output
+    GraphBuilder b({1, 2, 4, 4});
+    const ValueId cv = b.add("conv", OpKind::kConv, {0}, conv(2, 2, 1, 0, 1));
+    const ValueId y = b.add("bn", OpKind::kBatchNorm, {cv}, batch_norm(2, 2));
+    Graph g = b.done({y, cv});
+    EXPECT_EQ(fold_batchnorms(g), 0);
+  }
+  {  // the conv already applies an activation
+    GraphBuilder b({1, 2, 4, 4});
+    ConvAttrs c = conv(2, 2, 1, 0, 1);
+    c.activation.kind = Activation::Kind::kRelu;
+    const ValueId cv = b.add("conv", OpKind::kConv, {0}, c);
+    Graph g = b.done({b.add("bn", OpKind::kBatchNorm, {cv}, batch_norm(2, 2))});
+    EXPECT_EQ(fold_batchnorms(g), 0);
+  }
+  {  // the producer is not a conv
+    GraphBuilder b({1, 2, 4, 4});
+    const ValueId p = b.add("pool", OpKind::kPool, {0}, max_pool(2, 2, 0, false));
+    Graph g = b.done({b.add("bn", OpKind::kBatchNorm, {p}, batch_norm(2, 2))});
+    EXPECT_EQ(fold_batchnorms(g), 0);
+  }
+}
+
+// ---------------------------------------------------------------- activation fusion
+
+TEST(IrFuseActivations, IntoConvAddGemmAndBatchNorm) {
+  GraphBuilder b({1, 2, 4, 4});
+  const ValueId cv = b.add("conv", OpKind::kConv, {0}, conv(2, 2, 1, 0, 1));
+  const ValueId r1 = b.add("r1", OpKind::kActivation, {cv}, clip(0, 6));
+  const ValueId add = b.add("add", OpKind::kAdd, {r1, 0}, AddAttrs{});
+  const ValueId r2 = b.add("r2", OpKind::kActivation, {add}, relu());
+  const ValueId bn = b.add("bn", OpKind::kBatchNorm, {r2}, batch_norm(2, 3));
+  const ValueId r3 = b.add("r3", OpKind::kActivation, {bn}, relu());
+  const ValueId f = b.add("flat", OpKind::kFlatten, {r3}, std::monostate{});
+  GemmAttrs gemm;
+  gemm.weight = Tensor(Shape({3, 32}), random_values(96, 5));
+  gemm.bias.assign(3, 0.5f);
+  const ValueId fc = b.add("fc", OpKind::kGemm, {f}, gemm);
+  const ValueId r4 = b.add("r4", OpKind::kActivation, {fc}, relu());
+  Graph g = b.done({r4});
+  EXPECT_EQ(fuse_activations(g), 4);
+  ASSERT_EQ(g.nodes.size(), 5u);
+  const Activation& conv_act = std::get<ConvAttrs>(g.nodes[0].attrs).activation;
+  EXPECT_EQ(conv_act.kind, Activation::Kind::kClip);
+  EXPECT_EQ(conv_act.min, 0.0f);
+  EXPECT_EQ(conv_act.max, 6.0f);
+  EXPECT_EQ(std::get<AddAttrs>(g.nodes[1].attrs).activation.kind, Activation::Kind::kRelu);
+  EXPECT_EQ(std::get<BatchNormAttrs>(g.nodes[2].attrs).activation.kind, Activation::Kind::kRelu);
+  EXPECT_EQ(std::get<GemmAttrs>(g.nodes[4].attrs).activation.kind, Activation::Kind::kRelu);
+  EXPECT_EQ(g.values[g.outputs[0]].name, "r4_out");
+  EXPECT_NO_THROW(validate_graph(g));
+}
+
+TEST(IrFuseActivations, LeftAloneWhereFusionIsWrong) {
+  GraphBuilder b({1, 2, 4, 4});
+  const ValueId p = b.add("pool", OpKind::kPool, {0}, max_pool(2, 2, 0, false));
+  const ValueId after_pool = b.add("after_pool", OpKind::kActivation, {p}, relu());
+  const ValueId cv = b.add("conv", OpKind::kConv, {after_pool}, conv(2, 2, 1, 0, 1));
+  const ValueId first = b.add("first", OpKind::kActivation, {cv}, relu());
+  const ValueId second = b.add("second", OpKind::kActivation, {first}, clip(0, 1));
+  const ValueId shared = b.add("shared", OpKind::kConv, {second}, conv(2, 2, 1, 0, 2));
+  const ValueId r = b.add("on_shared", OpKind::kActivation, {shared}, relu());
+  const ValueId sum = b.add("sum", OpKind::kAdd, {shared, r}, AddAttrs{});
+  const ValueId out_conv = b.add("out_conv", OpKind::kConv, {sum}, conv(2, 2, 1, 0, 3));
+  const ValueId r_out = b.add("on_output", OpKind::kActivation, {out_conv}, relu());
+  Graph g = b.done({r_out, out_conv});
+  EXPECT_EQ(fuse_activations(g), 1);  // only 'first' into 'conv'
+  EXPECT_NE(std::find_if(g.nodes.begin(), g.nodes.end(),
+                         [](const Node& n) { return n.name == "after_pool"; }),
+            g.nodes.end());
+  int standalone = 0;
+  for (const Node& n : g.nodes) standalone += n.op == OpKind::kActivation;
+  EXPECT_EQ(standalone, 4);  // after_pool, second, on_shared, on_output
+  EXPECT_NO_THROW(validate_graph(g));
+}
+
+// ---------------------------------------------------------------- dead nodes
+
+TEST(IrRemoveDeadNodes, DropsUnreachableAndRenumbers) {
+  GraphBuilder b({1, 2, 4, 4});
+  b.add("dead1", OpKind::kActivation, {0}, relu());
+  const ValueId cv = b.add("conv", OpKind::kConv, {0}, conv(2, 2, 1, 0, 1));
+  const ValueId d2 = b.add("dead2", OpKind::kPool, {cv}, max_pool(2, 2, 0, false));
+  b.add("dead3", OpKind::kActivation, {d2}, relu());
+  const ValueId y = b.add("gap", OpKind::kGlobalAveragePool, {cv}, std::monostate{});
+  Graph g = b.done({y});
+  EXPECT_EQ(remove_dead_nodes(g), 3);
+  ASSERT_EQ(g.nodes.size(), 2u);
+  EXPECT_EQ(g.nodes[0].name, "conv");
+  EXPECT_EQ(g.nodes[1].name, "gap");
+  EXPECT_EQ(g.values.size(), 3u);
+  EXPECT_EQ(g.values[g.outputs[0]].name, "gap_out");
+  EXPECT_EQ(g.nodes[1].inputs[0], g.nodes[0].output);
+  EXPECT_NO_THROW(validate_graph(g));
+}
+
+TEST(IrOptimize, ConvBatchNormReluBecomesOneConv) {
+  GraphBuilder b({1, 3, 8, 8});
+  const ValueId cv = b.add("conv", OpKind::kConv, {0}, conv(4, 3, 3, 1, 1));
+  const ValueId bn = b.add("bn", OpKind::kBatchNorm, {cv}, batch_norm(4, 2));
+  const ValueId r = b.add("relu", OpKind::kActivation, {bn}, relu());
+  Graph g = b.done({r});
+  optimize_graph(g);
+  ASSERT_EQ(g.nodes.size(), 1u);
+  EXPECT_EQ(std::get<ConvAttrs>(g.nodes[0].attrs).activation.kind, Activation::Kind::kRelu);
+  EXPECT_EQ(g.values[g.outputs[0]].name, "relu_out");
+}
+
+// ---------------------------------------------------------------- validator
+
+Graph small_graph() {
+  GraphBuilder b({1, 2, 4, 4});
+  const ValueId cv = b.add("conv", OpKind::kConv, {0}, conv(3, 2, 3, 1, 1));
+  const ValueId p = b.add("pool", OpKind::kPool, {cv}, max_pool(2, 2, 0, false));
+  return b.done({p});
+}
+
+TEST(IrValidate, AcceptsAGoodGraph) { EXPECT_NO_THROW(validate_graph(small_graph())); }
+
+TEST(IrValidate, CatchesBrokenGraphs) {
+  {
+    Graph g = small_graph();
+    g.values[g.nodes[1].output].shape = Shape({1, 3, 3, 3});
+    const std::string msg = error_of([&] { validate_graph(g); });
+    EXPECT_MESSAGE_HAS(msg,
+                       "invalid graph: node 'pool' (Pool): output 'pool_out' is stored as 1x3x3x3, "
+                       "the op gives 1x3x2x2");
+  }
+  {
+    Graph g = small_graph();
+    std::swap(g.nodes[0], g.nodes[1]);
+    g.values[g.nodes[0].output].producer = 0;
+    g.values[g.nodes[1].output].producer = 1;
+    EXPECT_MESSAGE_HAS(error_of([&] { validate_graph(g); }), "not in topological order");
+  }
+  {
+    Graph g = small_graph();
+    g.nodes[1].attrs = ConvAttrs{};
+    EXPECT_MESSAGE_HAS(error_of([&] { validate_graph(g); }),
+                       "node 'pool' (Pool): has attributes of the wrong kind");
+  }
+  {
+    Graph g = small_graph();
+    g.values[0].shape = Shape({2, 2, 4, 4});
+    EXPECT_MESSAGE_HAS(error_of([&] { validate_graph(g); }), "the graph input 'x' must be 1xCxHxW");
+  }
+  {
+    Graph g = small_graph();
+    g.values[g.nodes[0].output].producer = 1;
+    EXPECT_MESSAGE_HAS(error_of([&] { validate_graph(g); }), "names the wrong producer");
+  }
+  {
+    Graph g = small_graph();
+    g.nodes[1].name = "conv";
+    EXPECT_MESSAGE_HAS(error_of([&] { validate_graph(g); }), "has the name of another node");
+  }
+  {
+    Graph g = small_graph();
+    g.nodes[1].inputs[0] = 17;
+    EXPECT_MESSAGE_HAS(error_of([&] { validate_graph(g); }),
+                       "node 'pool' (Pool): an input refers to no value");
+  }
+  {
+    Graph g = small_graph();
+    g.outputs.clear();
+    EXPECT_MESSAGE_HAS(error_of([&] { validate_graph(g); }), "the graph has no outputs");
+  }
+  {
+    Graph g = small_graph();
+    std::get<ConvAttrs>(g.nodes[0].attrs).bias.pop_back();
+    EXPECT_MESSAGE_HAS(error_of([&] { validate_graph(g); }),
+                       "node 'conv' (Conv): bias has 2 values for 3 output channels");
+  }
+}
+
+}  // namespace
+}  // namespace edgeflow
