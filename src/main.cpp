@@ -16,11 +16,13 @@
 #include "cli/options.h"
 #include "cli/report.h"
 #include "cli/setup.h"
+#include "edgeflow/emulation.h"
 #include "edgeflow/error.h"
 #include "edgeflow/io.h"
 #include "edgeflow/onnx_import.h"
 #include "edgeflow/partition.h"
 #include "edgeflow/plan.h"
+#include "edgeflow/plan_report.h"
 #include "edgeflow/runtime.h"
 #include "edgeflow/trace.h"
 #include "edgeflow/transport.h"
@@ -53,28 +55,23 @@ Tensor synthetic_input(const Shape& shape) {
   return Tensor(shape, nchw_to_storage(shape, nchw));
 }
 
-// Everything rank 0 knows after set-up.
-struct RootSetup {
-  Graph graph;
-  std::vector<planpb::RankPlan> plans;
-  std::vector<std::string> inputs;  // empty: the synthetic input
-};
-
-RootSetup set_up_root(const Options& options, int world_size) {
-  RootSetup s;
-  if (!options.input.empty()) s.inputs = expand_inputs(options.input);
-  ImportOptions import;
-  import.input_shape = options.input_shape;
-  s.graph = import_onnx(options.model, import);
-  PartitionerOptions policy;
-  policy.name = options.partitioner;
-  policy.seed = options.seed;
-  s.plans = build_plans(s.graph, make_partition(s.graph, world_size, policy));
-  return s;
+// --plan-only on rank 0: the plan, layer by layer, with predicted times.
+void print_plan(const Session& s, const Options& options) {
+  const PlanPrediction prediction = simulate_plan(s.graph, s.partition, s.profile);
+  std::printf("plan: %s, %d rank(s), %s profile\n", options.partitioner.c_str(),
+              s.partition.world_size, s.measured ? "measured" : "synthetic");
+  std::fputs(plan_table(s.graph, s.partition, prediction).c_str(), stdout);
+  std::fflush(stdout);
+  if (!options.json.empty()) {
+    JsonLinesWriter json(options.json);
+    JsonObject rec = plan_json_object(s.graph, s.partition, prediction);
+    rec.add_bool("plan", true).add_string("partitioner", options.partitioner);
+    json.write(rec);
+  }
 }
 
 // Phase 5 on rank 0: feeds every input `repeat` times and reports each.
-void feed_and_collect(Executor& executor, const RootSetup& s, const Options& options,
+void feed_and_collect(Executor& executor, const Session& s, const Options& options,
                       Reporter& reporter, std::vector<std::vector<Tensor>>* first_outputs) {
   const Preprocess pp{options.mean, options.std, options.normalize};
   const size_t count = s.inputs.empty() ? 1 : s.inputs.size();
@@ -113,7 +110,7 @@ void feed_and_collect(Executor& executor, const RootSetup& s, const Options& opt
 }
 
 // --verify: every input again on rank 0 alone; the largest error.
-double verify_against_single(const RootSetup& s, const Options& options, KernelFactory& kernels,
+double verify_against_single(const Session& s, const Options& options, KernelFactory& kernels,
                              const std::vector<std::vector<Tensor>>& outputs) {
   const Preprocess pp{options.mean, options.std, options.normalize};
   double worst = 0.0;
@@ -142,46 +139,45 @@ int run(int argc, char** argv) {
     return 0;
   }
 
-  // Phase 2: transport.
+  // Phase 2: transport (and the emulated cluster's links, with --cluster).
   std::unique_ptr<Transport> transport;
   if (launched_by_mpirun()) transport = make_mpi_transport(&argc, &argv);
   const int rank = transport ? transport->rank() : 0;
   const int world = transport ? transport->world_size() : 1;
+  std::vector<EmulatedDevice> devices;
+  if (!options.cluster.empty()) {
+    try {
+      devices = read_cluster_file(options.cluster, world);  // every rank reads the same file
+    } catch (const Error& e) {
+      if (rank == 0) std::fprintf(stderr, "edgeflow: error: %s\n", e.what());
+      return static_cast<int>(e.code());
+    }
+    if (transport) transport = emulate_links(std::move(transport), devices);
+  }
   RuntimeOptions runtime{options.inflight, options.timeout_s, !options.trace.empty()};
 
   bool running = false;  // past set-up: a failure now must end every rank
   try {
-    // Phase 3: set-up.
-    RootSetup setup;
-    planpb::RankPlan worker_plan;
-    if (rank == 0) {
-      try {
-        setup = set_up_root(options, world);
-      } catch (const Error& e) {
-        if (transport) scatter_failure(*transport, e.code());
-        throw;
-      }
-      if (transport) scatter_plans(*transport, setup.plans);
-    } else {
-      worker_plan = receive_plan(*transport, options.timeout_s);
+    // Phase 3: set-up (model, profile, plans).
+    const int threads =
+        !devices.empty() ? 1 : options.threads > 0 ? options.threads : default_threads();
+    std::unique_ptr<KernelFactory> kernels = make_onednn_factory(threads);
+    if (!devices.empty()) kernels = emulate_compute(std::move(kernels), devices[rank].speed);
+    Session setup = set_up(options, transport.get(), *kernels, threads, options.plan_only);
+    if (rank == 0 && !options.plan_dot.empty())
+      write_plan_dot(options.plan_dot, setup.graph, setup.partition);
+    if (options.plan_only) {
+      if (rank == 0) print_plan(setup, options);
+      return 0;
     }
 
     // Phase 4: kernels on every rank; all confirm before the first request.
-    const int threads = options.threads > 0 ? options.threads : default_threads();
-    std::unique_ptr<KernelFactory> kernels = make_onednn_factory(threads);
     std::unique_ptr<Executor> executor;
     std::string setup_error;
     ExitCode setup_code = ExitCode::kOk;
     try {
-      if (rank == 0) {
-        executor = std::make_unique<Executor>(setup.plans[0], setup.graph, *kernels,
-                                              transport.get(), runtime);
-      } else {
-        Graph graph = decode_graph(worker_plan.graph());
-        validate_plan(worker_plan, graph);
-        executor = std::make_unique<Executor>(worker_plan, std::move(graph), *kernels,
-                                              transport.get(), runtime);
-      }
+      executor = std::make_unique<Executor>(setup.plan, setup.graph, *kernels, transport.get(),
+                                            runtime);
     } catch (const Error& e) {
       if (!transport) throw;
       setup_error = e.what();
@@ -238,6 +234,8 @@ int run(int argc, char** argv) {
     }
     if (rank != 0) return 0;
     summary.planned_bytes_per_request = planned_bytes(setup.graph, setup.plans);
+    if (setup.measured)
+      summary.predicted_ms = 1e3 * simulate_plan(setup.graph, setup.partition, setup.profile).latency_s;
     if (options.verify)
       summary.verify_error = verify_against_single(setup, options, *kernels, first_outputs);
     reporter->finish(summary);
@@ -259,7 +257,7 @@ int run(int argc, char** argv) {
       return static_cast<int>(e.code());
     }
     // A worker: tell rank 0, which reports it and ends the job.
-    transport->send_bytes("rank " + std::to_string(rank) + ": " + e.what(), 0, kTagError);
+    report_failure_to_root(*transport, e);
     std::this_thread::sleep_for(std::chrono::duration<double>(std::min(options.timeout_s, 10.0)));
     std::fprintf(stderr, "edgeflow: error: rank %d: %s (rank 0 did not end the job)\n", rank,
                  e.what());

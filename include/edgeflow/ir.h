@@ -25,17 +25,40 @@ enum class OpKind {
   kPad,                // constant padding on H/W (and channels)
   kFlatten,            // to [1, C*H*W] in ONNX (NCHW) element order
   kGemm,               // y = x * W^T + b on a [1, K] vector
+  kConvTranspose,      // transposed 2-D convolution (ONNX ConvTranspose)
+  kResize,             // nearest / linear resampling of H and W (Resize, Upsample)
+  kBinary,             // Add, Sub, Mul, Div, Pow with ONNX broadcasting
+  kSoftmax,            // softmax over one axis, or over the trailing axes (opset < 13)
+  kReduce,             // mean / max / min / sum over axes, dims kept
+  kMatMul,             // ONNX MatMul (batched over leading dims)
+  kTranspose,          // ONNX Transpose (whole tensor, NCHW order)
+  kReshape,            // ONNX Reshape/Squeeze/Unsqueeze/Flatten (row-local when the
+                       // storage of both shapes is the same rows, else whole)
+  kChannelPermute,     // out channel c = in channel source[c] (channel shuffle)
 };
 const char* op_name(OpKind op);
 
-// An activation fused into its producer (or standing alone).
+// An activation fused into its producer (or standing alone). ONNX meaning:
+//   kRelu max(0,x)      kClip min(max(x,min),max)   kLeakyRelu x<0 ? alpha*x : x
+//   kSigmoid 1/(1+e^-x) kHardSigmoid max(0,min(1,alpha*x+beta))
+//   kHardSwish x*max(0,min(1,x/6+1/2))  kTanh  kErf  kSqrt
+//   kPow x^alpha (a scalar exponent)    kSwish x*sigmoid(x) (fused Mul(x, Sigmoid(x)))
 struct Activation {
-  enum class Kind { kNone, kRelu, kClip };
+  enum class Kind {
+    kNone, kRelu, kClip, kLeakyRelu, kSigmoid, kHardSigmoid, kHardSwish, kTanh, kErf, kSqrt,
+    kPow, kSwish,
+  };
+  static constexpr Kind kLastKind = Kind::kSwish;
   Kind kind = Kind::kNone;
   float min = 0.0f;  // kClip bounds
   float max = 0.0f;
+  float alpha = 0.0f;  // kLeakyRelu, kHardSigmoid, kPow
+  float beta = 0.0f;   // kHardSigmoid
   bool none() const { return kind == Kind::kNone; }
+  // oneDNN can run it as eltwise post-op(s) of another primitive (not kErf).
+  bool fusable() const { return kind != Kind::kErf; }
 };
+const char* activation_name(Activation::Kind kind);
 
 // Spatial window geometry shared by conv and pooling.
 struct Window {
@@ -91,8 +114,99 @@ struct GemmAttrs {
   Activation activation;
 };
 
+// ConvTranspose: window.pad_* crop the full output; output padding adds rows
+// and columns at the bottom/right (touched by no input: bias only).
+//   H_out = stride*(H_in-1) + extent - pad_top - pad_bottom + output_padding_h
+struct ConvTransposeAttrs {
+  Window window;
+  int64_t output_padding_h = 0, output_padding_w = 0;
+  int64_t group = 1;
+  Tensor weight;  // [C_in, C_out/group, KH, KW], ONNX order
+  std::vector<float> bias;  // [C_out], zeros if the model has none
+  Activation activation;
+};
+
+// Resize / Upsample of H and W (N and C unscaled). Source coordinate of output
+// index x on one axis (in = input extent, out = output extent):
+//   asymmetric x/s, half_pixel (x+0.5)/s-0.5, pytorch_half_pixel the same but
+//   0 when out == 1, align_corners x*(in-1)/(out-1) (0 when out == 1),
+//   tf_half_pixel_for_nearest (x+0.5)/s,
+// with s the given scale, or out/in exactly when the model gave sizes.
+struct ResizeAttrs {
+  enum class Mode { kNearest, kLinear };
+  enum class Coordinate { kHalfPixel, kPytorchHalfPixel, kAlignCorners, kAsymmetric,
+                          kTfHalfPixelForNearest };
+  // kSimple: Upsample and Resize-10 (as ONNX Runtime): floor, or ceil when
+  // the axis shrinks.
+  enum class Nearest { kRoundPreferFloor, kRoundPreferCeil, kFloor, kCeil, kSimple };
+  Mode mode = Mode::kNearest;
+  Coordinate coordinate = Coordinate::kHalfPixel;
+  Nearest nearest = Nearest::kRoundPreferFloor;
+  int64_t out_h = 1, out_w = 1;         // output extents
+  double scale_h = 1.0, scale_w = 1.0;  // the scales given; out = floor(in * scale)
+  bool sizes_given = false;             // the model gave out_h/out_w (scales unused)
+};
+
+// Elementwise binary op with ONNX (numpy) broadcasting. One operand may be a
+// constant: `constant` then holds it, its dims padded with leading 1s to the
+// output's rank, in storage order (NHWC for rank 4); constant_index says
+// which operand it is (0 or 1; -1: none, both operands are node inputs).
+struct BinaryAttrs {
+  enum class Kind { kAdd, kSub, kMul, kDiv, kPow };
+  Kind kind = Kind::kAdd;
+  Tensor constant;
+  int constant_index = -1;
+  Activation activation;
+};
+const char* binary_name(BinaryAttrs::Kind kind);
+
+// Axes of Softmax and reductions are counted from the end (-1 the last dim):
+// the row axis (H of a map, dim 1 of [1, A, B]) is then -2 at every rank.
+constexpr int64_t kRowAxisFromEnd = -2;
+
+// Softmax over `axis`, or (coerced, opset < 13) over the flattened axes
+// [axis, rank) of each index of the leading ones.
+struct SoftmaxAttrs {
+  int64_t axis = -1;  // in [-rank, 0)
+  bool coerced = false;
+};
+
+// Reduction over `axes` (sorted, distinct, in [-rank, 0)); reduced dims are
+// kept as 1 (the importer reshapes when keepdims = 0).
+struct ReduceAttrs {
+  enum class Kind { kMean, kMax, kMin, kSum };
+  Kind kind = Kind::kMean;
+  std::vector<int64_t> axes;
+};
+
+// Reshape to `dims`; row_local is what
+// reshape_is_row_local() says of the two shapes (checked by the validator).
+struct ReshapeAttrs {
+  Dims dims;  // the output shape
+  bool row_local = false;
+};
+
+// ONNX MatMul; one operand may be a constant in ONNX order (its own dims),
+// constant_index 0 or 1 as in BinaryAttrs.
+struct MatMulAttrs {
+  Tensor constant;
+  int constant_index = -1;
+};
+
+struct TransposeAttrs {
+  std::vector<int64_t> perm;  // output dim i is input dim perm[i]
+};
+
+// Output channel c copies input channel source[c] (a channel shuffle, from a
+// Reshape -> Transpose -> Reshape that only regroups channels).
+struct ChannelPermuteAttrs {
+  std::vector<int64_t> source;
+};
+
 using NodeAttrs = std::variant<std::monostate, ConvAttrs, PoolAttrs, AddAttrs, ActivationAttrs,
-                               BatchNormAttrs, PadAttrs, GemmAttrs>;
+                               BatchNormAttrs, PadAttrs, GemmAttrs, ConvTransposeAttrs,
+                               ResizeAttrs, BinaryAttrs, SoftmaxAttrs, ReduceAttrs, MatMulAttrs,
+                               TransposeAttrs, ReshapeAttrs, ChannelPermuteAttrs>;
 
 struct Node {
   std::string name;           // the ONNX node name (or a generated one)
@@ -124,9 +238,27 @@ struct Graph {
   int64_t weight_bytes() const;
 };
 
+// A stable digest of the graph: structure, shapes, attributes and weights
+// (for cache keys).
+uint64_t graph_digest(const Graph& graph);
+
 // True for ops whose output rows each need the whole input (Gemm, Flatten,
-// GlobalAveragePool): such a layer runs as one unit on one rank.
+// GlobalAveragePool, Transpose, a Reshape that regroups rows, a Softmax or
+// reduction over the row axis): such a layer runs as one unit on one rank.
 bool needs_whole_input(const Node& node);
+
+// True when a Reshape from `in` to `out` keeps every row's elements in the
+// same storage order (so it runs row by row as a copy).
+bool reshape_is_row_local(const Shape& in, const Shape& out);
+
+// Source index of output index `x` along one resized axis of extent `in` ->
+// `out` (`scale` as in ResizeAttrs): nearest gives i0 == i1, linear the two
+// neighbours and the weight of i1. Both are clamped into [0, in).
+struct ResizeTap {
+  int64_t i0 = 0, i1 = 0;
+  double weight = 0.0;  // of i1
+};
+ResizeTap resize_tap(const ResizeAttrs& attrs, int64_t x, int64_t in, int64_t out, double scale);
 
 // The input rows [lo, hi) that output rows `out` of `node` read from its input
 // `input_index` (DESIGN.md section 2). Empty when `out` is empty.

@@ -17,16 +17,17 @@
 
 namespace edgeflow {
 
-// Builds the plans of every rank for `partition` of `graph`. Weights are
-// included in each rank's plan only for the layers it runs.
+// Builds the plans of every rank for `partition` of `graph`. Plans refer to
+// the graph's layers and values by index; the graph itself travels once, in
+// its own message (encode_graph).
 std::vector<planpb::RankPlan> build_plans(const Graph& graph, const Partition& partition);
 
 // Bytes each rank sends each other rank per request: bytes[src][dst].
 std::vector<std::vector<int64_t>> planned_bytes(const Graph& graph,
                                                 const std::vector<planpb::RankPlan>& plans);
 
-// The IR in the plan's wire form; `with_weights[n]` says whose weights to keep.
-void encode_graph(const Graph& graph, const std::vector<bool>& with_weights, planpb::Graph* out);
+// The IR in its wire form, with all weights or (with_weights false) none.
+void encode_graph(const Graph& graph, bool with_weights, planpb::Graph* out);
 // The IR back from its wire form; malformed input throws Error naming the field.
 Graph decode_graph(const planpb::Graph& in);
 

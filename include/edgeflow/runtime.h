@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "edgeflow/error.h"
 #include "edgeflow/ir.h"
 #include "edgeflow/kernels.h"
 #include "edgeflow/tensor.h"
@@ -47,8 +48,20 @@ struct RuntimeStats {
   std::vector<TraceEvent> trace;
 };
 
-// Control messages from rank 0 to the workers, and errors back.
-enum Tag : int { kTagControl = 0, kTagError = 1, kTagSetup = 2, kTagFirstData = 3 };
+// A wait without progress for longer than the timeout; names the rank
+// awaited (-1 if none). Exit status 2.
+class StallError : public Error {
+ public:
+  StallError(const std::string& message, int awaited)
+      : Error(ExitCode::kRuntime, message), awaited_rank(awaited) {}
+  int awaited_rank;
+  int reporter = -1;  // the rank that stalled, once decoded on rank 0
+};
+
+// A worker's failure, sent to rank 0 (which reports it and ends the job).
+void report_failure_to_root(Transport& transport, const Error& error);
+// Rank 0's view of such a report (any failure, carried as a StallError).
+StallError decode_failure(const std::string& bytes);
 
 class Executor {
  public:

@@ -13,6 +13,16 @@
 
 namespace edgeflow {
 
+// Message tags: control from rank 0, errors to rank 0, set-up, profiling,
+// then the data tags of the runtime (kTagFirstData + slot * edges + edge).
+enum Tag : int {
+  kTagControl = 0,
+  kTagError = 1,
+  kTagSetup = 2,
+  kTagProfile = 3,
+  kTagFirstData = 4,
+};
+
 class Transport {
  public:
   using Handle = int;  // a pending nonblocking operation
@@ -22,8 +32,11 @@ class Transport {
   virtual int world_size() const = 0;
   // Largest usable message tag.
   virtual int max_tag() const = 0;
-  // Host name of this rank, and the ranks that share its host.
+  // Host name of this rank; its index among the ranks on its host, and how
+  // many ranks share the host.
   virtual std::string host_name() const = 0;
+  virtual int local_rank() const = 0;
+  virtual int local_size() const = 0;
 
   // Nonblocking send/receive of raw bytes; `data` stays valid until test() is true.
   virtual Handle isend(const void* data, size_t bytes, int peer, int tag) = 0;

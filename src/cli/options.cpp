@@ -69,14 +69,21 @@ outputs:
   --json FILE            JSON Lines: one record per request, then a summary
   --save-output PATH     first output as .npy (a directory for many inputs)
   --trace FILE           Chrome trace events of the run (open in Perfetto)
+  --plan-dot FILE        the model's DAG as Graphviz DOT, rows per rank on each layer
   --quiet                no per-input lines
 run:
   -n, --repeat N         run each input N times (default 1)
   --partitioner NAME     single | equal | random (default equal)
   --seed S               seed of the random partitioner (default 1)
+  --plan-only            set up, profile, print the plan with predicted times, exit
+  --profile-cache FILE   reuse the profile in FILE when it fits (model, ranks,
+                         hosts, threads), else measure and store it there
+  --reprofile            measure even when the cache fits
   --inflight K           requests in the cluster at once (default 1)
   --threads N            threads per rank (default: cores / ranks on the host)
   --timeout SECONDS      bound on any wait (default 60)
+  --cluster FILE         emulate devices and links (hostfiles/emulated/*.txtpb);
+                         one thread per rank
   --verify               also run on rank 0 alone and compare (exit 3 above 1e-5)
   -h, --help             this text
 
@@ -109,6 +116,11 @@ Options parse_options(int argc, char** argv) {
     else if (arg == "--json") o.json = next();
     else if (arg == "--labels") o.labels = next();
     else if (arg == "--trace") o.trace = next();
+    else if (arg == "--plan-dot") o.plan_dot = next();
+    else if (arg == "--profile-cache") o.profile_cache = next();
+    else if (arg == "--reprofile") o.reprofile = true;
+    else if (arg == "--plan-only") o.plan_only = true;
+    else if (arg == "--cluster") o.cluster = next();
     else if (arg == "-n" || arg == "--repeat") o.repeat = int(parse_int(arg, next(), 1, 1000000));
     else if (arg == "--topk") o.topk = int(parse_int(arg, next(), 0, 1000000));
     else if (arg == "--threads") o.threads = int(parse_int(arg, next(), 1, 1024));
@@ -127,7 +139,7 @@ Options parse_options(int argc, char** argv) {
     else if (arg.size() > 1 && arg[0] == '-') fail_input("unknown option '" + arg + "' (see --help)");
     else positional.push_back(arg);
     if (has_inline && (arg == "--verify" || arg == "--quiet" || arg == "--no-normalize" ||
-                       arg == "--help"))
+                       arg == "--help" || arg == "--reprofile" || arg == "--plan-only"))
       fail_input(arg + ": takes no value");
   }
   if (o.help) return o;

@@ -19,6 +19,11 @@ struct Options {
   std::string json;                  // --json (JSON Lines)
   std::string labels;                // --labels
   std::string trace;                 // --trace
+  std::string plan_dot;              // --plan-dot
+  std::string profile_cache;         // --profile-cache
+  bool reprofile = false;            // --reprofile
+  bool plan_only = false;            // --plan-only
+  std::string cluster;               // --cluster (emulated devices and links)
   int repeat = 1;                    // -n/--repeat
   int topk = 5;
   int threads = 0;                   // 0: cores per rank on this host

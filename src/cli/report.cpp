@@ -87,6 +87,9 @@ void Reporter::finish(const RunSummary& s) {
               static_cast<long long>(errors_));
   std::printf("latency: median %.2f ms, p95 %.2f ms;  throughput %.2f requests/s\n", median, p95,
               s.wall_s > 0 ? runs / s.wall_s : 0.0);
+  if (s.predicted_ms >= 0)
+    std::printf("predicted latency: %.2f ms (measured median %.2f ms, ratio %.2f)\n",
+                s.predicted_ms, median, s.predicted_ms > 0 ? median / s.predicted_ms : 0.0);
   if (s.world_size > 1)
     std::printf("bytes moved per request: %.0f\n", runs > 0 ? bytes / runs : 0.0);
   if (s.verify_error >= 0)
@@ -120,6 +123,7 @@ void Reporter::finish(const RunSummary& s) {
     rec.add_objects("bytes_sent_per_link", links);
     rec.add_numbers("peak_rss_mb", s.peak_rss_mb);
     if (s.verify_error >= 0) rec.add_number("verify_error", s.verify_error);
+    if (s.predicted_ms >= 0) rec.add_number("predicted_latency_ms", s.predicted_ms);
     json_->write(rec);
   }
 }

@@ -21,6 +21,7 @@ struct RunSummary {
   std::vector<std::vector<int64_t>> planned_bytes_per_request;  // [src][dst], from the plan
   std::vector<double> peak_rss_mb;                // per rank
   double verify_error = -1;                       // < 0: not verified
+  double predicted_ms = -1;                       // < 0: no measured profile
 };
 
 class Reporter {

@@ -1,38 +1,185 @@
-// Set-up messages: a status byte, then the serialized plan.
+// Set-up messages carry a status byte first: 0 = what follows is valid,
+// kStop = the job is complete, anything else = the exit status of a failure
+// that rank 0 has reported.
 #include "cli/setup.h"
 
-#include "edgeflow/runtime.h"
+#include <cstdio>
+#include <fstream>
+#include <sstream>
+
+#include "edgeflow/io.h"
+#include "edgeflow/ir_passes.h"
+#include "edgeflow/onnx_import.h"
+#include "edgeflow/plan.h"
 
 namespace edgeflow {
+namespace {
 
-void scatter_plans(Transport& transport, const std::vector<planpb::RankPlan>& plans) {
+constexpr char kOkStatus = 0;
+constexpr char kStop = static_cast<char>(255);
+
+[[noreturn]] void quit_on_status(char status) {
+  if (status == kStop) throw QuietExit{ExitCode::kOk};
+  throw QuietExit{static_cast<ExitCode>(static_cast<unsigned char>(status))};
+}
+
+// Policies that never look at costs need no profile.
+bool needs_profile(const std::string& policy) { return policy != "equal" && policy != "random"; }
+
+// Runs one rank's part of a step, then agrees with every rank on the
+// outcome (confirm_ready): no rank enters the next collective alone.
+template <typename Work>
+void run_step(Transport* transport, const Work& work) {
+  if (!transport) return work();
+  std::string error;
+  ExitCode code = ExitCode::kOk;
+  try {
+    work();
+  } catch (const Error& e) {
+    error = e.what();
+    code = e.code();
+  }
+  confirm_ready(*transport, error, code);
+}
+
+// Step 1, after rank 0 imported the model: the model (and whether to
+// profile) to every rank.
+void share_model(Transport& transport, Session& s, bool* profile_now) {
+  std::string message;
+  if (transport.rank() == 0) {
+    planpb::Graph wire;
+    encode_graph(s.graph, true, &wire);
+    message = std::string(1, *profile_now ? 1 : 0) + wire.SerializeAsString();
+  }
+  transport.broadcast(&message, 0);
+  run_step(&transport, [&] {
+    if (transport.rank() == 0) return;
+    planpb::Graph wire;
+    if (message.empty() || !wire.ParseFromArray(message.data() + 1, int(message.size() - 1)))
+      fail_input("set-up: the model from rank 0 does not parse");
+    *profile_now = message[0] != 0;
+    s.graph = decode_graph(wire);
+    validate_graph(s.graph);
+  });
+}
+
+// Step 3: rank 0 sends every worker its plan (or a status instead).
+void scatter_plans(Transport& transport, const std::vector<planpb::RankPlan>* plans,
+                   char status) {
   for (int peer = 1; peer < transport.world_size(); ++peer) {
-    std::string bytes(1, '\0');
-    bytes += plans.at(peer).SerializeAsString();
+    std::string bytes(1, status);
+    if (plans) bytes += (*plans)[peer].SerializeAsString();
     transport.send_bytes(bytes, peer, kTagSetup);
   }
 }
 
-void scatter_failure(Transport& transport, ExitCode code) {
-  for (int peer = 1; peer < transport.world_size(); ++peer)
-    transport.send_bytes(std::string(1, static_cast<char>(code)), peer, kTagSetup);
-}
-
-planpb::RankPlan receive_plan(Transport& transport, double timeout_s) {
+planpb::RankPlan receive_plan(Transport& transport, const Graph& graph, double timeout_s) {
   const std::string bytes = transport.recv_bytes(0, kTagSetup, timeout_s);
-  if (bytes.empty()) fail_runtime("set-up: empty message from rank 0");
-  if (bytes[0] != 0) throw QuietExit{static_cast<ExitCode>(static_cast<unsigned char>(bytes[0]))};
+  if (bytes.empty()) fail_runtime("set-up: empty plan message from rank 0");
+  if (bytes[0] != kOkStatus) quit_on_status(bytes[0]);
   planpb::RankPlan plan;
   if (!plan.ParseFromArray(bytes.data() + 1, static_cast<int>(bytes.size() - 1)))
     fail_input("plan: the message from rank 0 does not parse");
+  if (plan.rank() != transport.rank() || plan.world_size() != transport.world_size())
+    fail_input("plan: addressed to rank " + std::to_string(plan.rank()) + " of " +
+               std::to_string(plan.world_size()));
+  validate_plan(plan, graph);
   return plan;
+}
+
+// The emulated cluster as part of the profile's cache key: its file's text.
+std::string emulation_key(const std::string& cluster_file) {
+  if (cluster_file.empty()) return "none";
+  std::ifstream in(cluster_file);
+  std::stringstream text;
+  text << in.rdbuf();
+  std::string key = text.str();
+  for (char& c : key)
+    if (c == '\n' || c == ';') c = ' ';
+  return key;
+}
+
+// Rank 0, step 1: the model, the inputs and whether profiling is needed.
+bool prepare_root(const Options& options, Session& s, const std::vector<std::string>& hosts,
+                  int threads, std::string* cache_key) {
+  if (!options.input.empty()) s.inputs = expand_inputs(options.input);
+  ImportOptions import;
+  import.input_shape = options.input_shape;
+  s.graph = import_onnx(options.model, import);
+  if (!needs_profile(options.partitioner)) return false;
+  *cache_key = profile_key(s.graph, hosts, threads, emulation_key(options.cluster));
+  if (!options.profile_cache.empty() && !options.reprofile)
+    if (auto cached = load_profile(options.profile_cache, *cache_key, s.graph)) {
+      s.profile = *cached;
+      s.measured = true;
+      return false;
+    }
+  return true;
+}
+
+}  // namespace
+
+Session set_up(const Options& options, Transport* transport, KernelFactory& kernels, int threads,
+               bool stop_after_plan) {
+  Session s;
+  const int rank = transport ? transport->rank() : 0;
+  const int world = transport ? transport->world_size() : 1;
+  std::vector<std::string> hosts{transport ? transport->host_name() : std::string("localhost")};
+  if (transport) hosts = transport->gather(hosts[0], 0);
+
+  // Step 1: the model.
+  bool profile_now = false;
+  std::string cache_key;
+  run_step(transport, [&] {
+    if (rank == 0) profile_now = prepare_root(options, s, hosts, threads, &cache_key);
+  });
+  if (transport) share_model(*transport, s, &profile_now);
+
+  // Step 2: the profile.
+  if (profile_now) {
+    ProfileOptions popts;
+    ClusterProfile measured = measure_cluster(s.graph, kernels, transport, popts, &s.profile_report);
+    if (rank == 0) {
+      s.profile = std::move(measured);
+      s.measured = true;
+      std::fprintf(stderr,
+                   "edgeflow: profiled %d rank(s) in %.1f s (worst compute fit: %.0f%% on "
+                   "layer '%s', rank %d)\n",
+                   world, s.profile_report.seconds, 100 * s.profile_report.worst_fit_error,
+                   s.profile_report.worst_fit_layer.c_str(), s.profile_report.worst_fit_rank);
+      if (!options.profile_cache.empty())
+        save_profile(options.profile_cache, cache_key, s.graph, s.profile);
+    }
+  }
+
+  // Step 3: the partition and the plans.
+  if (rank == 0) {
+    try {
+      if (!s.measured)
+        s.profile = synthetic_profile(s.graph, std::vector<double>(world, 20e9), 1e9, 100e-6);
+      PartitionerOptions policy;
+      policy.name = options.partitioner;
+      policy.seed = options.seed;
+      s.partition = make_partition(s.graph, s.profile, policy);
+      s.plans = build_plans(s.graph, s.partition);
+      s.plan = s.plans[0];
+    } catch (const Error& e) {
+      if (transport) scatter_plans(*transport, nullptr, static_cast<char>(e.code()));
+      throw;
+    }
+    if (transport) scatter_plans(*transport, stop_after_plan ? nullptr : &s.plans,
+                                 stop_after_plan ? kStop : kOkStatus);
+  } else {
+    s.plan = receive_plan(*transport, s.graph, options.timeout_s);
+  }
+  return s;
 }
 
 void confirm_ready(Transport& transport, const std::string& own_error, ExitCode own_code) {
   std::string mine;
   if (!own_error.empty()) mine = std::string(1, static_cast<char>(own_code)) + own_error;
   const std::vector<std::string> all = transport.gather(mine, 0);
-  std::string verdict(1, '\0');
+  std::string verdict(1, kOkStatus);
   if (transport.rank() == 0)
     for (size_t r = 0; r < all.size(); ++r)
       if (!all[r].empty()) {
@@ -41,7 +188,7 @@ void confirm_ready(Transport& transport, const std::string& own_error, ExitCode 
         break;
       }
   transport.broadcast(&verdict, 0);
-  if (verdict[0] == 0) return;
+  if (verdict[0] == kOkStatus) return;
   const auto code = static_cast<ExitCode>(static_cast<unsigned char>(verdict[0]));
   if (transport.rank() == 0) throw Error(code, verdict.substr(1));
   throw QuietExit{code};

@@ -5,9 +5,10 @@
 
 #include "edgeflow/error.h"
 #include "edgeflow/plan.h"
+#include "plan/codec_internal.h"
 
 namespace edgeflow {
-namespace {
+namespace codec_detail {
 
 std::string to_bytes(const std::vector<float>& v) {
   return std::string(reinterpret_cast<const char*>(v.data()), v.size() * sizeof(float));
@@ -25,15 +26,19 @@ void encode_activation(const Activation& a, planpb::Activation* out) {
   out->set_kind(static_cast<int>(a.kind));
   out->set_min(a.min);
   out->set_max(a.max);
+  out->set_alpha(a.alpha);
+  out->set_beta(a.beta);
 }
 
 Activation decode_activation(const planpb::Activation& in) {
-  if (in.kind() < 0 || in.kind() > static_cast<int>(Activation::Kind::kClip))
+  if (in.kind() < 0 || in.kind() > static_cast<int>(Activation::kLastKind))
     fail_input("plan: bad activation kind " + std::to_string(in.kind()));
   Activation a;
   a.kind = static_cast<Activation::Kind>(in.kind());
   a.min = in.min();
   a.max = in.max();
+  a.alpha = in.alpha();
+  a.beta = in.beta();
   return a;
 }
 
@@ -89,6 +94,12 @@ Tensor decode_tensor(const planpb::FloatTensor& in, const char* field) {
   return Tensor(Shape(dims), std::move(data));
 }
 
+}  // namespace codec_detail
+
+namespace {
+
+using namespace codec_detail;
+
 void encode_attrs(const Node& node, bool with_weights, planpb::Node* out) {
   if (auto* c = std::get_if<ConvAttrs>(&node.attrs)) {
     auto* p = out->mutable_conv();
@@ -132,6 +143,8 @@ void encode_attrs(const Node& node, bool with_weights, planpb::Node* out) {
       encode_tensor(g->weight, p->mutable_weight());
       p->set_bias(to_bytes(g->bias));
     }
+  } else {
+    encode_op_attrs(node, with_weights, out);
   }
 }
 
@@ -187,28 +200,27 @@ NodeAttrs decode_attrs(const planpb::Node& in) {
       return g;
     }
     case planpb::Node::ATTRS_NOT_SET: return std::monostate{};
+    default: return decode_op_attrs(in);
   }
-  return std::monostate{};
 }
 
 }  // namespace
 
-void encode_graph(const Graph& graph, const std::vector<bool>& with_weights, planpb::Graph* out) {
+void encode_graph(const Graph& graph, bool with_weights, planpb::Graph* out) {
   for (const Value& v : graph.values) {
     planpb::Value* pv = out->add_values();
     pv->set_name(v.name);
     for (int64_t d : v.shape.dims) pv->add_dims(d);
     pv->set_producer(v.producer);
   }
-  for (size_t n = 0; n < graph.nodes.size(); ++n) {
-    const Node& node = graph.nodes[n];
+  for (const Node& node : graph.nodes) {
     planpb::Node* pn = out->add_nodes();
     pn->set_name(node.name);
     pn->set_op(static_cast<int>(node.op));
     for (ValueId i : node.inputs) pn->add_inputs(i);
     pn->set_output(node.output);
-    pn->set_has_weights(with_weights.at(n));
-    encode_attrs(node, with_weights.at(n), pn);
+    pn->set_has_weights(with_weights);
+    encode_attrs(node, with_weights, pn);
   }
   out->set_input(graph.input);
   for (ValueId o : graph.outputs) out->add_outputs(o);
@@ -232,7 +244,7 @@ Graph decode_graph(const planpb::Graph& in) {
       n *= d;
       if (n > (int64_t(1) << 31)) fail_input("plan: value '" + v.name + "' is too large");
     }
-    if (v.shape.rank() != 4 && v.shape.rank() != 2)
+    if (v.shape.rank() < 2 || v.shape.rank() > 4)
       fail_input("plan: value '" + v.name + "' has an unsupported rank");
     if (v.shape.dims[0] != 1) fail_input("plan: value '" + v.name + "' has N != 1");
     v.producer = pv.producer();
@@ -243,7 +255,7 @@ Graph decode_graph(const planpb::Graph& in) {
   for (const planpb::Node& pn : in.nodes()) {
     Node node;
     node.name = pn.name();
-    if (pn.op() < 0 || pn.op() > static_cast<int>(OpKind::kGemm))
+    if (pn.op() < 0 || pn.op() > static_cast<int>(OpKind::kChannelPermute))
       fail_input("plan: node '" + node.name + "' has a bad op");
     node.op = static_cast<OpKind>(pn.op());
     for (int i : pn.inputs()) {

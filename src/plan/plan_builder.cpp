@@ -113,11 +113,6 @@ class PlanBuilder {
     plan->set_world_size(world_);
     plan->set_num_edges(static_cast<int>(edges_.size()));
 
-    std::vector<bool> runs_node(graph_.nodes.size(), false);
-    for (size_t n = 0; n < graph_.nodes.size(); ++n)
-      runs_node[n] = !part_.rows(static_cast<int>(n), rank).empty();
-    encode_graph(graph_, runs_node, plan->mutable_graph());
-
     for (ValueId v = 0; v < static_cast<ValueId>(graph_.values.size()); ++v) {
       std::vector<RowRange> held = needs_[v][rank];
       held.push_back(produced(v, rank));
@@ -146,9 +141,9 @@ class PlanBuilder {
     }
 
     for (size_t n = 0; n < graph_.nodes.size(); ++n) {
-      if (!runs_node[n]) continue;
       const Node& node = graph_.nodes[n];
       const RowRange out = part_.rows(static_cast<int>(n), rank);
+      if (out.empty()) continue;
       planpb::Unit* u = plan->add_units();
       u->set_node(static_cast<int>(n));
       u->set_row_begin(out.begin);

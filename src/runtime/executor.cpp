@@ -225,28 +225,75 @@ struct Executor::Impl {
       last_progress = Clock::now();
       return;
     }
-    if (std::chrono::duration<double>(Clock::now() - last_progress).count() > options.timeout_s)
-      fail_runtime("rank " + std::to_string(plan.rank()) + ": no progress for " +
-                   std::to_string(static_cast<int>(options.timeout_s)) + " s while waiting for " +
-                   waiting_for());
+    if (std::chrono::duration<double>(Clock::now() - last_progress).count() > options.timeout_s) {
+      const Wait w = waiting_for();
+      throw StallError("rank " + std::to_string(plan.rank()) + ": no progress for " +
+                           std::to_string(static_cast<int>(options.timeout_s)) +
+                           " s while waiting for " + w.what,
+                       w.rank);
+    }
     std::this_thread::sleep_for(std::chrono::microseconds(30));
   }
 
-  std::string awaited(const Slot& slot) const {
-    if (!slot.recvs.empty()) {
-      const planpb::Transfer& t = *slot.recvs.front().transfer;
-      return "rows [" + std::to_string(t.row_begin()) + ", " + std::to_string(t.row_end()) +
-             ") of '" + graph.values[t.value()].name + "' from rank " + std::to_string(t.peer()) +
-             " (request " + std::to_string(slot.request) + ")";
-    }
-    if (!slot.sends.empty()) return "sends to complete (request " + std::to_string(slot.request) + ")";
-    return "the rank's own units";
+  struct Wait {
+    std::string what;
+    int rank = -1;  // the rank awaited, if one is
+  };
+
+  Wait describe(const planpb::Transfer& t, int64_t request) const {
+    return Wait{"rows [" + std::to_string(t.row_begin()) + ", " + std::to_string(t.row_end()) +
+                    ") of '" + graph.values[t.value()].name + "' from rank " +
+                    std::to_string(t.peer()) + " (request " + std::to_string(request) + ")",
+                t.peer()};
+  }
+
+  // What a slot waits for: the first missing input of its next unit, else
+  // any receive or send still open.
+  Wait awaited(const Slot& slot) const {
+    if (slot.next_unit < units.size())
+      for (const planpb::InputRequirement& req : units[slot.next_unit].unit->inputs())
+        for (int e : req.recv_edges())
+          if (!slot.edge_done[e])
+            for (const Pending& p : slot.recvs)
+              if (p.transfer->edge() == e) return describe(*p.transfer, slot.request);
+    if (!slot.recvs.empty()) return describe(*slot.recvs.front().transfer, slot.request);
+    if (!slot.sends.empty())
+      return Wait{"sends to rank " + std::to_string(slot.sends.front().transfer->peer()) +
+                      " to complete (request " + std::to_string(slot.request) + ")",
+                  slot.sends.front().transfer->peer()};
+    return Wait{"the rank's own units", -1};
   }
 
   void check_worker_errors() {
-    int source = -1;
-    if (auto bytes = transport->try_recv_bytes(-1, kTagError, &source))
-      fail_runtime(*bytes);
+    if (auto bytes = transport->try_recv_bytes(-1, kTagError, nullptr))
+      throw decode_failure(*bytes);
+  }
+
+  // Rank 0 stalled: a worker that stalled too explains more (the chain of
+  // waits ends at the rank that stopped), so collect their reports briefly.
+  [[noreturn]] void explain_stall(const StallError& own) {
+    std::vector<StallError> reports;
+    const auto until = Clock::now() + std::chrono::duration<double>(
+                                          std::min(2.0, options.timeout_s));
+    while (Clock::now() < until) {
+      if (auto bytes = transport->try_recv_bytes(-1, kTagError, nullptr))
+        reports.push_back(decode_failure(*bytes));
+      else
+        std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    }
+    std::vector<int> reporters{0};
+    for (const StallError& r : reports) reporters.push_back(r.reporter);
+    auto reported = [&](int rank) {
+      return std::find(reporters.begin(), reporters.end(), rank) != reporters.end();
+    };
+    for (const StallError& r : reports)
+      if (r.awaited_rank >= 0 && !reported(r.awaited_rank))
+        fail_runtime(std::string(r.what()) + "; rank " + std::to_string(r.awaited_rank) +
+                     " is stalled or lost");
+    if (own.awaited_rank > 0 && !reported(own.awaited_rank))
+      fail_runtime(std::string(own.what()) + "; rank " + std::to_string(own.awaited_rank) +
+                   " is stalled or lost");
+    throw own;
   }
 
   void run_root(const Feed& next, const Done& done, const std::function<bool()>& should_stop) {
@@ -281,7 +328,12 @@ struct Executor::Impl {
         }
       }
       if (transport) check_worker_errors();
-      idle(progressed, [&] { return active ? awaited(first_active()) : "inputs"; });
+      try {
+        idle(progressed, [&] { return active ? awaited(first_active()) : Wait{"inputs", -1}; });
+      } catch (const StallError& e) {
+        if (!transport) throw;
+        explain_stall(e);
+      }
     }
     stop_workers();
   }
@@ -364,7 +416,7 @@ struct Executor::Impl {
       }
       if (stopping && !any_active && pending.empty()) return;
       idle(progressed, [&] {
-        return any_active ? awaited(first_active()) : std::string("a request from rank 0");
+        return any_active ? awaited(first_active()) : Wait{"a request from rank 0", 0};
       });
     }
   }
@@ -384,6 +436,27 @@ void Executor::run_root(const Feed& next, const Done& done,
 void Executor::run_worker() { impl_->run_worker(); }
 
 const RuntimeStats& Executor::stats() const { return impl_->stats; }
+
+// A failure report: the reporting rank and the rank it waited for (int32
+// each, -1 for none), then the message.
+void report_failure_to_root(Transport& transport, const Error& error) {
+  int32_t head[2] = {transport.rank(), -1};
+  if (const auto* stall = dynamic_cast<const StallError*>(&error)) head[1] = stall->awaited_rank;
+  std::string bytes(reinterpret_cast<const char*>(head), sizeof head);
+  bytes += error.what();
+  transport.send_bytes(bytes, 0, kTagError);
+}
+
+StallError decode_failure(const std::string& bytes) {
+  int32_t head[2] = {-1, -1};
+  if (bytes.size() < sizeof head) return StallError("a rank failed (malformed report)", -1);
+  std::memcpy(head, bytes.data(), sizeof head);
+  std::string message = bytes.substr(sizeof head);
+  if (message.rfind("rank ", 0) != 0) message = "rank " + std::to_string(head[0]) + ": " + message;
+  StallError e(message, head[1]);
+  e.reporter = head[0];
+  return e;
+}
 
 std::vector<Tensor> run_single(const Graph& graph, KernelFactory& kernels, const Tensor& input) {
   Partition p;

@@ -41,6 +41,11 @@ class MpiTransport final : public Transport {
     int flag = 0;
     MPI_Comm_get_attr(MPI_COMM_WORLD, MPI_TAG_UB, &ub, &flag);
     max_tag_ = flag && ub ? *ub : 32767;
+    MPI_Comm local;
+    MPI_Comm_split_type(comm_, MPI_COMM_TYPE_SHARED, rank_, MPI_INFO_NULL, &local);
+    MPI_Comm_rank(local, &local_rank_);
+    MPI_Comm_size(local, &local_size_);
+    MPI_Comm_free(&local);
   }
 
   ~MpiTransport() override {
@@ -63,6 +68,9 @@ class MpiTransport final : public Transport {
     MPI_Get_processor_name(name, &len);
     return std::string(name, len);
   }
+
+  int local_rank() const override { return local_rank_; }
+  int local_size() const override { return local_size_; }
 
   Handle isend(const void* data, size_t bytes, int peer, int tag) override {
     const Handle h = new_handle();
@@ -168,6 +176,8 @@ class MpiTransport final : public Transport {
   int rank_ = 0;
   int world_ = 1;
   int max_tag_ = 32767;
+  int local_rank_ = 0;
+  int local_size_ = 1;
   std::vector<MPI_Request> requests_;
   std::vector<Handle> free_;
 };

@@ -11,9 +11,9 @@ manifest="$dir/manifest.txt"
 failed=()
 count=0
 while read -r name; do
-  [ -n "$name" ] || continue
+  [ -n "$name" ] || continue  # (mpirun reads stdin: each case gets /dev/null, not the manifest)
   count=$((count + 1))
-  if ! out=$("$here/run_case.sh" "$edgeflow" "$np" "$dir/$name.onnx" --input "$dir/$name.input.npy" "$@" 2>&1); then
+  if ! out=$("$here/run_case.sh" "$edgeflow" "$np" "$dir/$name.onnx" --input "$dir/$name.input.npy" "$@" 2>&1 < /dev/null); then
     echo "--- $name"; echo "$out" | tail -5; failed+=("$name")
   fi
 done < "$manifest"

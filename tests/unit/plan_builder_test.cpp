@@ -179,7 +179,7 @@ TEST(PlanCodec, GraphRoundTripsThroughTheWireForm) {
   const ValueId c = b.conv("c", 0, 4, 3, 2, true);
   const Graph graph = b.finish(b.gemm("fc", b.flatten("f", b.global_pool("g", c)), 2));
   planpb::Graph wire;
-  encode_graph(graph, std::vector<bool>(graph.nodes.size(), true), &wire);
+  encode_graph(graph, true, &wire);
   planpb::Graph parsed;
   ASSERT_TRUE(parsed.ParseFromString(wire.SerializeAsString()));
   const Graph back = decode_graph(parsed);
@@ -201,7 +201,7 @@ TEST(PlanCodec, DecodingRejectsBadIndicesAndSizes) {
   DagBuilder b(Shape({1, 3, 5, 5}));
   const Graph graph = b.finish(b.conv("c", 0, 4, 3));
   planpb::Graph wire;
-  encode_graph(graph, {true}, &wire);
+  encode_graph(graph, true, &wire);
   planpb::Graph bad_input = wire;
   bad_input.mutable_nodes(0)->set_inputs(0, 99);
   EXPECT_THROW(decode_graph(bad_input), Error);

@@ -1,0 +1,168 @@
+// The wire form of the attributes of ConvTranspose, Resize, Binary, Softmax,
+// Reduce, MatMul, Transpose, Reshape and ChannelPermute. Decoding checks every
+// enum, bound and length; shape-level consistency is validate_graph's.
+#include <cmath>
+
+#include "edgeflow/error.h"
+#include "plan/codec_internal.h"
+
+namespace edgeflow::codec_detail {
+namespace {
+
+constexpr int64_t kLimit = int64_t(1) << 24;  // geometry, extents, list lengths
+
+template <typename E>
+E decode_enum(int32_t v, E last, const char* what) {
+  if (v < 0 || v > static_cast<int32_t>(last)) fail_input(std::string("plan: bad ") + what);
+  return static_cast<E>(v);
+}
+
+int64_t decode_bounded(int64_t v, int64_t lo, int64_t hi, const char* what) {
+  if (v < lo || v > hi) fail_input(std::string("plan: bad ") + what);
+  return v;
+}
+
+template <typename List>
+std::vector<int64_t> decode_ints(const List& in, const char* what) {
+  if (in.size() > kLimit) fail_input(std::string("plan: too many ") + what);
+  return std::vector<int64_t>(in.begin(), in.end());
+}
+
+template <typename List>
+void encode_ints(const std::vector<int64_t>& v, List* out) {
+  for (int64_t x : v) out->Add(x);
+}
+
+int decode_constant_index(int32_t v) {
+  return static_cast<int>(decode_bounded(v, -1, 1, "constant index"));
+}
+
+ConvTransposeAttrs decode_conv_transpose(const planpb::ConvTranspose& p, bool weights) {
+  ConvTransposeAttrs a;
+  a.window = decode_window(p.window());
+  a.output_padding_h = decode_bounded(p.output_padding_h(), 0, kLimit, "output padding");
+  a.output_padding_w = decode_bounded(p.output_padding_w(), 0, kLimit, "output padding");
+  a.group = decode_bounded(p.group(), 1, kLimit, "group");
+  a.activation = decode_activation(p.activation());
+  if (weights) {
+    a.weight = decode_tensor(p.weight(), "conv_transpose weight");
+    a.bias = from_bytes(p.bias(), "conv_transpose bias");
+  }
+  return a;
+}
+
+ResizeAttrs decode_resize(const planpb::Resize& p) {
+  ResizeAttrs a;
+  a.mode = decode_enum(p.mode(), ResizeAttrs::Mode::kLinear, "resize mode");
+  a.coordinate = decode_enum(p.coordinate(), ResizeAttrs::Coordinate::kTfHalfPixelForNearest,
+                             "resize coordinate mode");
+  a.nearest = decode_enum(p.nearest(), ResizeAttrs::Nearest::kSimple, "resize nearest mode");
+  a.out_h = decode_bounded(p.out_h(), 1, kLimit, "resize extent");
+  a.out_w = decode_bounded(p.out_w(), 1, kLimit, "resize extent");
+  a.sizes_given = p.sizes_given();
+  a.scale_h = p.scale_h();
+  a.scale_w = p.scale_w();
+  for (double s : {a.scale_h, a.scale_w})
+    if (!(s > 0.0) || !std::isfinite(s)) fail_input("plan: bad resize scale");
+  return a;
+}
+
+}  // namespace
+
+void encode_op_attrs(const Node& node, bool with_weights, planpb::Node* out) {
+  if (auto* c = std::get_if<ConvTransposeAttrs>(&node.attrs)) {
+    auto* p = out->mutable_conv_transpose();
+    encode_window(c->window, p->mutable_window());
+    p->set_output_padding_h(c->output_padding_h);
+    p->set_output_padding_w(c->output_padding_w);
+    p->set_group(c->group);
+    encode_activation(c->activation, p->mutable_activation());
+    if (with_weights) {
+      encode_tensor(c->weight, p->mutable_weight());
+      p->set_bias(to_bytes(c->bias));
+    }
+  } else if (auto* r = std::get_if<ResizeAttrs>(&node.attrs)) {
+    auto* p = out->mutable_resize();
+    p->set_mode(static_cast<int>(r->mode));
+    p->set_coordinate(static_cast<int>(r->coordinate));
+    p->set_nearest(static_cast<int>(r->nearest));
+    p->set_out_h(r->out_h);
+    p->set_out_w(r->out_w);
+    p->set_scale_h(r->scale_h);
+    p->set_scale_w(r->scale_w);
+    p->set_sizes_given(r->sizes_given);
+  } else if (auto* b = std::get_if<BinaryAttrs>(&node.attrs)) {
+    auto* p = out->mutable_binary();
+    p->set_kind(static_cast<int>(b->kind));
+    p->set_constant_index(b->constant_index);
+    encode_activation(b->activation, p->mutable_activation());
+    if (with_weights && b->constant_index >= 0) encode_tensor(b->constant, p->mutable_constant());
+  } else if (auto* s = std::get_if<SoftmaxAttrs>(&node.attrs)) {
+    auto* p = out->mutable_softmax();
+    p->set_axis(s->axis);
+    p->set_coerced(s->coerced);
+  } else if (auto* rd = std::get_if<ReduceAttrs>(&node.attrs)) {
+    auto* p = out->mutable_reduce();
+    p->set_kind(static_cast<int>(rd->kind));
+    encode_ints(rd->axes, p->mutable_axes());
+  } else if (auto* m = std::get_if<MatMulAttrs>(&node.attrs)) {
+    auto* p = out->mutable_matmul();
+    p->set_constant_index(m->constant_index);
+    if (with_weights && m->constant_index >= 0) encode_tensor(m->constant, p->mutable_constant());
+  } else if (auto* t = std::get_if<TransposeAttrs>(&node.attrs)) {
+    encode_ints(t->perm, out->mutable_transpose()->mutable_perm());
+  } else if (auto* rs = std::get_if<ReshapeAttrs>(&node.attrs)) {
+    auto* p = out->mutable_reshape();
+    encode_ints(rs->dims, p->mutable_dims());
+    p->set_row_local(rs->row_local);
+  } else if (auto* cp = std::get_if<ChannelPermuteAttrs>(&node.attrs)) {
+    encode_ints(cp->source, out->mutable_channel_permute()->mutable_source());
+  }
+}
+
+NodeAttrs decode_op_attrs(const planpb::Node& in) {
+  const bool weights = in.has_weights();
+  switch (in.attrs_case()) {
+    case planpb::Node::kConvTranspose: return decode_conv_transpose(in.conv_transpose(), weights);
+    case planpb::Node::kResize: return decode_resize(in.resize());
+    case planpb::Node::kBinary: {
+      BinaryAttrs a;
+      a.kind = decode_enum(in.binary().kind(), BinaryAttrs::Kind::kPow, "binary kind");
+      a.constant_index = decode_constant_index(in.binary().constant_index());
+      a.activation = decode_activation(in.binary().activation());
+      if (weights && a.constant_index >= 0)
+        a.constant = decode_tensor(in.binary().constant(), "binary constant");
+      return a;
+    }
+    case planpb::Node::kSoftmax: {
+      SoftmaxAttrs a;
+      a.axis = decode_bounded(in.softmax().axis(), -4, -1, "softmax axis");
+      a.coerced = in.softmax().coerced();
+      return a;
+    }
+    case planpb::Node::kReduce: {
+      ReduceAttrs a;
+      a.kind = decode_enum(in.reduce().kind(), ReduceAttrs::Kind::kSum, "reduce kind");
+      a.axes = decode_ints(in.reduce().axes(), "reduce axes");
+      return a;
+    }
+    case planpb::Node::kMatmul: {
+      MatMulAttrs a;
+      a.constant_index = decode_constant_index(in.matmul().constant_index());
+      if (weights && a.constant_index >= 0)
+        a.constant = decode_tensor(in.matmul().constant(), "matmul constant");
+      return a;
+    }
+    case planpb::Node::kTranspose:
+      return TransposeAttrs{decode_ints(in.transpose().perm(), "transpose perm")};
+    case planpb::Node::kReshape:
+      return ReshapeAttrs{decode_ints(in.reshape().dims(), "reshape dims"),
+                          in.reshape().row_local()};
+    case planpb::Node::kChannelPermute:
+      return ChannelPermuteAttrs{decode_ints(in.channel_permute().source(), "channel source")};
+    default:
+      fail_input("plan: node '" + in.name() + "' has unknown attributes");
+  }
+}
+
+}  // namespace edgeflow::codec_detail

@@ -1,0 +1,227 @@
+// The emulated cluster: a kernel decorator that dilates compute, a transport
+// decorator that delays messages as uplink/downlink queues say, and the
+// cluster file reader.
+//
+//   sender i                       switch                      receiver j
+//   [uplink i: bytes/min(Bi,Bj)] --L_i--> --L_j--> [downlink j: same duration]
+//
+// Each message is preceded (same tag, so MPI keeps the order) by a small
+// header with the time it left i's uplink queue; j's downlink queue starts it
+// no earlier, and the data counts as arrived L_i + L_j after the downlink
+// finishes it. Control messages (set-up, requests, errors) are not delayed.
+#include "edgeflow/emulation.h"
+
+#include <google/protobuf/text_format.h>
+#include <time.h>
+
+#include <chrono>
+#include <cmath>
+#include <cstdlib>
+#include <fstream>
+#include <sstream>
+#include <thread>
+
+#include "cluster.pb.h"
+#include "edgeflow/error.h"
+
+namespace edgeflow {
+namespace {
+
+double now_s() {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch())
+      .count();
+}
+
+double thread_cpu_s() {
+  timespec ts{};
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+  return double(ts.tv_sec) + 1e-9 * double(ts.tv_nsec);
+}
+
+void sleep_until(double t_s) {
+  const double wait = t_s - now_s();
+  if (wait > 0) std::this_thread::sleep_for(std::chrono::duration<double>(wait));
+}
+
+class EmulatedKernel final : public Kernel {
+ public:
+  EmulatedKernel(std::unique_ptr<Kernel> inner, double speed)
+      : inner_(std::move(inner)), speed_(speed) {}
+  void run(const std::vector<const float*>& inputs, float* dst) override {
+    const double wall0 = now_s(), cpu0 = thread_cpu_s();
+    inner_->run(inputs, dst);
+    sleep_until(wall0 + emulated_busy_s(thread_cpu_s() - cpu0, speed_));
+  }
+
+ private:
+  std::unique_ptr<Kernel> inner_;
+  double speed_;
+};
+
+class EmulatedKernels final : public KernelFactory {
+ public:
+  EmulatedKernels(std::unique_ptr<KernelFactory> inner, double speed)
+      : inner_(std::move(inner)), speed_(speed) {}
+  std::unique_ptr<Kernel> make(const Graph& graph, const Node& node, RowRange out) override {
+    return std::make_unique<EmulatedKernel>(inner_->make(graph, node, out), speed_);
+  }
+
+ private:
+  std::unique_ptr<KernelFactory> inner_;
+  double speed_;
+};
+
+struct Header {
+  double up_start_s;  // when the message left the sender's uplink queue
+  double bytes;
+};
+
+class EmulatedTransport final : public Transport {
+ public:
+  EmulatedTransport(std::unique_ptr<Transport> inner, std::vector<EmulatedDevice> devices)
+      : inner_(std::move(inner)), devices_(std::move(devices)) {}
+
+  int rank() const override { return inner_->rank(); }
+  int world_size() const override { return inner_->world_size(); }
+  int max_tag() const override { return inner_->max_tag(); }
+  std::string host_name() const override { return inner_->host_name(); }
+  int local_rank() const override { return inner_->local_rank(); }
+  int local_size() const override { return inner_->local_size(); }
+
+  Handle isend(const void* data, size_t bytes, int peer, int tag) override {
+    Op& op = new_op();
+    op.header.bytes = double(bytes);
+    op.header.up_start_s = uplink_.occupy(now_s(), transfer_s(peer, bytes));
+    op.header_handle = inner_->isend(&op.header, sizeof op.header, peer, tag);
+    op.data_handle = inner_->isend(data, bytes, peer, tag);
+    op.receive = false;
+    return op.id;
+  }
+
+  Handle irecv(void* data, size_t bytes, int peer, int tag) override {
+    Op& op = new_op();
+    op.header_handle = inner_->irecv(&op.header, sizeof op.header, peer, tag);
+    op.data_handle = inner_->irecv(data, bytes, peer, tag);
+    op.receive = true;
+    op.peer = peer;
+    return op.id;
+  }
+
+  bool test(Handle h) override {
+    Op& op = *ops_.at(h);
+    if (!op.header_done && inner_->test(op.header_handle)) {
+      op.header_done = true;
+      if (op.receive) {
+        const double duration = transfer_s(op.peer, size_t(op.header.bytes));
+        const double down_start = downlink_.occupy(op.header.up_start_s, duration);
+        op.arrival_s = down_start + duration + devices_[op.peer].latency_s +
+                       devices_[rank()].latency_s;
+      }
+    }
+    if (op.header_done && !op.data_done) op.data_done = inner_->test(op.data_handle);
+    if (!op.header_done || !op.data_done) return false;
+    if (op.receive && now_s() < op.arrival_s) return false;
+    free_.push_back(h);
+    return true;
+  }
+
+  void send_bytes(const std::string& bytes, int peer, int tag) override {
+    inner_->send_bytes(bytes, peer, tag);
+  }
+  std::optional<std::string> try_recv_bytes(int peer, int tag, int* source) override {
+    return inner_->try_recv_bytes(peer, tag, source);
+  }
+  std::string recv_bytes(int peer, int tag, double timeout_s) override {
+    return inner_->recv_bytes(peer, tag, timeout_s);
+  }
+  void broadcast(std::string* bytes, int root) override { inner_->broadcast(bytes, root); }
+  std::vector<std::string> gather(const std::string& mine, int root) override {
+    return inner_->gather(mine, root);
+  }
+  void barrier() override { inner_->barrier(); }
+  [[noreturn]] void abort(int code) override {
+    inner_->abort(code);
+    std::_Exit(code);
+  }
+
+ private:
+  struct Op {
+    Handle id = 0;
+    Header header{};  // stable storage: ops live in unique_ptrs
+    Handle header_handle = -1, data_handle = -1;
+    bool receive = false, header_done = false, data_done = false;
+    int peer = 0;
+    double arrival_s = 0;
+  };
+
+  double transfer_s(int peer, size_t bytes) const {
+    const double b = std::min(devices_[rank()].bytes_per_s, devices_[peer].bytes_per_s);
+    return double(bytes) / b;
+  }
+
+  Op& new_op() {
+    Handle h;
+    if (!free_.empty()) {
+      h = free_.back();
+      free_.pop_back();
+    } else {
+      h = static_cast<Handle>(ops_.size());
+      ops_.push_back(std::make_unique<Op>());
+    }
+    *ops_[h] = Op{};
+    ops_[h]->id = h;
+    return *ops_[h];
+  }
+
+  std::unique_ptr<Transport> inner_;
+  std::vector<EmulatedDevice> devices_;
+  LinkQueue uplink_, downlink_;
+  std::vector<std::unique_ptr<Op>> ops_;
+  std::vector<Handle> free_;
+};
+
+}  // namespace
+
+std::vector<EmulatedDevice> read_cluster_file(const std::string& path, int world_size) {
+  std::ifstream in(path);
+  if (!in) fail_input("--cluster '" + path + "': cannot be read");
+  std::stringstream text;
+  text << in.rdbuf();
+  clusterpb::Cluster cluster;
+  google::protobuf::TextFormat::Parser parser;
+  if (!parser.ParseFromString(text.str(), &cluster))
+    fail_input("--cluster '" + path + "': not a cluster file (Protobuf text format with " +
+               "'devices { name speed bandwidth_mbps latency_us }' entries)");
+  if (cluster.devices_size() != world_size)
+    fail_input("--cluster '" + path + "': names " + std::to_string(cluster.devices_size()) +
+               " devices, the job has " + std::to_string(world_size) + " ranks");
+  std::vector<EmulatedDevice> devices;
+  for (int i = 0; i < cluster.devices_size(); ++i) {
+    const auto& d = cluster.devices(i);
+    const std::string where = "--cluster '" + path + "': device " + std::to_string(i) +
+                              (d.name().empty() ? "" : " ('" + d.name() + "')");
+    if (!(d.speed() > 0) || !std::isfinite(d.speed()) || d.speed() > 64)
+      fail_input(where + ": speed must be in (0, 64], got " + std::to_string(d.speed()));
+    if (!(d.bandwidth_mbps() > 0) || !std::isfinite(d.bandwidth_mbps()))
+      fail_input(where + ": bandwidth_mbps must be > 0, got " +
+                 std::to_string(d.bandwidth_mbps()));
+    if (!(d.latency_us() >= 0) || !std::isfinite(d.latency_us()) || d.latency_us() > 1e7)
+      fail_input(where + ": latency_us must be in [0, 1e7], got " +
+                 std::to_string(d.latency_us()));
+    devices.push_back(EmulatedDevice{d.name(), d.speed(), d.bandwidth_mbps() * 1e6 / 8,
+                                     d.latency_us() * 1e-6});
+  }
+  return devices;
+}
+
+std::unique_ptr<KernelFactory> emulate_compute(std::unique_ptr<KernelFactory> inner,
+                                               double speed) {
+  return std::make_unique<EmulatedKernels>(std::move(inner), speed);
+}
+
+std::unique_ptr<Transport> emulate_links(std::unique_ptr<Transport> inner,
+                                         std::vector<EmulatedDevice> devices) {
+  return std::make_unique<EmulatedTransport>(std::move(inner), std::move(devices));
+}
+
+}  // namespace edgeflow
