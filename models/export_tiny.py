@@ -772,6 +772,465 @@ def smallnet_op17(ctx):
     return small_net_at(ctx, 17)
 
 
+# --- ConvTranspose -----------------------------------------------------------------------------
+
+@tiny("ConvTranspose 2x2 stride 2 (U-Net upsampling), bias")
+def conv_transpose_k2s2(ctx):
+    return torch_model(ctx, lambda nn: nn.Sequential(
+        nn.Conv2d(4, 6, 3, padding=1), nn.ConvTranspose2d(6, 3, 2, stride=2)), (4, 7, 5))
+
+
+@tiny("ConvTranspose 3x3 stride 2 pad 1 output_padding 1 -> Relu (fused)")
+def conv_transpose_k3s2_p1_op1(ctx):
+    return torch_model(ctx, lambda nn: nn.Sequential(
+        nn.ConvTranspose2d(5, 4, 3, stride=2, padding=1, output_padding=1), nn.ReLU()),
+        (5, 6, 7))
+
+
+@tiny("ConvTranspose groups 2, dilation 2, stride 3 (rows no input reaches: bias only), pad 1")
+def conv_transpose_groups_dilation(ctx):
+    return torch_model(ctx, lambda nn: nn.ConvTranspose2d(
+        4, 6, (3, 2), stride=3, padding=1, dilation=2, groups=2), (4, 5, 6))
+
+
+# --- Resize / Upsample -------------------------------------------------------------------------
+
+def resize_ref(x, coeffs, **kw):
+    from onnx.backend.test.case.node.resize import interpolate_nd
+    return interpolate_nd(np.asarray(x, np.float64), coeffs, **kw)
+
+
+def resize_model(ctx, opset, shape, attrs, scales=None, sizes=None, coeffs=None, **kw):
+    """Conv -> Resize(attrs) with scales or sizes; reference from ONNX's own numpy
+    interpolate_nd (onnx.backend.test.case.node.resize)."""
+    g = Graph(ctx, opset)
+    x = ctx.input(shape)
+    a, va = conv_layer(g, "input", x, shape[0], 3, pads=(1, 1, 1, 1))
+    if sizes is not None:
+        inputs = [a, g.init(np.array([], np.float32), "roi"), g.init(np.array([], np.float32), "s"),
+                  g.init(np.array(sizes, np.int64), "sizes")]
+        ref = resize_ref(va, coeffs, output_size=sizes, **kw)
+    else:
+        inputs = [a, g.init(np.array([], np.float32), "roi"),
+                  g.init(np.array(scales, np.float32), "scales")]
+        ref = resize_ref(va, coeffs, scale_factors=np.array(scales, np.float64), **kw)
+    out = g.node("Resize", inputs, **attrs)
+    return g.model(x, out, ref)
+
+
+def nearest(mode):
+    from onnx.backend.test.case.node.resize import nearest_coeffs
+    return lambda r: nearest_coeffs(r, mode=mode)
+
+
+def linear(r):
+    from onnx.backend.test.case.node.resize import linear_coeffs
+    return linear_coeffs(r)
+
+
+@tiny("torch nearest x2 (Resize asymmetric, nearest_mode floor, scales)")
+def resize_nearest_torch(ctx):
+    torch = torch_mod()
+    F = torch.nn.functional
+    return torch_model(ctx, lambda nn: Fn(
+        nn, lambda m, x: m.b(F.interpolate(m.a(x), scale_factor=2, mode="nearest")),
+        a=nn.Conv2d(3, 4, 3, padding=1), b=nn.Conv2d(4, 3, 3, padding=1)), (3, 7, 6))
+
+
+@tiny("Resize nearest round_prefer_floor, half_pixel, sizes (down on H, up on W)")
+def resize_nearest_round_floor_half_pixel(ctx):
+    return resize_model(ctx, 13, (3, 11, 5), dict(mode="nearest"), sizes=[1, 3, 7, 12],
+                        coeffs=nearest("round_prefer_floor"),
+                        coordinate_transformation_mode="half_pixel")
+
+
+@tiny("Resize nearest round_prefer_ceil, asymmetric, scales 1.5 x 0.5")
+def resize_nearest_round_ceil_asymmetric(ctx):
+    return resize_model(ctx, 13, (2, 8, 10), dict(mode="nearest", nearest_mode="round_prefer_ceil",
+                                                  coordinate_transformation_mode="asymmetric"),
+                        scales=[1, 1, 1.5, 0.5], coeffs=nearest("round_prefer_ceil"),
+                        coordinate_transformation_mode="asymmetric")
+
+
+@tiny("Resize nearest ceil, half_pixel, sizes")
+def resize_nearest_ceil_half_pixel(ctx):
+    return resize_model(ctx, 13, (2, 6, 7), dict(mode="nearest", nearest_mode="ceil"),
+                        sizes=[1, 2, 13, 5], coeffs=nearest("ceil"),
+                        coordinate_transformation_mode="half_pixel")
+
+
+@tiny("Resize nearest floor, align_corners, sizes")
+def resize_nearest_floor_align_corners(ctx):
+    return resize_model(ctx, 13, (2, 5, 6), dict(mode="nearest", nearest_mode="floor",
+                                                 coordinate_transformation_mode="align_corners"),
+                        sizes=[1, 2, 12, 9], coeffs=nearest("floor"),
+                        coordinate_transformation_mode="align_corners")
+
+
+@tiny("torch bilinear x2, align_corners=False (Resize linear half_pixel, scales)")
+def resize_linear_torch(ctx):
+    torch = torch_mod()
+    F = torch.nn.functional
+    return torch_model(ctx, lambda nn: Fn(
+        nn, lambda m, x: m.b(F.interpolate(m.a(x), scale_factor=2, mode="bilinear",
+                                           align_corners=False)),
+        a=nn.Conv2d(3, 4, 3, padding=1), b=nn.Conv2d(4, 3, 3, padding=1)), (3, 6, 7))
+
+
+@tiny("torch bilinear to a size, align_corners=True (Resize linear align_corners, sizes)")
+def resize_linear_align_corners_torch(ctx):
+    torch = torch_mod()
+    F = torch.nn.functional
+    return torch_model(ctx, lambda nn: Fn(
+        nn, lambda m, x: F.interpolate(m.a(x), size=(13, 8), mode="bilinear", align_corners=True),
+        a=nn.Conv2d(3, 4, 3, padding=1)), (3, 5, 6))
+
+
+@tiny("Resize linear pytorch_half_pixel, sizes down to 4 x 1 (the out == 1 rule)")
+def resize_linear_pytorch_half_pixel(ctx):
+    return resize_model(ctx, 13, (3, 11, 7), dict(mode="linear",
+                                                  coordinate_transformation_mode="pytorch_half_pixel"),
+                        sizes=[1, 3, 4, 1], coeffs=linear,
+                        coordinate_transformation_mode="pytorch_half_pixel")
+
+
+@tiny("opset 11 Resize nearest tf_half_pixel_for_nearest, scales 2 x 1.5")
+def resize_op11_tf_half_pixel(ctx):
+    g = Graph(ctx, 11)
+    x = ctx.input((2, 5, 6))
+    a, va = conv_layer(g, "input", x, 2, 3, pads=(1, 1, 1, 1))
+    out = g.node("Resize", [a, g.init(np.array([], np.float32), "roi"),
+                            g.init(np.array([1, 1, 2, 1.5], np.float32), "scales")],
+                 mode="nearest", coordinate_transformation_mode="tf_half_pixel_for_nearest")
+    # x_original = (x + 0.5) / scale, nearest round_prefer_floor, clamped
+    def idx(n_out, n_in, s):
+        v = (np.arange(n_out) + 0.5) / s
+        f = np.floor(v)
+        i = np.where(v - f > 0.5, f + 1, f)
+        return np.clip(i, 0, n_in - 1).astype(int)
+    ref = va[:, :, idx(10, 5, 2.0)][:, :, :, idx(9, 6, 1.5)]
+    return g.model(x, out, ref)
+
+
+def asymmetric_ref(v, scales, linear_mode):
+    """Upsample / Resize-10 as ONNX Runtime: asymmetric coordinates; nearest rounds down,
+    or up on an axis that shrinks; linear interpolates with edge clamping."""
+    out = v
+    for axis, s in ((2, scales[2]), (3, scales[3])):
+        n_in = out.shape[axis]
+        n_out = int(np.floor(n_in * s))
+        c = np.arange(n_out) / s
+        if not linear_mode:
+            i = np.ceil(c) if s < 1 else np.floor(c)
+            out = np.take(out, np.clip(i, 0, n_in - 1).astype(int), axis=axis)
+        else:
+            c = np.clip(c, 0, n_in - 1)
+            i0 = np.floor(c).astype(int)
+            i1 = np.minimum(i0 + 1, n_in - 1)
+            w = (c - i0).reshape([-1 if k == axis else 1 for k in range(4)])
+            out = np.take(out, i0, axis=axis) * (1 - w) + np.take(out, i1, axis=axis) * w
+    return out
+
+
+@tiny("opset 10 Resize nearest, scales 2 (H) x 0.5 (W): floor up, ceil down")
+def resize_op10_nearest(ctx):
+    g = Graph(ctx, 10)
+    x = ctx.input((3, 5, 9))
+    a, va = conv_layer(g, "input", x, 3, 3, pads=(1, 1, 1, 1))
+    scales = [1, 1, 2.0, 0.5]
+    out = g.node("Resize", [a, g.init(np.array(scales, np.float32), "scales")], mode="nearest")
+    return g.model(x, out, asymmetric_ref(va, scales, False))
+
+
+@tiny("opset 9 Upsample nearest, scales 2 x 3")
+def upsample_op9_nearest(ctx):
+    g = Graph(ctx, 9)
+    x = ctx.input((3, 4, 5))
+    a, va = conv_layer(g, "input", x, 3, 3, pads=(1, 1, 1, 1))
+    scales = [1, 1, 2.0, 3.0]
+    out = g.node("Upsample", [a, g.init(np.array(scales, np.float32), "scales")], mode="nearest")
+    return g.model(x, out, asymmetric_ref(va, scales, False))
+
+
+@tiny("opset 9 Upsample linear (asymmetric), scales 2 x 2")
+def upsample_op9_linear(ctx):
+    g = Graph(ctx, 9)
+    x = ctx.input((2, 5, 4))
+    a, va = conv_layer(g, "input", x, 2, 3, pads=(1, 1, 1, 1))
+    scales = [1, 1, 2.0, 2.0]
+    out = g.node("Upsample", [a, g.init(np.array(scales, np.float32), "scales")], mode="linear")
+    return g.model(x, out, asymmetric_ref(va, scales, True))
+
+
+# --- activations ------------------------------------------------------------------------------
+
+@tiny("Conv -> LeakyRelu 0.1 (fused), Conv -> Sigmoid, -> Tanh (standalone on a Concat)")
+def activations_leaky_sigmoid_tanh(ctx):
+    torch = torch_mod()
+
+    def fwd(m, x):
+        a = m.leaky(m.a(x))
+        b = torch.sigmoid(m.b(x))
+        return torch.tanh(torch.cat([a, b], 1) * 2.0)
+    return torch_model(ctx, lambda nn: Fn(nn, fwd, a=nn.Conv2d(3, 4, 3, padding=1),
+                                          b=nn.Conv2d(3, 2, 1), leaky=nn.LeakyReLU(0.1)),
+                       (3, 9, 7))
+
+
+@tiny("mobilenet_v3 block at opset 13: HardSwish as x * HardSigmoid(x), squeeze-excite "
+      "(GlobalAveragePool -> Conv -> Relu -> Conv -> HardSigmoid -> Mul(scale, x))")
+def hardswish_se_op13(ctx):
+    def fwd(m, x):
+        y = m.hs(m.bn(m.dw(m.hs(m.c(x)))))
+        s = m.hsig(m.fc2(torch_mod().relu(m.fc1(m.pool(y)))))
+        return m.out(s * y)
+    return torch_model(ctx, lambda nn: Fn(
+        nn, fwd, c=nn.Conv2d(3, 8, 3, padding=1), dw=nn.Conv2d(8, 8, 3, padding=1, groups=8),
+        bn=nn.BatchNorm2d(8), hs=nn.Hardswish(), pool=nn.AdaptiveAvgPool2d(1),
+        fc1=nn.Conv2d(8, 4, 1), fc2=nn.Conv2d(4, 8, 1), hsig=nn.Hardsigmoid(),
+        out=nn.Conv2d(8, 5, 1)), (3, 11, 9))
+
+
+@tiny("opset 14: HardSwish and HardSigmoid ops")
+def hardswish_op14(ctx):
+    return torch_model(ctx, lambda nn: nn.Sequential(
+        nn.Conv2d(3, 6, 3, padding=1), nn.Hardswish(), nn.Conv2d(6, 4, 1), nn.Hardsigmoid()),
+        (3, 8, 10), opset=14)
+
+
+@tiny("SiLU as x * Sigmoid(x) (fused to Swish), GELU (exact: Div, Erf, Add, Mul)")
+def silu_gelu_erf(ctx):
+    return torch_model(ctx, lambda nn: nn.Sequential(
+        nn.Conv2d(3, 6, 3, padding=1), nn.SiLU(), nn.Conv2d(6, 5, 1), nn.GELU()), (3, 7, 9))
+
+
+@tiny("Sqrt and Pow(x, 2.0) and Pow(x, tensor exponent [C,1,1]) on positive maps")
+def sqrt_pow(ctx):
+    torch = torch_mod()
+
+    def fwd(m, x):
+        p = torch.sigmoid(m.c(x)) + 0.1                     # positive
+        return torch.sqrt(p) + torch.pow(p, 2.0) + torch.pow(p, m.e)
+    return torch_model(ctx, lambda nn: Fn(
+        nn, fwd, c=nn.Conv2d(3, 4, 3, padding=1),
+        e=nn.Parameter(torch.tensor([0.5, 1.5, 2.0, 3.0]).reshape(4, 1, 1))), (3, 6, 5))
+
+
+# --- broadcasting binary ops --------------------------------------------------------------------
+
+@tiny("Sub(1, x) (constant first), 2 / x (Reciprocal), Mul/Add/Sub/Div by per-channel and "
+      "scalar constants, Div of two maps")
+def binary_constants(ctx):
+    torch = torch_mod()
+
+    def fwd(m, x):
+        a = torch.sigmoid(m.a(x)) + 0.5
+        b = 1.0 - a
+        c = 2.0 / a
+        d = a * m.scale + m.shift
+        return (b - c) / (d * d + 1.0) - 0.25 * a
+    return torch_model(ctx, lambda nn: Fn(
+        nn, fwd, a=nn.Conv2d(3, 4, 3, padding=1),
+        scale=nn.Parameter(torch.tensor([0.5, -1.0, 2.0, 1.5]).reshape(1, 4, 1, 1)),
+        shift=nn.Parameter(torch.tensor([0.1, 0.2, -0.3, 0.0]).reshape(4, 1, 1))), (3, 7, 8))
+
+
+@tiny("CBAM-style attention: channel mean and max (ReduceMean/ReduceMax keepdims over C), "
+      "Concat, Conv 7x7, Sigmoid, Mul by the [1,1,H,W] map; an outer-product broadcast "
+      "[1,C,H,1] * [1,1,1,W]")
+def broadcast_spatial_attention(ctx):
+    torch = torch_mod()
+
+    def fwd(m, x):
+        y = m.c(x)
+        att = torch.cat([y.mean(1, keepdim=True), y.amax(1, keepdim=True)], 1)
+        y = y * torch.sigmoid(m.s(att))
+        rows = y.mean(3, keepdim=True)                      # [1, C, H, 1]: row-local
+        cols = y.mean((1, 2), keepdim=True)                 # [1, 1, 1, W]: whole
+        return y + rows * cols
+    return torch_model(ctx, lambda nn: Fn(nn, fwd, c=nn.Conv2d(3, 6, 3, padding=1),
+                                          s=nn.Conv2d(2, 1, 7, padding=3)), (3, 13, 9))
+
+
+@tiny("Div(c, x) with a per-channel constant first (oneDNN cannot broadcast a first operand) "
+      "and Sub(x, c) with the constant of higher rank ([1,C,1,1] against [1,C,H,W])")
+def div_constant_first(ctx):
+    g = Graph(ctx, 13)
+    x = ctx.input((3, 7, 6))
+    a, va = conv_layer(g, "input", x, 3, 3, pads=(1, 1, 1, 1))
+    s = g.node("Sigmoid", [a])
+    p = g.node("Add", [s, g.init(np.array(0.5, np.float32), "half")])
+    vp = 1.0 / (1.0 + np.exp(-va)) + 0.5
+    c = np.array([1.0, -2.0, 3.0], np.float32).reshape(3, 1, 1)
+    d = g.node("Div", [g.init(c, "c"), p])
+    k = np.array([0.25, 0.5, -0.75], np.float32).reshape(1, 3, 1, 1)
+    out = g.node("Sub", [d, g.init(k, "k")])
+    return g.model(x, out, c.astype(np.float64)[None] / vp - k.astype(np.float64))
+
+
+# --- reductions, Softmax ----------------------------------------------------------------------
+
+@tiny("ReduceMean over H and W keepdims (TF-style squeeze-excite) -> Conv -> Sigmoid -> Mul; "
+      "ReduceSum over W")
+def reduce_mean_hw(ctx):
+    torch = torch_mod()
+
+    def fwd(m, x):
+        y = m.c(x)
+        s = torch.sigmoid(m.fc(y.mean((2, 3), keepdim=True)))
+        return (y * s).sum(3, keepdim=True)
+    return torch_model(ctx, lambda nn: Fn(nn, fwd, c=nn.Conv2d(3, 6, 3, padding=1),
+                                          fc=nn.Conv2d(6, 6, 1)), (3, 9, 8))
+
+
+@tiny("ReduceMean over C keepdims 0 ([1,H,W], rank 3) -> Unsqueeze -> Conv; Squeeze of a "
+      "[1,C,1,1] pooled vector")
+def reduce_keepdims0_squeeze(ctx):
+    torch = torch_mod()
+
+    def fwd(m, x):
+        y = m.a(x)
+        z = m.b(y.mean(1).unsqueeze(1))                         # rank 3 -> 4
+        return z * m.fc(m.pool(y).squeeze(3).squeeze(2)).unsqueeze(2).unsqueeze(3)
+    return torch_model(ctx, lambda nn: Fn(
+        nn, fwd, a=nn.Conv2d(3, 5, 3, padding=1), b=nn.Conv2d(1, 4, 3, padding=1),
+        pool=nn.AdaptiveAvgPool2d(1), fc=nn.Linear(5, 4)), (3, 8, 7))
+
+
+@tiny("opset 13 Softmax over channels (per pixel: row-local) of a segmentation head")
+def softmax_op13_channels(ctx):
+    torch = torch_mod()
+    return torch_model(ctx, lambda nn: Fn(
+        nn, lambda m, x: torch.softmax(m.c(x), 1), c=nn.Conv2d(3, 5, 3, padding=1)), (3, 9, 6))
+
+
+def softmax_coerced_ref(v, axis):
+    shape = v.shape
+    flat = v.reshape(int(np.prod(shape[:axis])), -1)
+    e = np.exp(flat - flat.max(axis=1, keepdims=True))
+    return (e / e.sum(axis=1, keepdims=True)).reshape(shape)
+
+
+@tiny("opset 11 Softmax, default axis 1 on a map: over all of C*H*W (a whole unit)")
+def softmax_op11_axis1(ctx):
+    g = Graph(ctx, 11)
+    x = ctx.input((3, 5, 4))
+    a, va = conv_layer(g, "input", x, 3, 3, pads=(1, 1, 1, 1))
+    out = g.node("Softmax", [a])
+    return g.model(x, out, softmax_coerced_ref(va, 1))
+
+
+@tiny("opset 11 Softmax axis 2 (over H*W per channel) and axis 3 (over W: row-local)")
+def softmax_op11_axis2_axis3(ctx):
+    g = Graph(ctx, 11)
+    x = ctx.input((3, 6, 5))
+    a, va = conv_layer(g, "input", x, 3, 3, pads=(1, 1, 1, 1))
+    s2 = g.node("Softmax", [a], axis=2)
+    s3 = g.node("Softmax", [a], axis=3)
+    out = g.node("Add", [s2, s3])
+    return g.model(x, out, softmax_coerced_ref(va, 2) + softmax_coerced_ref(va, 3))
+
+
+# --- Transpose, Reshape, MatMul -----------------------------------------------------------------
+
+@tiny("tokens: Conv -> flatten(2) -> transpose(1,2) [1,HW,C] -> Linear (MatMul + Add) -> GELU "
+      "-> Linear -> Softmax(-1) -> transpose back -> Reshape to a map -> Conv")
+def tokens_matmul(ctx):
+    torch = torch_mod()
+
+    def fwd(m, x):
+        y = m.a(x)
+        n, c, h, w = y.shape
+        t = y.flatten(2).transpose(1, 2)
+        t = torch.softmax(m.l2(m.act(m.l1(t))), -1)
+        return m.b(t.transpose(1, 2).reshape(n, c, h, w))
+    return torch_model(ctx, lambda nn: Fn(
+        nn, fwd, a=nn.Conv2d(3, 6, 3, stride=2, padding=1), l1=nn.Linear(6, 12), act=nn.GELU(),
+        l2=nn.Linear(12, 6), b=nn.Conv2d(6, 4, 1)), (3, 9, 10))
+
+
+@tiny("self-attention over tokens: q k^T (MatMul of two computed tensors, k transposed), "
+      "scaled Softmax, @ v, residual")
+def attention(ctx):
+    torch = torch_mod()
+
+    def fwd(m, x):
+        y = m.a(x)
+        n, c, h, w = y.shape
+        t = y.flatten(2).transpose(1, 2)                     # [1, HW, C]
+        q, k, v = m.q(t), m.k(t), m.v(t)
+        att = torch.softmax(q @ k.transpose(1, 2) / 2.0, -1)
+        t = t + att @ v
+        return t.transpose(1, 2).reshape(n, c, h, w)
+    return torch_model(ctx, lambda nn: Fn(
+        nn, fwd, a=nn.Conv2d(3, 4, 3, stride=2, padding=1), q=nn.Linear(4, 4, bias=False),
+        k=nn.Linear(4, 4, bias=False), v=nn.Linear(4, 4)), (3, 10, 8))
+
+
+@tiny("ShuffleNet channel shuffle (Reshape [1,g,C/g,H,W] -> Transpose -> Reshape: one "
+      "row-local channel permute) between grouped Convs")
+def channel_shuffle(ctx):
+    def fwd(m, x):
+        y = m.a(x)
+        n, c, h, w = y.shape
+        y = y.view(n, 3, c // 3, h, w).transpose(1, 2).contiguous().view(n, c, h, w)
+        return m.b(y)
+    return torch_model(ctx, lambda nn: Fn(
+        nn, fwd, a=nn.Conv2d(6, 12, 3, padding=1, groups=3), b=nn.Conv2d(12, 6, 1, groups=3)),
+        (6, 8, 7))
+
+
+@tiny("torch F.pad to a skip's size computed from shapes (Shape, Gather, Sub, Div, Concat, "
+      "ConstantOfShape, Slice, Transpose, Reshape, Cast: all folded) -> Pad -> Concat")
+def pad_shape_subgraph(ctx):
+    torch = torch_mod()
+    F = torch.nn.functional
+
+    def fwd(m, x):
+        skip = m.a(x)
+        y = m.up(m.down(skip))
+        dy, dx = skip.shape[2] - y.shape[2], skip.shape[3] - y.shape[3]
+        y = F.pad(y, [dx // 2, dx - dx // 2, dy // 2, dy - dy // 2])
+        return m.b(torch.cat([skip, y], 1))
+    return torch_model(ctx, lambda nn: Fn(
+        nn, fwd, a=nn.Conv2d(3, 4, 3, padding=1), down=nn.MaxPool2d(2),
+        up=nn.ConvTranspose2d(4, 4, 2, stride=2), b=nn.Conv2d(8, 3, 3, padding=1)), (3, 11, 9))
+
+
+@tiny("Constant kinds feeding Mul/Add: value_float, a double tensor (Cast to float), a "
+      "sparse_value; Split of an initializer into two per-channel vectors")
+def constant_kinds_split(ctx):
+    from onnx import helper, numpy_helper, TensorProto
+    g = Graph(ctx, 13)
+    x = ctx.input((3, 6, 5))
+    a, va = conv_layer(g, "input", x, 4, 3, pads=(1, 1, 1, 1))
+    half = g.fresh("half")
+    g.nodes.append(helper.make_node("Constant", [], [half], name=half + "_node", value_float=0.5))
+    dbl = g.fresh("dbl")
+    g.nodes.append(helper.make_node("Constant", [], [dbl], name=dbl + "_node",
+                                    value=numpy_helper.from_array(
+                                        np.array([[[1.5]], [[-0.5]], [[2.0]], [[1.0]]], np.float64))))
+    sp = g.fresh("sparse")
+    sparse = helper.make_sparse_tensor(
+        numpy_helper.from_array(np.array([3.0, -2.0], np.float32), "values"),
+        numpy_helper.from_array(np.array([1, 3], np.int64), "indices"), [4, 1, 1])
+    g.nodes.append(helper.make_node("Constant", [], [sp], name=sp + "_node", sparse_value=sparse))
+    both = g.init(np.array([0.1, 0.2, 0.3, 0.4, 1.0, 2.0, 3.0, 4.0], np.float32).reshape(8, 1, 1))
+    s0, s1 = g.fresh("s0"), g.fresh("s1")
+    g.nodes.append(helper.make_node("Split", [both, g.init(np.array([4, 4], np.int64), "parts")],
+                                    [s0, s1], name=s0 + "_node", axis=0))
+    y = g.node("Mul", [a, half])
+    y = g.node("Mul", [y, g.node("Cast", [dbl], to=TensorProto.FLOAT)])
+    y = g.node("Add", [y, sp])
+    y = g.node("Mul", [y, s1])
+    out = g.node("Add", [y, s0])
+    c = np.array([1.5, -0.5, 2.0, 1.0]).reshape(1, 4, 1, 1)
+    sv = np.array([0, 3.0, 0, -2.0]).reshape(1, 4, 1, 1)
+    ref = (va * 0.5 * c + sv) * np.arange(1, 5).reshape(1, 4, 1, 1) + \
+        np.array([0.1, 0.2, 0.3, 0.4], np.float32).astype(np.float64).reshape(1, 4, 1, 1)
+    return g.model(x, out, ref)
+
+
 # --- a small DAG -----------------------------------------------------------------------------
 
 @tiny("DAG: stem, diamond (two branches re-joined by Add), residual block, 3-branch "

@@ -4,12 +4,26 @@
 For every model NAME this writes, into --out (default: models/zoo next to this script):
   NAME.onnx         torch.onnx export, opset 13, random weights (seed 0), eval mode
   NAME.input.npy    deterministic random normal input, float32, 1x3xHxW
-  NAME.ref.npy      PyTorch's output for that input, float32, [1, 1000]
+  NAME.ref.npy      PyTorch's output for that input, float32 ([1, 1000] for the classifiers,
+                    [1, 21, H, W] for fcn_resnet50, [1, 4, H, W] for unet_small)
   NAME.opencv.onnx  the same model rewritten so OpenCV 4.6's cv::dnn::readNetFromONNX can read it
                     (Identity nodes on de-duplicated initializers removed, Clip with min/max
                     inputs turned into attribute-form Clip and the model then lowered to
-                    opset 10 so that it stays valid ONNX, unused Constant nodes dropped;
-                    a hard link to NAME.onnx when nothing needed rewriting)
+                    opset 10 so that it stays valid ONNX, shape subgraphs (Shape ->
+                    ConstantOfShape/Concat/Slice/Transpose/... -> Pad) folded to initializers,
+                    unused Constant nodes dropped; a hard link to NAME.onnx when nothing
+                    needed rewriting)
+
+The acceptance models of the operator-breadth issue, beside the classifiers:
+  fcn_resnet50        torchvision segmentation (dilated ResNet-50 backbone, FCN head, bilinear
+                      Resize back to the input), at a modest 1x3x128x128 to keep the export
+                      and the tests short; output ["out"] only (no aux classifier)
+  mobilenet_v3_small  HardSwish (opset 13: x * HardSigmoid(x)), squeeze-excite blocks
+                      (GlobalAveragePool -> Conv -> Relu -> Conv -> HardSigmoid -> Mul)
+  unet_small          EdgeFlow's own U-Net (below): ConvTranspose (stride 2, and stride 2 with
+                      pads and output_padding), nearest and bilinear Resize (scales, and sizes
+                      with align_corners), Pad to the skip's size at odd sizes, skip Concats;
+                      input 1x3x50x46 so that the halvings go odd
 
 and inputs8/input0.npy .. input7.npy: eight different deterministic random normal 1x3x224x224
 inputs (a directory input for batch / requests-in-flight tests on the 224x224 models).
@@ -33,7 +47,7 @@ import time
 import numpy as np
 
 MODELS = {
-    # name: (input H = W, constructor kwargs)
+    # name: (input H = W, or (H, W), constructor kwargs)
     "resnet18": (224, {}),
     "resnet50": (224, {}),
     "googlenet": (224, {"aux_logits": False, "init_weights": True}),
@@ -42,6 +56,9 @@ MODELS = {
     "mobilenet_v2": (224, {}),
     "squeezenet1_1": (224, {}),
     "vgg16": (224, {}),
+    "fcn_resnet50": (128, {}),
+    "mobilenet_v3_small": (224, {}),
+    "unet_small": ((50, 46), {}),
 }
 
 OPSET = 13
@@ -98,6 +115,8 @@ def make_opencv_compatible(model):
     - Clip (opset >= 11 form, min/max as inputs): OpenCV 4.6 accepts only the attribute form
       (it maps Clip to ReLU6 with min_value/max_value), so the inputs are resolved from
       initializers or Constant nodes and turned into `min`/`max` attributes.
+    - Shape subgraphs are folded (fold_shape_subgraphs) and trailing omitted inputs ('') dropped:
+      OpenCV reads a Pad's pads only from an initializer and looks '' up as a name.
     - Constant nodes left without consumers are dropped, then unused initializers.
     - An attribute-form Clip is not valid ONNX from opset 11 on. OpenCV does not care, but other
       readers (EdgeFlow's importer, onnx.checker) do, so a model that needed that rewrite is
@@ -108,8 +127,7 @@ def make_opencv_compatible(model):
     import onnx
     from onnx import helper, numpy_helper
 
-    m = onnx.ModelProto()
-    m.CopyFrom(model)
+    m = fold_shape_subgraphs(model)
     g = m.graph
     inits = {t.name: t for t in g.initializer}
     const_nodes = {}
@@ -131,6 +149,7 @@ def make_opencv_compatible(model):
     # 1. Identity removal: map output name -> source name (resolve chains)
     alias = {}
     kept = []
+    folded = 0
     for n in g.node:
         if n.op_type == "Identity" and not (n.output[0] in graph_outputs
                                             and n.input[0] not in node_outputs):
@@ -170,6 +189,11 @@ def make_opencv_compatible(model):
         if v is None:
             raise RuntimeError("%s %s: %s is not a constant" % (n.op_type, n.name, what))
         return np.asarray(v)
+
+    # 1b. trailing empty (omitted) optional inputs: OpenCV looks them up by their empty name
+    for n in new_nodes:
+        while len(n.input) and not n.input[-1]:
+            n.input.pop()
 
     # 2. Clip: input form -> attribute form
     out_nodes = []
@@ -221,6 +245,95 @@ def make_opencv_compatible(model):
     del g.value_info[:]
     g.value_info.extend(vi)
     return m, note
+
+
+def fold_shape_subgraphs(model):
+    """A copy of `model` whose shape subgraphs are folded: every node of the ops below whose
+    inputs are all constants (or, for Shape, have a static shape) becomes an initializer.
+    torch exports F.pad at opset 11+ as Shape/ConstantOfShape/Concat/Reshape/Slice/Transpose/Cast
+    nodes computing the pads, which OpenCV 4.6 cannot evaluate."""
+    import onnx
+    from onnx import helper, numpy_helper, shape_inference
+
+    m = shape_inference.infer_shapes(model)
+    g = m.graph
+    shapes = {}
+    for v in list(g.input) + list(g.value_info) + list(g.output):
+        dims = [d.dim_value for d in v.type.tensor_type.shape.dim]
+        if dims and all(d > 0 for d in dims):
+            shapes[v.name] = dims
+    values = {t.name: numpy_helper.to_array(t) for t in g.initializer}
+
+    def attr(n, name, default=None):
+        for a in n.attribute:
+            if a.name == name:
+                return helper.get_attribute_value(a)
+        return default
+
+    def evaluate(n, xs):
+        op = n.op_type
+        if op == "Constant":
+            return numpy_helper.to_array(attr(n, "value"))
+        if op == "Shape":
+            return np.array(shapes[n.input[0]], np.int64)
+        if op == "ConstantOfShape":
+            v = attr(n, "value")
+            fill = numpy_helper.to_array(v).reshape(-1)[0] if v is not None else np.float32(0)
+            return np.full(xs[0].astype(np.int64), fill)
+        if op == "Concat":
+            return np.concatenate(xs, axis=attr(n, "axis"))
+        if op == "Reshape":
+            return xs[0].reshape(xs[1])
+        if op == "Transpose":
+            return np.transpose(xs[0], attr(n, "perm"))
+        if op == "Cast":
+            from onnx.mapping import TENSOR_TYPE_TO_NP_TYPE
+            return xs[0].astype(TENSOR_TYPE_TO_NP_TYPE[attr(n, "to")])
+        if op == "Unsqueeze":
+            return np.expand_dims(xs[0], tuple(int(a) for a in xs[1]))
+        if op == "Gather":
+            return np.take(xs[0], xs[1], axis=attr(n, "axis", 0))
+        if op in ("Sub", "Add", "Mul"):
+            return {"Sub": np.subtract, "Add": np.add, "Mul": np.multiply}[op](xs[0], xs[1])
+        if op == "Div" and xs[0].dtype.kind == "i":
+            return (xs[0] // xs[1]).astype(xs[0].dtype)
+        if op == "Slice":
+            axes = xs[3] if len(xs) > 3 else range(len(xs[1]))
+            steps = xs[4] if len(xs) > 4 else [1] * len(xs[1])
+            index = [slice(None)] * xs[0].ndim
+            for s0, e0, a, st in zip(xs[1], xs[2], axes, steps):
+                index[int(a)] = slice(int(s0), int(e0), int(st))
+            return xs[0][tuple(index)]
+        return None
+
+    kept = []
+    folded = 0
+    for n in g.node:
+        inputs = [i for i in n.input if i]
+        ready = n.op_type == "Shape" and n.input[0] in shapes
+        ready = ready or (n.op_type != "Shape" and all(i in values for i in inputs))
+        result = None
+        if ready and len(n.output) == 1:
+            try:
+                result = evaluate(n, [values[i] for i in inputs] if n.op_type != "Shape" else [])
+            except (KeyError, ValueError, TypeError):
+                result = None
+        if result is not None:
+            values[n.output[0]] = np.asarray(result)
+        if result is None or n.op_type == "Constant":  # unused Constants are dropped later
+            kept.append(n)
+            continue
+        g.initializer.append(numpy_helper.from_array(np.asarray(result), n.output[0]))
+        folded += 1
+    out = onnx.ModelProto()
+    if not folded:
+        out.CopyFrom(model)
+        return out
+    del g.node[:]
+    g.node.extend(kept)
+    del g.value_info[:]
+    out.CopyFrom(m)
+    return out
 
 
 # ops whose float32 inference meaning is the same at opset 10 as at 11..13 (given the attribute
@@ -296,13 +409,91 @@ def verify_with_opencv(path, x, ref):
 
 # ---------------------------------------------------------------------------------------------
 
-def build_model(name):
+def unet_small():
+    """A small U-Net: four 2x downsamplings (MaxPool), four upsamplings each by another route
+    (ConvTranspose k2 s2; nearest Resize x2; bilinear Resize x2; bilinear Resize to the skip's
+    size with align_corners), each padded to its skip's size (F.pad, odd sizes) and
+    concatenated with it, then a ConvTranspose k3 s2 p1 output_padding 1 head and a Sigmoid."""
+    import torch
+    import torch.nn as nn
+    import torch.nn.functional as F
+
+    def block(cin, cout):
+        return nn.Sequential(nn.Conv2d(cin, cout, 3, padding=1), nn.BatchNorm2d(cout), nn.ReLU())
+
+    class Up(nn.Module):
+        def __init__(self, cin, cout, kind):
+            super().__init__()
+            self.kind = kind
+            if kind == "deconv":
+                self.up = nn.ConvTranspose2d(cin, cin // 2, 2, stride=2)
+                cin //= 2
+            self.conv = block(cin + cout, cout)
+
+        def forward(self, x, skip):
+            h, w = int(skip.shape[2]), int(skip.shape[3])
+            if self.kind == "deconv":
+                x = self.up(x)
+            elif self.kind == "nearest":
+                x = F.interpolate(x, scale_factor=2, mode="nearest")
+            elif self.kind == "bilinear":
+                x = F.interpolate(x, scale_factor=2, mode="bilinear", align_corners=False)
+            else:
+                x = F.interpolate(x, size=(h, w), mode="bilinear", align_corners=True)
+            dy, dx = h - int(x.shape[2]), w - int(x.shape[3])
+            x = F.pad(x, [dx // 2, dx - dx // 2, dy // 2, dy - dy // 2])
+            return self.conv(torch.cat([skip, x], 1))
+
+    class UNet(nn.Module):
+        def __init__(self):
+            super().__init__()
+            c = [8, 16, 24, 32, 48]
+            self.inc = block(3, c[0])
+            self.downs = nn.ModuleList(
+                [nn.Sequential(nn.MaxPool2d(2), block(c[i], c[i + 1])) for i in range(4)])
+            self.ups = nn.ModuleList([Up(c[4], c[3], "deconv"), Up(c[3], c[2], "nearest"),
+                                      Up(c[2], c[1], "bilinear"), Up(c[1], c[0], "sized")])
+            self.head = nn.ConvTranspose2d(c[0], 4, 3, stride=2, padding=1, output_padding=1)
+
+        def forward(self, x):
+            skips = [self.inc(x)]
+            for d in self.downs:
+                skips.append(d(skips[-1]))
+            y = skips.pop()
+            for u in self.ups:
+                y = u(y, skips.pop())
+            return torch.sigmoid(self.head(y))
+
+    return UNet()
+
+
+def construct(name, kwargs):
     import torch
     import torchvision
 
+    if name == "unet_small":
+        return unet_small()
+    if name == "fcn_resnet50":
+        fcn = torchvision.models.segmentation.fcn_resnet50(weights=None, weights_backbone=None,
+                                                           **kwargs)
+
+        class OutOnly(torch.nn.Module):  # the dict output as its "out" tensor
+            def __init__(self):
+                super().__init__()
+                self.fcn = fcn
+
+            def forward(self, x):
+                return self.fcn(x)["out"]
+        return OutOnly()
+    return getattr(torchvision.models, name)(weights=None, **kwargs)
+
+
+def build_model(name):
+    import torch
+
     size, kwargs = MODELS[name]
     torch.manual_seed(WEIGHT_SEED)
-    model = getattr(torchvision.models, name)(weights=None, **kwargs)
+    model = construct(name, kwargs)
     with torch.no_grad():
         for mod in model.modules():
             if isinstance(mod, torch.nn.modules.batchnorm._BatchNorm):
@@ -313,8 +504,9 @@ def build_model(name):
 
 
 def make_input(size):
+    h, w = size if isinstance(size, tuple) else (size, size)
     rng = np.random.RandomState(INPUT_SEED)
-    return rng.standard_normal((1, 3, size, size)).astype(np.float32)
+    return rng.standard_normal((1, 3, h, w)).astype(np.float32)
 
 
 def export_one(name, out_dir, verify):
@@ -330,7 +522,7 @@ def export_one(name, out_dir, verify):
         if isinstance(ref, tuple):  # not expected with aux_logits=False
             ref = ref[0]
         ref = ref.numpy().astype(np.float32)
-    assert ref.shape == (1, 1000), (name, ref.shape)
+    assert ref.shape[0] == 1 and np.all(np.isfinite(ref)), (name, ref.shape)
 
     buf = io.BytesIO()
     torch.onnx.export(model, torch.from_numpy(x), buf, opset_version=OPSET,
@@ -375,8 +567,9 @@ def export_one(name, out_dir, verify):
             save_bytes(base + ".opencv.onnx", cv_bytes)
     else:
         save_bytes(base + ".opencv.onnx", cv_bytes)
-    log("%-14s %dx%d  export %.1fs  total %.1fs  %.1f MB  %s"
-        % (name, size, size, t_export, time.time() - t0, len(data) / 1e6, status))
+    log("%-18s %s  export %.1fs  total %.1fs  %.1f MB  %s"
+        % (name, "x".join(map(str, x.shape[2:])), t_export, time.time() - t0, len(data) / 1e6,
+           status))
     return True
 
 

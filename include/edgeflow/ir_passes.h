@@ -18,10 +18,17 @@ Shape infer_output_shape(const Graph& graph, const Node& node);
 // Returns the number of BatchNorms folded.
 int fold_batchnorms(Graph& graph);
 
-// Fuses every standalone kActivation into its producer (kConv, kAdd, kGemm,
-// kBatchNorm) when the producer has no other consumer, is not a graph output
-// and has no activation yet. Returns the number of activations fused.
+// Fuses every standalone kActivation oneDNN can run as a post-op (not Erf)
+// into its producer (kConv, kAdd, kGemm, kBatchNorm, kConvTranspose, kBinary)
+// when the producer has no other consumer, is not a graph output and has no
+// activation yet. Returns the number of activations fused.
 int fuse_activations(Graph& graph);
+
+// Rewrites Mul(x, Sigmoid(x)) into Swish(x) and Mul(x, HardSigmoid(x) with
+// alpha 1/6, beta 1/2) into HardSwish(x) (how exporters write SiLU and
+// HardSwish before opset 14), when the gate has no other consumer. Returns
+// the number of rewrites.
+int fuse_gated_activations(Graph& graph);
 
 // Removes nodes whose outputs reach no graph output, and values no node or
 // graph input/output refers to. Returns the number of nodes removed.
@@ -34,7 +41,8 @@ int remove_dead_nodes(Graph& graph);
 // "invalid graph: ..." naming the node or value at fault.
 void validate_graph(const Graph& graph);
 
-// fold_batchnorms, fuse_activations, remove_dead_nodes, then validate_graph.
+// fold_batchnorms, fuse_gated_activations, fuse_activations, remove_dead_nodes,
+// then validate_graph.
 void optimize_graph(Graph& graph);
 
 }  // namespace edgeflow

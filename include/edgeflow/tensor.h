@@ -4,8 +4,12 @@
 //
 //   data = [ row 0: W*C floats | row 1: W*C floats | ... ]
 //
-// Tensors of other ranks are stored in ONNX (row-major) order; their "rows"
-// are the first dimension after N (for a rank-2 [1, K] tensor: one row).
+// Tensors of other ranks are stored in ONNX (row-major) order. Their rows:
+//   rank 3 [1, A, B]: A rows of B floats (dim 1, as H of a map: the
+//                     second-to-last dim is the row axis at ranks 3 and 4);
+//   rank <= 2 ([1, K]): one row holding everything.
+// So a rank-3 tensor [1, H, W] has the same storage and rows as the map
+// [1, 1, H, W], and a Reshape between them moves no element.
 #pragma once
 
 #include <cstddef>
@@ -38,9 +42,10 @@ struct Shape {
   bool is_feature_map() const { return dims.size() == 4; }
   // Feature-map accessors (rank 4, N = 1).
   int64_t channels() const { return dims.at(1); }
-  int64_t height() const;  // rows: dim 2 for rank 4, 1 for rank <= 2
+  int64_t height() const;  // rows: dim 2 for rank 4, dim 1 for rank 3, 1 for rank <= 2
   int64_t width() const { return dims.at(3); }
-  // Floats per row: W*C for a feature map, all elements for rank <= 2.
+  // Floats per row: W*C for a feature map, B for [1, A, B], all elements for
+  // rank <= 2.
   int64_t row_elements() const;
   std::string str() const;  // "1x3x224x224"
   bool operator==(const Shape& o) const { return dims == o.dims; }

@@ -6,8 +6,11 @@
 // The crop offset follows torchvision's CenterCrop (round half to even), and
 // the longer side after the resize is truncated as torchvision's Resize does,
 // so a PyTorch pipeline sees the same pixels up to the resampling filter.
+#include <unistd.h>
+
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <filesystem>
 #include <string>
 #include <vector>
@@ -48,6 +51,40 @@ cv::Size resized_size(int rows, int cols, int shorter, int crop_h, int crop_w) {
   return cv::Size(out_cols, out_rows);
 }
 
+// Decodes `path` with OpenCV. The codecs (libpng, libjpeg, OpenCV's log)
+// print their complaints straight to stderr, ahead of the one error line of
+// CLI.md: stderr goes to a temporary file meanwhile, and what they said comes
+// back in `*codec_says` (one line) for the error message.
+cv::Mat decode_quietly(const std::string& path, std::string* codec_says) {
+  std::fflush(stderr);
+  FILE* capture = std::tmpfile();
+  const int saved = capture ? ::dup(STDERR_FILENO) : -1;
+  const bool redirected = saved >= 0 && ::dup2(::fileno(capture), STDERR_FILENO) >= 0;
+  cv::Mat bgr;
+  try {
+    bgr = cv::imread(path, cv::IMREAD_COLOR);
+  } catch (const cv::Exception& e) {
+    bgr.release();
+    *codec_says = e.err;
+  }
+  std::fflush(stderr);
+  if (redirected) ::dup2(saved, STDERR_FILENO);
+  if (saved >= 0) ::close(saved);
+  if (!capture) return bgr;
+  std::rewind(capture);
+  char text[400];
+  const size_t n = std::fread(text, 1, sizeof text, capture);
+  std::fclose(capture);
+  std::string said;
+  for (size_t i = 0; i < n; ++i) {
+    const char c = text[i] == '\n' || text[i] == '\r' ? ' ' : text[i];
+    if (c != ' ' || (!said.empty() && said.back() != ' ')) said += c;
+  }
+  while (!said.empty() && said.back() == ' ') said.pop_back();
+  if (!said.empty()) *codec_says = codec_says->empty() ? said : *codec_says + "; " + said;
+  return bgr;
+}
+
 }  // namespace
 
 Tensor load_image(const std::string& path, const Shape& input_shape, const Preprocess& pp) {
@@ -66,13 +103,10 @@ Tensor load_image(const std::string& path, const Shape& input_shape, const Prepr
   if (!fs::exists(status)) fail_image(path, "no such file");
   if (!fs::is_regular_file(status)) fail_image(path, "not a regular file");
 
-  cv::Mat bgr;
-  try {
-    bgr = cv::imread(path, cv::IMREAD_COLOR);
-  } catch (const cv::Exception&) {
-    bgr.release();
-  }
-  if (bgr.empty() || bgr.type() != CV_8UC3) fail_image(path, "cannot be decoded");
+  std::string codec_says;
+  const cv::Mat bgr = decode_quietly(path, &codec_says);
+  if (bgr.empty() || bgr.type() != CV_8UC3)
+    fail_image(path, "cannot be decoded" + (codec_says.empty() ? "" : " (" + codec_says + ")"));
 
   const int H = int(d[2]), W = int(d[3]);
   const int shorter = int(std::lround(H / 0.875));

@@ -1,5 +1,5 @@
-// IR passes: shape inference of one node, BatchNorm folding, activation
-// fusion, dead node removal and the graph validator.
+// Shape inference of one node (the original ops here, the others in
+// infer_ops.cpp) and the graph validator. The rewrites are in rewrites.cpp.
 #include <set>
 #include <string>
 #include <variant>
@@ -7,52 +7,11 @@
 
 #include "edgeflow/error.h"
 #include "edgeflow/ir_passes.h"
+#include "ir/shape_internal.h"
 
 namespace edgeflow {
-namespace {
 
-// Bounds that keep shape arithmetic far from int64 overflow.
-constexpr int64_t kMaxGeometry = int64_t(1) << 24;  // kernel, stride, dilation, pad
-constexpr int64_t kMaxElements = int64_t(1) << 31;  // elements of one tensor
-
-std::string node_label(const Node& node) {
-  return "node '" + node.name + "' (" + op_name(node.op) + ")";
-}
-
-[[noreturn]] void fail_node(const Node& node, const std::string& message) {
-  fail_input(node_label(node) + ": " + message);
-}
-
-std::string dims_str(int64_t a, int64_t b) { return std::to_string(a) + "x" + std::to_string(b); }
-
-const Shape& input_shape(const Graph& graph, const Node& node, size_t i) {
-  const ValueId v = node.inputs[i];
-  if (v < 0 || v >= static_cast<ValueId>(graph.values.size()))
-    fail_node(node,
-              "input " + std::to_string(i) + " refers to no value (id " + std::to_string(v) + ")");
-  return graph.values[v].shape;
-}
-
-void expect_inputs(const Node& node, size_t count) {
-  if (node.inputs.size() != count)
-    fail_node(node, "expects " + std::to_string(count) + " input(s), has " +
-                        std::to_string(node.inputs.size()));
-}
-
-const Shape& expect_feature_map(const Graph& graph, const Node& node, size_t i) {
-  const Shape& s = input_shape(graph, node, i);
-  if (s.rank() != 4 || s.dims[0] != 1)
-    fail_node(node, "input '" + graph.values[node.inputs[i]].name +
-                        "' must be a 1xCxHxW feature map, is " + s.str());
-  return s;
-}
-
-template <typename T>
-const T& attrs_of(const Node& node) {
-  const T* a = std::get_if<T>(&node.attrs);
-  if (!a) fail_node(node, "has attributes of the wrong kind");
-  return *a;
-}
+namespace shape_detail {
 
 void check_window(const Node& node, const Window& w) {
   for (int64_t v : {w.kernel_h, w.kernel_w, w.stride_h, w.stride_w, w.dilation_h, w.dilation_w,
@@ -67,6 +26,12 @@ void check_window(const Node& node, const Window& w) {
   if (w.pad_top < 0 || w.pad_left < 0 || w.pad_bottom < 0 || w.pad_right < 0)
     fail_node(node, "pads must not be negative");
 }
+
+}  // namespace shape_detail
+
+namespace {
+
+using namespace shape_detail;
 
 // Output extent of one spatial axis. Ceil mode follows PyTorch and ONNX
 // Runtime: the last window must start inside the input or its begin padding.
@@ -176,64 +141,6 @@ Shape gemm_shape(const Graph& graph, const Node& node) {
   return Shape({1, wd[0]});
 }
 
-// The activation slot of a node that can carry one, or nullptr.
-Activation* activation_slot(Node& node) {
-  if (auto* a = std::get_if<ConvAttrs>(&node.attrs)) return &a->activation;
-  if (auto* a = std::get_if<AddAttrs>(&node.attrs)) return &a->activation;
-  if (auto* a = std::get_if<GemmAttrs>(&node.attrs)) return &a->activation;
-  if (auto* a = std::get_if<BatchNormAttrs>(&node.attrs)) return &a->activation;
-  return nullptr;
-}
-
-// How often each value is read: by node inputs, and by the graph outputs.
-std::vector<int> use_counts(const Graph& graph) {
-  std::vector<int> uses(graph.values.size(), 0);
-  for (const Node& n : graph.nodes)
-    for (ValueId v : n.inputs) ++uses.at(v);
-  for (ValueId v : graph.outputs) ++uses.at(v);
-  return uses;
-}
-
-// Drops the nodes with keep[i] == false and every value nothing refers to any
-// more; renumbers values and recomputes producers.
-void compact(Graph& graph, const std::vector<bool>& keep) {
-  std::vector<bool> used(graph.values.size(), false);
-  if (graph.input >= 0) used.at(graph.input) = true;
-  for (ValueId v : graph.outputs) used.at(v) = true;
-  for (size_t i = 0; i < graph.nodes.size(); ++i) {
-    if (!keep[i]) continue;
-    used.at(graph.nodes[i].output) = true;
-    for (ValueId v : graph.nodes[i].inputs) used.at(v) = true;
-  }
-  std::vector<ValueId> remap(graph.values.size(), -1);
-  std::vector<Value> values;
-  for (size_t v = 0; v < graph.values.size(); ++v) {
-    if (!used[v]) continue;
-    remap[v] = static_cast<ValueId>(values.size());
-    values.push_back(std::move(graph.values[v]));
-    values.back().producer = -1;
-  }
-  std::vector<Node> nodes;
-  for (size_t i = 0; i < graph.nodes.size(); ++i) {
-    if (!keep[i]) continue;
-    Node n = std::move(graph.nodes[i]);
-    for (ValueId& v : n.inputs) v = remap[v];
-    n.output = remap[n.output];
-    values[n.output].producer = static_cast<int>(nodes.size());
-    nodes.push_back(std::move(n));
-  }
-  if (graph.input >= 0) graph.input = remap[graph.input];
-  for (ValueId& v : graph.outputs) v = remap[v];
-  graph.values = std::move(values);
-  graph.nodes = std::move(nodes);
-}
-
-// Lets node `p` produce the output of node `i` (which is then dropped).
-void take_over_output(Graph& graph, int p, int i) {
-  graph.nodes[p].output = graph.nodes[i].output;
-  graph.values[graph.nodes[i].output].producer = p;
-}
-
 void validate_structure(const Graph& graph) {
   const int values = static_cast<int>(graph.values.size());
   const int nodes = static_cast<int>(graph.nodes.size());
@@ -283,8 +190,12 @@ void validate_structure(const Graph& graph) {
   }
 }
 
-// The shape, unless one of its dims or its element count is out of bounds.
+// The shape, unless one of its dims or its element count is out of bounds, or
+// it is not a tensor the runtime can hold (rank 2 to 4, N = 1).
 Shape bounded(const Node& node, Shape shape) {
+  if (shape.rank() < 2 || shape.rank() > 4 || shape.dims[0] != 1)
+    fail_node(node, "output " + shape.str() +
+                        " is not supported: computed tensors have rank 2 to 4 and N = 1");
   int64_t elements = 1;
   for (int64_t d : shape.dims) {
     if (d < 1 || d > kMaxElements || elements * d > kMaxElements)
@@ -314,7 +225,9 @@ Shape infer_unbounded(const Graph& graph, const Node& node) {
     case OpKind::kConcat: return concat_shape(graph, node);
     case OpKind::kActivation: {
       expect_inputs(node, 1);
-      if (attrs_of<ActivationAttrs>(node).activation.none()) fail_node(node, "has no activation");
+      const Activation& a = attrs_of<ActivationAttrs>(node).activation;
+      if (a.none()) fail_node(node, "has no activation");
+      check_activation(node, a);
       return input_shape(graph, node, 0);
     }
     case OpKind::kBatchNorm: {
@@ -336,6 +249,15 @@ Shape infer_unbounded(const Graph& graph, const Node& node) {
       return Shape({1, in.elements()});
     }
     case OpKind::kGemm: return gemm_shape(graph, node);
+    case OpKind::kConvTranspose: return conv_transpose_shape(graph, node);
+    case OpKind::kResize: return resize_shape(graph, node);
+    case OpKind::kBinary: return binary_shape(graph, node);
+    case OpKind::kSoftmax: return softmax_shape(graph, node);
+    case OpKind::kReduce: return reduce_shape(graph, node);
+    case OpKind::kMatMul: return matmul_shape(graph, node);
+    case OpKind::kTranspose: return transpose_shape(graph, node);
+    case OpKind::kReshape: return reshape_shape(graph, node);
+    case OpKind::kChannelPermute: return channel_permute_shape(graph, node);
   }
   fail_node(node, "unknown op");
 }
@@ -343,82 +265,13 @@ Shape infer_unbounded(const Graph& graph, const Node& node) {
 }  // namespace
 
 Shape infer_output_shape(const Graph& graph, const Node& node) {
-  return bounded(node, infer_unbounded(graph, node));
-}
-
-int fold_batchnorms(Graph& graph) {
-  const std::vector<int> uses = use_counts(graph);
-  std::vector<bool> keep(graph.nodes.size(), true);
-  int folded = 0;
-  for (size_t i = 0; i < graph.nodes.size(); ++i) {
-    Node& bn = graph.nodes[i];
-    if (bn.op != OpKind::kBatchNorm || bn.inputs.size() != 1) continue;
-    const ValueId in = bn.inputs[0];
-    const int p = graph.values.at(in).producer;
-    if (p < 0 || !keep[p] || graph.nodes[p].op != OpKind::kConv || uses[in] != 1) continue;
-    ConvAttrs* conv_attrs = std::get_if<ConvAttrs>(&graph.nodes[p].attrs);
-    const BatchNormAttrs* bn_attrs = std::get_if<BatchNormAttrs>(&bn.attrs);
-    if (!conv_attrs || !bn_attrs) continue;
-    ConvAttrs& conv = *conv_attrs;
-    const BatchNormAttrs& b = *bn_attrs;
-    const size_t out_channels = conv.bias.size();
-    if (!conv.activation.none() || b.scale.size() != out_channels ||
-        b.shift.size() != out_channels || out_channels == 0 ||
-        conv.weight.size() % out_channels != 0)
-      continue;
-    const size_t per_channel = conv.weight.size() / out_channels;
-    float* w = conv.weight.data();
-    for (size_t o = 0; o < out_channels; ++o) {
-      for (size_t k = 0; k < per_channel; ++k) w[o * per_channel + k] *= b.scale[o];
-      conv.bias[o] = conv.bias[o] * b.scale[o] + b.shift[o];
-    }
-    conv.activation = b.activation;
-    take_over_output(graph, p, static_cast<int>(i));
-    keep[i] = false;
-    ++folded;
+  Shape shape = bounded(node, infer_unbounded(graph, node));
+  if (const Activation* a = fused_activation(node)) {
+    check_activation(node, *a);
+    if (!a->fusable())
+      fail_node(node, std::string("activation ") + activation_name(a->kind) + " cannot be fused");
   }
-  if (folded) compact(graph, keep);
-  return folded;
-}
-
-int fuse_activations(Graph& graph) {
-  const std::vector<int> uses = use_counts(graph);
-  std::vector<bool> keep(graph.nodes.size(), true);
-  int fused = 0;
-  for (size_t i = 0; i < graph.nodes.size(); ++i) {
-    const Node& act = graph.nodes[i];
-    if (act.op != OpKind::kActivation || act.inputs.size() != 1) continue;
-    const ValueId in = act.inputs[0];
-    const int p = graph.values.at(in).producer;
-    if (p < 0 || !keep[p] || uses[in] != 1) continue;
-    Activation* slot = activation_slot(graph.nodes[p]);
-    const ActivationAttrs* a = std::get_if<ActivationAttrs>(&act.attrs);
-    if (!slot || !slot->none() || !a || a->activation.none()) continue;
-    *slot = a->activation;
-    take_over_output(graph, p, static_cast<int>(i));
-    keep[i] = false;
-    ++fused;
-  }
-  if (fused) compact(graph, keep);
-  return fused;
-}
-
-int remove_dead_nodes(Graph& graph) {
-  std::vector<bool> live_value(graph.values.size(), false);
-  for (ValueId v : graph.outputs) live_value.at(v) = true;
-  std::vector<bool> keep(graph.nodes.size(), false);
-  int removed = 0;
-  for (size_t i = graph.nodes.size(); i-- > 0;) {
-    const Node& n = graph.nodes[i];
-    if (!live_value.at(n.output)) {
-      ++removed;
-      continue;
-    }
-    keep[i] = true;
-    for (ValueId v : n.inputs) live_value.at(v) = true;
-  }
-  compact(graph, keep);
-  return removed;
+  return shape;
 }
 
 void validate_graph(const Graph& graph) {
@@ -434,13 +287,6 @@ void validate_graph(const Graph& graph) {
   } catch (const Error& e) {
     fail_input(std::string("invalid graph: ") + e.what());
   }
-}
-
-void optimize_graph(Graph& graph) {
-  fold_batchnorms(graph);
-  fuse_activations(graph);
-  remove_dead_nodes(graph);
-  validate_graph(graph);
 }
 
 }  // namespace edgeflow

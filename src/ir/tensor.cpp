@@ -14,10 +14,15 @@ int64_t Shape::elements() const {
   return n;
 }
 
-int64_t Shape::height() const { return dims.size() == 4 ? dims[2] : 1; }
+int64_t Shape::height() const {
+  if (dims.size() == 4) return dims[2];
+  return dims.size() == 3 ? dims[1] : 1;
+}
 
 int64_t Shape::row_elements() const {
-  return dims.size() == 4 ? dims[1] * dims[3] : elements();
+  if (dims.size() == 4) return dims[1] * dims[3];
+  if (dims.size() == 3) return dims[1] > 0 ? elements() / dims[1] : 0;
+  return elements();
 }
 
 std::string Shape::str() const {

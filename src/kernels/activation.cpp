@@ -1,15 +1,38 @@
-// Standalone activation (Relu, Clip) on a row slice: one oneDNN eltwise
-// primitive over the slice as a flat vector.
+// Standalone activation on a row slice, as a flat vector: one oneDNN eltwise
+// primitive where oneDNN has the function in one step; EdgeFlow's own loop
+// for Erf (oneDNN 2.6 has only gelu_erf) and HardSigmoid (no eltwise of its
+// own in 2.6; as a post-op it is linear + clip).
+#include "kernels/elementwise.h"
 #include "kernels/onednn_kernels.h"
 
 namespace edgeflow::kernels {
+namespace {
+
+class ElementwiseKernel : public Kernel {
+ public:
+  ElementwiseKernel(const Activation& activation, size_t elements)
+      : activation_(activation), elements_(elements) {}
+  void run(const std::vector<const float*>& inputs, float* dst) override {
+    const float* src = inputs.at(0);
+    for (size_t i = 0; i < elements_; ++i) dst[i] = activate_value(src[i], activation_);
+  }
+
+ private:
+  Activation activation_;
+  size_t elements_;
+};
+
+}  // namespace
 
 KernelPtr make_activation_kernel(const OnednnContext& ctx, const Graph& graph, const Node& node,
                                  RowRange out) {
   const ActivationAttrs& act = std::get<ActivationAttrs>(node.attrs);
-  const dnnl::memory::desc md =
-      flat_desc(out.size() * graph.shape_of(node.output).row_elements());
-  const EltwiseParams p = eltwise_params(act.activation);
+  const int64_t elements = out.size() * graph.shape_of(node.output).row_elements();
+  const std::vector<EltwiseParams> steps = eltwise_steps(act.activation);
+  if (steps.size() != 1)
+    return std::make_unique<ElementwiseKernel>(act.activation, static_cast<size_t>(elements));
+  const dnnl::memory::desc md = flat_desc(elements);
+  const EltwiseParams& p = steps[0];
   const dnnl::eltwise_forward::desc desc(dnnl::prop_kind::forward_inference, p.algorithm, md,
                                          p.alpha, p.beta);
   const dnnl::eltwise_forward::primitive_desc pd(desc, ctx.engine);

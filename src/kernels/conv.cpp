@@ -2,6 +2,23 @@
 // fused activation, as one oneDNN convolution primitive. The slice's own
 // top/bottom padding comes from window_height_axis(); weights arrive in ONNX
 // OIHW and are reordered once into the primitive's preferred layout.
+//
+// Algorithm and layout per conv (tests/bench/single.sh measures them):
+//   direct, NHWC in and out (oneDNN's brgconv): the default; on this
+//     library blocked layouts (format_tag::any) choose NHWC for direct
+//     convolution anyway, so a direct conv never pays a reorder;
+//   Winograd F(4x4, 3x3), blocked nChw16c: 3x3, stride 1, undilated,
+//     ungrouped convs with enough rows and channels, where it takes about
+//     half the time of direct convolution even with the reorders:
+//
+//       NHWC input rows --reorder--> nChw16c --winograd--> nChw16c --reorder--> NHWC output rows
+//
+//     The blocked buffers live in a per-thread workspace shared by all
+//     kernels, so the unit boundaries stay contiguous NHWC row slices.
+#include <cstdlib>
+#include <cstring>
+#include <vector>
+
 #include "edgeflow/error.h"
 #include "kernels/onednn_kernels.h"
 
@@ -17,6 +34,90 @@ memory::dims weight_dims(const ConvAttrs& conv) {
   EF_ASSERT(w.size() == 4 && w[0] % conv.group == 0);
   if (conv.group == 1) return {w[0], w[1], w[2], w[3]};
   return {conv.group, w[0] / conv.group, w[1], w[2], w[3]};
+}
+
+// Floats of scratch memory for the blocked source and destination of a
+// Winograd kernel, per thread: grown to the largest kernel's need, shared by
+// every kernel the thread runs (one at a time).
+float* workspace(size_t floats) {
+  thread_local std::vector<float> buffer;
+  if (buffer.size() < floats) buffer.resize(floats);
+  return buffer.data();
+}
+
+// Winograd conv over NHWC slices: reorder in, convolve, reorder out.
+class WinogradConvKernel : public Kernel {
+ public:
+  WinogradConvKernel(const OnednnContext& ctx, const dnnl::convolution_forward::primitive_desc& pd,
+                     const memory::desc& src_md, const memory::desc& dst_md, memory weights,
+                     memory bias)
+      : ctx_(ctx),
+        conv_(pd),
+        src_(src_md, ctx.engine, DNNL_MEMORY_NONE),
+        dst_(dst_md, ctx.engine, DNNL_MEMORY_NONE),
+        blocked_src_(pd.src_desc(), ctx.engine, DNNL_MEMORY_NONE),
+        blocked_dst_(pd.dst_desc(), ctx.engine, DNNL_MEMORY_NONE),
+        weights_(std::move(weights)),
+        bias_(std::move(bias)),
+        reorder_in_(src_, blocked_src_),
+        reorder_out_(blocked_dst_, dst_),
+        src_floats_(pd.src_desc().get_size() / sizeof(float)),
+        dst_floats_(pd.dst_desc().get_size() / sizeof(float)) {}
+
+  void run(const std::vector<const float*>& inputs, float* dst) override {
+    float* scratch = workspace(src_floats_ + dst_floats_);
+    src_.set_data_handle(const_cast<float*>(inputs.at(0)));  // read-only argument
+    dst_.set_data_handle(dst);
+    blocked_src_.set_data_handle(scratch);
+    blocked_dst_.set_data_handle(scratch + src_floats_);
+    reorder_in_.execute(ctx_.stream, src_, blocked_src_);
+    conv_.execute(ctx_.stream, {{DNNL_ARG_SRC, blocked_src_},
+                                {DNNL_ARG_WEIGHTS, weights_},
+                                {DNNL_ARG_BIAS, bias_},
+                                {DNNL_ARG_DST, blocked_dst_}});
+    reorder_out_.execute(ctx_.stream, blocked_dst_, dst_);
+    ctx_.stream.wait();
+  }
+
+ private:
+  OnednnContext ctx_;
+  dnnl::convolution_forward conv_;
+  memory src_, dst_, blocked_src_, blocked_dst_, weights_, bias_;
+  dnnl::reorder reorder_in_, reorder_out_;
+  size_t src_floats_, dst_floats_;
+};
+
+// Winograd pays off from this many output rows of a slice: it computes
+// 4-row tiles, so thinner slices waste most of a tile (tests/bench: per-row
+// time of a 1-row slice is ~4x the whole layer's, of a 4-row slice ~1x).
+constexpr int64_t kWinogradMinRows = 4;
+
+// EDGEFLOW_WINOGRAD=1 turns Winograd on (read once). It is off by default:
+// its rounding depends on where a slice's 4-row tiles start, so a layer
+// computed in row slices differs from the whole layer by ~1.3e-6 of its
+// largest value (the stitched-slice test allows 1e-6; the distributed
+// result stays within CLI.md's 1e-5 of the single-rank one).
+bool winograd_enabled() {
+  static const bool enabled = [] {
+    const char* env = std::getenv("EDGEFLOW_WINOGRAD");
+    return env && std::strcmp(env, "1") == 0;
+  }();
+  return enabled;
+}
+
+// Winograd F(4x4, 3x3) for 3x3 stride-1 undilated ungrouped convs where it
+// beat direct convolution (reorders included) on every measured zoo layer:
+// at least 32 input and 64 output channels, and with 32 to 63 input
+// channels only on maps up to 56 wide (wider ones are memory-bound and lose).
+bool use_winograd(const ConvAttrs& conv, const Shape& in_shape, const Shape& out_shape,
+                  RowRange out) {
+  const Window& w = conv.window;
+  const bool eligible = conv.group == 1 && w.kernel_h == 3 && w.kernel_w == 3 &&
+                        w.stride_h == 1 && w.stride_w == 1 && w.dilation_h == 1 &&
+                        w.dilation_w == 1;
+  if (!eligible || !winograd_enabled() || out.size() < kWinogradMinRows) return false;
+  const int64_t ic = in_shape.channels(), oc = out_shape.channels();
+  return oc >= 64 && (ic >= 64 || (ic >= 32 && out_shape.width() <= 56));
 }
 
 }  // namespace
@@ -41,13 +142,32 @@ KernelPtr make_conv_kernel(const OnednnContext& ctx, const Graph& graph, const N
                              memory::format_tag::x);
   EF_ASSERT(static_cast<int64_t>(conv.bias.size()) == out_shape.channels());
 
+  const dnnl::primitive_attr attr = activation_attr(conv.activation);
+  if (use_winograd(conv, in_shape, out_shape, out)) {
+    const memory::desc any_src_md(src_md.dims(), memory::data_type::f32, memory::format_tag::any);
+    const memory::desc any_dst_md(dst_md.dims(), memory::data_type::f32, memory::format_tag::any);
+    const dnnl::convolution_forward::desc desc(
+        dnnl::prop_kind::forward_inference, dnnl::algorithm::convolution_winograd, any_src_md,
+        any_wei_md, bias_md, any_dst_md, {win.stride_h, win.stride_w},
+        {win.dilation_h - 1, win.dilation_w - 1}, {h.pad_begin, w.pad_begin},
+        {h.pad_end, w.pad_end});
+    try {
+      const dnnl::convolution_forward::primitive_desc pd(desc, attr, ctx.engine);
+      return std::make_unique<WinogradConvKernel>(
+          ctx, pd, src_md, dst_md,
+          reordered_constant(ctx, user_wei_md, conv.weight.data(), pd.weights_desc()),
+          constant_memory(ctx, bias_md, conv.bias.data()));
+    } catch (const dnnl::error&) {
+      // No Winograd implementation for this shape or CPU: direct below.
+    }
+  }
+
   const dnnl::convolution_forward::desc desc(
       dnnl::prop_kind::forward_inference, dnnl::algorithm::convolution_direct, src_md,
       any_wei_md, bias_md, dst_md, {win.stride_h, win.stride_w},
       {win.dilation_h - 1, win.dilation_w - 1}, {h.pad_begin, w.pad_begin},
       {h.pad_end, w.pad_end});
-  const dnnl::convolution_forward::primitive_desc pd(desc, activation_attr(conv.activation),
-                                                     ctx.engine);
+  const dnnl::convolution_forward::primitive_desc pd(desc, attr, ctx.engine);
 
   auto kernel = std::make_unique<PrimitiveKernel>(ctx, dnnl::convolution_forward(pd));
   kernel->bind_input(DNNL_ARG_SRC, src_md, 0);

@@ -15,33 +15,76 @@ memory::desc rows_desc(const Shape& shape, RowRange rows) {
   if (shape.is_feature_map())
     return memory::desc({1, shape.channels(), rows.size(), shape.width()},
                         memory::data_type::f32, memory::format_tag::nhwc);
-  EF_ASSERT(rows.begin == 0 && rows.end == shape.height());
   EF_ASSERT(shape.rank() >= 1 && shape.rank() <= 3);
-  static const memory::format_tag kPlain[] = {memory::format_tag::a, memory::format_tag::ab,
-                                              memory::format_tag::abc};
-  return memory::desc(shape.dims, memory::data_type::f32, kPlain[shape.rank() - 1]);
+  Dims dims = shape.dims;
+  if (shape.rank() == 3)
+    dims[1] = rows.size();
+  else
+    EF_ASSERT(rows.begin == 0 && rows.end == shape.height());
+  return plain_desc(dims);
 }
 
 memory::desc flat_desc(int64_t elements) {
   return memory::desc({elements}, memory::data_type::f32, memory::format_tag::a);
 }
 
-EltwiseParams eltwise_params(const Activation& activation) {
-  switch (activation.kind) {
-    case Activation::Kind::kRelu:
-      return {dnnl::algorithm::eltwise_relu, 0.0f, 0.0f};
-    case Activation::Kind::kClip:
-      return {dnnl::algorithm::eltwise_clip, activation.min, activation.max};
-    case Activation::Kind::kNone:
-      break;
+memory::dims storage_strides(const Dims& dims) {
+  EF_ASSERT(dims.size() >= 1 && dims.size() <= 4);
+  memory::dims strides(dims.size(), 1);
+  if (dims.size() == 4) {  // n h w c
+    strides[1] = 1;
+    strides[3] = dims[1];
+    strides[2] = dims[3] * dims[1];
+    strides[0] = dims[2] * strides[2];
+    return strides;
   }
-  return {dnnl::algorithm::eltwise_linear, 1.0f, 0.0f};
+  for (size_t i = dims.size() - 1; i-- > 0;) strides[i] = strides[i + 1] * dims[i + 1];
+  return strides;
+}
+
+memory::desc storage_desc(const Dims& dims) {
+  return memory::desc(dims, memory::data_type::f32, storage_strides(dims));
+}
+
+memory::desc plain_desc(const Dims& dims) {
+  EF_ASSERT(dims.size() >= 1 && dims.size() <= 4);
+  static const memory::format_tag kPlain[] = {memory::format_tag::a, memory::format_tag::ab,
+                                              memory::format_tag::abc, memory::format_tag::abcd};
+  return memory::desc(dims, memory::data_type::f32, kPlain[dims.size() - 1]);
+}
+
+Dims expand_rank(const Dims& dims, size_t rank) {
+  EF_ASSERT(dims.size() <= rank);
+  Dims out(rank - dims.size(), 1);
+  out.insert(out.end(), dims.begin(), dims.end());
+  return out;
+}
+
+std::vector<EltwiseParams> eltwise_steps(const Activation& a) {
+  using dnnl::algorithm;
+  switch (a.kind) {
+    case Activation::Kind::kRelu: return {{algorithm::eltwise_relu, 0.0f, 0.0f}};
+    case Activation::Kind::kClip: return {{algorithm::eltwise_clip, a.min, a.max}};
+    case Activation::Kind::kLeakyRelu: return {{algorithm::eltwise_relu, a.alpha, 0.0f}};
+    case Activation::Kind::kSigmoid: return {{algorithm::eltwise_logistic, 0.0f, 0.0f}};
+    case Activation::Kind::kHardSigmoid:
+      return {{algorithm::eltwise_linear, a.alpha, a.beta}, {algorithm::eltwise_clip, 0.0f, 1.0f}};
+    case Activation::Kind::kHardSwish: return {{algorithm::eltwise_hardswish, 0.0f, 0.0f}};
+    case Activation::Kind::kTanh: return {{algorithm::eltwise_tanh, 0.0f, 0.0f}};
+    case Activation::Kind::kSqrt: return {{algorithm::eltwise_sqrt, 0.0f, 0.0f}};
+    case Activation::Kind::kPow: return {{algorithm::eltwise_pow, 1.0f, a.alpha}};
+    case Activation::Kind::kSwish: return {{algorithm::eltwise_swish, 1.0f, 0.0f}};
+    case Activation::Kind::kErf: return {};
+    case Activation::Kind::kNone: break;
+  }
+  return {{algorithm::eltwise_linear, 1.0f, 0.0f}};
 }
 
 void append_activation(dnnl::post_ops& ops, const Activation& activation) {
   if (activation.none()) return;
-  const EltwiseParams p = eltwise_params(activation);
-  ops.append_eltwise(1.0f, p.algorithm, p.alpha, p.beta);
+  EF_ASSERT(activation.fusable());
+  for (const EltwiseParams& p : eltwise_steps(activation))
+    ops.append_eltwise(1.0f, p.algorithm, p.alpha, p.beta);
 }
 
 dnnl::primitive_attr activation_attr(const Activation& activation) {
@@ -127,6 +170,10 @@ void PrimitiveKernel::run(const std::vector<const float*>& inputs, float* dst) {
   dst_.set_data_handle(dst);
   primitive_.execute(ctx_.stream, args_);
   ctx_.stream.wait();
+}
+
+void CopyKernel::run(const std::vector<const float*>& inputs, float* dst) {
+  std::memcpy(dst, inputs.at(0), floats_ * sizeof(float));
 }
 
 std::string describe(const Node& node, RowRange out) {

@@ -22,19 +22,30 @@ struct OnednnContext {
 };
 
 // Rows `rows` of a tensor of `shape`: {1, C, rows, W} in nhwc for a feature
-// map; the whole tensor in plain row-major order for other ranks.
+// map, {1, rows, B} for [1, A, B]; the whole tensor in plain row-major order
+// for ranks 1 and 2.
 dnnl::memory::desc rows_desc(const Shape& shape, RowRange rows);
 // A flat vector of `elements` floats.
 dnnl::memory::desc flat_desc(int64_t elements);
+// Storage strides (in floats) of each dim of `dims` (rank 1 to 4, laid out as
+// tensor.h says: NHWC for rank 4, row-major otherwise).
+dnnl::memory::dims storage_strides(const Dims& dims);
+// `dims` laid out as storage_strides says.
+dnnl::memory::desc storage_desc(const Dims& dims);
+// `dims` in row-major (ONNX) order, rank 1 to 4.
+dnnl::memory::desc plain_desc(const Dims& dims);
+// `dims` padded with leading 1s to `rank`.
+Dims expand_rank(const Dims& dims, size_t rank);
 
-// An activation as oneDNN eltwise parameters (kNone: identity, linear 1*x+0).
+// An activation as oneDNN eltwise steps (kNone: one identity step, linear
+// 1*x+0; HardSigmoid: linear then clip; none for kErf, which oneDNN lacks).
 struct EltwiseParams {
   dnnl::algorithm algorithm;
   float alpha;
   float beta;
 };
-EltwiseParams eltwise_params(const Activation& activation);
-// Appends `activation` to `ops` unless it is kNone.
+std::vector<EltwiseParams> eltwise_steps(const Activation& activation);
+// Appends `activation` to `ops` unless it is kNone (it must be fusable()).
 void append_activation(dnnl::post_ops& ops, const Activation& activation);
 // Attributes holding just `activation` as a post-op.
 dnnl::primitive_attr activation_attr(const Activation& activation);
@@ -77,6 +88,17 @@ class PrimitiveKernel : public Kernel {
   std::unordered_map<int, dnnl::memory> args_;
   std::vector<std::pair<dnnl::memory, size_t>> inputs_;
   dnnl::memory dst_;
+};
+
+// Copies `floats` floats of input 0 to dst (ops that are an identity on
+// their slice: a row-local Reshape, a reduction over dims of size 1).
+class CopyKernel : public Kernel {
+ public:
+  explicit CopyKernel(size_t floats) : floats_(floats) {}
+  void run(const std::vector<const float*>& inputs, float* dst) override;
+
+ private:
+  size_t floats_;
 };
 
 // "node 'conv3' (Conv, rows [4, 9))": context for error messages.

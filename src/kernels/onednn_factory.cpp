@@ -45,6 +45,17 @@ class OnednnFactory : public KernelFactory {
       case OpKind::kPad: return kernels::make_pad_kernel(ctx_, graph, node, out);
       case OpKind::kFlatten: return kernels::make_flatten_kernel(ctx_, graph, node, out);
       case OpKind::kGemm: return kernels::make_gemm_kernel(ctx_, graph, node, out);
+      case OpKind::kConvTranspose:
+        return kernels::make_conv_transpose_kernel(ctx_, graph, node, out);
+      case OpKind::kResize: return kernels::make_resize_kernel(ctx_, graph, node, out);
+      case OpKind::kBinary: return kernels::make_binary_kernel(ctx_, graph, node, out);
+      case OpKind::kSoftmax: return kernels::make_softmax_kernel(ctx_, graph, node, out);
+      case OpKind::kReduce: return kernels::make_reduce_kernel(ctx_, graph, node, out);
+      case OpKind::kMatMul: return kernels::make_matmul_kernel(ctx_, graph, node, out);
+      case OpKind::kTranspose: return kernels::make_transpose_kernel(ctx_, graph, node, out);
+      case OpKind::kReshape: return kernels::make_reshape_kernel(ctx_, graph, node, out);
+      case OpKind::kChannelPermute:
+        return kernels::make_channel_permute_kernel(ctx_, graph, node, out);
     }
     EF_ASSERT(false && "unknown op");
     return nullptr;

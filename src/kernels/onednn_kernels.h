@@ -32,5 +32,23 @@ KernelPtr make_flatten_kernel(const OnednnContext& ctx, const Graph& graph, cons
                               RowRange out);
 KernelPtr make_gemm_kernel(const OnednnContext& ctx, const Graph& graph, const Node& node,
                            RowRange out);
+KernelPtr make_conv_transpose_kernel(const OnednnContext& ctx, const Graph& graph,
+                                     const Node& node, RowRange out);
+KernelPtr make_resize_kernel(const OnednnContext& ctx, const Graph& graph, const Node& node,
+                             RowRange out);
+KernelPtr make_binary_kernel(const OnednnContext& ctx, const Graph& graph, const Node& node,
+                             RowRange out);
+KernelPtr make_softmax_kernel(const OnednnContext& ctx, const Graph& graph, const Node& node,
+                              RowRange out);
+KernelPtr make_reduce_kernel(const OnednnContext& ctx, const Graph& graph, const Node& node,
+                             RowRange out);
+KernelPtr make_matmul_kernel(const OnednnContext& ctx, const Graph& graph, const Node& node,
+                             RowRange out);
+KernelPtr make_transpose_kernel(const OnednnContext& ctx, const Graph& graph, const Node& node,
+                                RowRange out);
+KernelPtr make_reshape_kernel(const OnednnContext& ctx, const Graph& graph, const Node& node,
+                              RowRange out);
+KernelPtr make_channel_permute_kernel(const OnednnContext& ctx, const Graph& graph,
+                                      const Node& node, RowRange out);
 
 }  // namespace edgeflow::kernels

@@ -275,6 +275,36 @@ Constant fold_cast(const onnx::NodeProto& node, const Constant& in, int64_t to) 
   }
 }
 
+Constant fold_transpose(const onnx::NodeProto& node, const Constant& in,
+                        const std::vector<int64_t>& perm) {
+  const int64_t rank = static_cast<int64_t>(in.dims.size());
+  std::set<int64_t> seen;
+  for (int64_t p : perm)
+    if (p < 0 || p >= rank || !seen.insert(p).second)
+      fail_node(node, "attribute 'perm' is not a permutation of " + std::to_string(rank) + " dims");
+  if (static_cast<int64_t>(perm.size()) != rank)
+    fail_node(node, "attribute 'perm' has " + std::to_string(perm.size()) + " values for rank " +
+                        std::to_string(rank));
+  Dims out;
+  for (int64_t p : perm) out.push_back(in.dims[p]);
+  std::vector<int64_t> in_stride(rank, 1);
+  for (int64_t a = rank - 2; a >= 0; --a) in_stride[a] = in_stride[a + 1] * in.dims[a + 1];
+  const int64_t count = product(out, 0, out.size());
+  std::vector<int64_t> index;
+  index.reserve(static_cast<size_t>(count));
+  std::vector<int64_t> at(rank, 0);
+  for (int64_t e = 0; e < count; ++e) {
+    int64_t src = 0;
+    for (int64_t a = 0; a < rank; ++a) src += at[a] * in_stride[perm[a]];
+    index.push_back(src);
+    for (int64_t a = rank - 1; a >= 0; --a) {
+      if (++at[a] < out[a]) break;
+      at[a] = 0;
+    }
+  }
+  return select(in, index, out);
+}
+
 Constant with_dims(const Constant& in, Dims dims) {
   EF_ASSERT(product(dims, 0, dims.size()) == in.size());
   Constant out = in;

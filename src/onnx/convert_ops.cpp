@@ -1,4 +1,4 @@
-// Converters of BatchNormalization, Relu, Clip, Add, Gemm and Pad, and the
+// Converters of BatchNormalization, Relu, Clip, Gemm and Pad, and the
 // ops that vanish at inference (Identity, Dropout). Each follows the op's
 // definition in the model's opset: Clip and Pad moved their attributes to
 // inputs in opset 11, Dropout in opset 12.
@@ -108,24 +108,6 @@ void convert_clip(Importer& im, const onnx::NodeProto& node) {
     scalar_input(im, node, 2, "max", a.activation.max);
   }
   im.add_node(node, OpKind::kActivation, {im.value_input(node, 0)}, std::move(a));
-}
-
-void convert_add(Importer& im, const onnx::NodeProto& node) {
-  if (node.input_size() != 2) fail_node(node, "must have 2 inputs");
-  for (int i = 0; i < 2; ++i) {
-    const Entry& e = im.input(node, i);
-    if (e.is_constant())
-      fail_node(node, "adding a constant (input '" + node.input(i) + "', " +
-                          shape_text(e.constant->dims) +
-                          ") is not supported; Add takes two computed tensors of the same shape");
-  }
-  const ValueId a = im.value_input(node, 0);
-  const ValueId b = im.value_input(node, 1);
-  if (im.shape_of(a) != im.shape_of(b))
-    fail_node(node, "inputs '" + node.input(0) + "' (" + im.shape_of(a).str() + ") and '" +
-                        node.input(1) + "' (" + im.shape_of(b).str() +
-                        ") differ in shape; a broadcasting Add is not supported");
-  im.add_node(node, OpKind::kAdd, {a, b}, AddAttrs{});
 }
 
 void convert_gemm(Importer& im, const onnx::NodeProto& node) {

@@ -1,9 +1,9 @@
-// Converters of Constant and the shape ops (Shape, Gather, Slice, Concat,
-// Reshape, Flatten, Unsqueeze, Squeeze, Cast). On constants they fold (so
-// Shape -> Gather -> Unsqueeze -> Concat -> Reshape becomes one constant); on
-// computed tensors only what the IR can run is accepted: a channel Concat of
-// NCHW maps, a reshape to 1xK of a 1xCxHxW map (kFlatten), no-op reshapes and
-// casts to float.
+// Converters of Constant and the shape ops (Shape, Gather, Slice, Split,
+// Concat, Reshape, Flatten, Unsqueeze, Squeeze, Cast, ConstantOfShape). On
+// constants they fold (so Shape -> Gather -> Unsqueeze -> Concat -> Reshape
+// becomes one constant); on computed tensors only what the IR can run is
+// accepted: a channel Concat of NCHW maps, Reshape-like ops as
+// convert_layout.cpp allows them, and casts to float.
 #include <algorithm>
 
 #include "edgeflow/error.h"
@@ -11,28 +11,6 @@
 
 namespace edgeflow::onnx_import {
 namespace {
-
-// Reshape-like op on a computed tensor: a no-op, a flatten of a feature map
-// to 1xK, or refused.
-void reshape_value(Importer& im, const onnx::NodeProto& node, const Entry& x, const Dims& target,
-                   const std::string& refusal) {
-  const Shape& in = im.shape_of(x.value);
-  if (target == in.dims) {
-    im.alias_output(node, x);
-    return;
-  }
-  if (in.rank() == 4 && target == Dims{1, in.elements()}) {
-    im.add_node(node, OpKind::kFlatten, {x.value}, std::monostate{});
-    return;
-  }
-  fail_node(node, "reshaping the computed tensor '" + node.input(0) + "' (" + in.str() + ") to " +
-                      Shape(target).str() + " is not supported" + refusal +
-                      "; only a flatten to 1x" + std::to_string(in.elements()) + " is");
-}
-
-const Dims& dims_of(Importer& im, const Entry& e) {
-  return e.is_constant() ? e.constant->dims : im.shape_of(e.value).dims;
-}
 
 // The axes of Squeeze/Unsqueeze: an attribute before opset 13, input 1 from
 // opset 13 on. `present` tells whether any were given.
@@ -80,6 +58,14 @@ void convert_constant(Importer& im, const onnx::NodeProto& node) {
     c.type = Constant::Type::kInt64;
     c.ints = attr_ints(node, "value_ints");
     c.dims = {static_cast<int64_t>(c.ints.size())};
+  } else if (a.name() == "sparse_value") {
+    if (!a.has_sparse_tensor()) fail_node(node, "attribute 'sparse_value' must be a sparse tensor");
+    c = dense_from_sparse(node, a.sparse_tensor());
+  } else if (a.name() == "value_string" || a.name() == "value_strings") {
+    // Strings feed no op EdgeFlow runs; an unused one is harmless.
+    if (node.output_size() > 0 && im.is_used(node.output(0)))
+      fail_node(node, "attribute '" + a.name() + "': string constants are not supported");
+    return;
   } else {
     fail_node(node, "attribute '" + a.name() + "' is not supported");
   }
@@ -167,12 +153,14 @@ void convert_concat(Importer& im, const onnx::NodeProto& node) {
   if (constants > 0)
     fail_node(node, "concatenating constants with computed tensors is not supported");
   std::vector<ValueId> values;
-  for (const Entry* e : inputs) {
-    const Shape& s = im.shape_of(e->value);
+  for (int i = 0; i < node.input_size(); ++i) {
+    if (node.input(i).empty()) continue;
+    const ValueId v = im.value_input(node, i);
+    const Shape& s = im.shape_of(v);
     if (s.rank() != 4)
       fail_node(node, "input of shape " + s.str() +
                           " is not supported; only NCHW feature maps are concatenated");
-    values.push_back(e->value);
+    values.push_back(v);
   }
   if (normalize_axis(node, axis, 4, "attribute 'axis'") != 1)
     fail_node(node, "attribute 'axis' = " + std::to_string(axis) +
@@ -198,7 +186,7 @@ void convert_reshape(Importer& im, const onnx::NodeProto& node) {
   if (data.is_constant())
     im.define_constant(node.output(0), with_dims(*data.constant, target));
   else
-    reshape_value(im, node, data, target, "");
+    reshape_value(im, node, data, target);
 }
 
 void convert_flatten(Importer& im, const onnx::NodeProto& node) {
@@ -216,7 +204,7 @@ void convert_flatten(Importer& im, const onnx::NodeProto& node) {
   if (data.is_constant())
     im.define_constant(node.output(0), with_dims(*data.constant, target));
   else
-    reshape_value(im, node, data, target, " (attribute 'axis' = " + std::to_string(axis) + ")");
+    reshape_value(im, node, data, target);
 }
 
 void convert_unsqueeze(Importer& im, const onnx::NodeProto& node) {
@@ -228,7 +216,7 @@ void convert_unsqueeze(Importer& im, const onnx::NodeProto& node) {
   if (data.is_constant())
     im.define_constant(node.output(0), with_dims(*data.constant, target));
   else
-    reshape_value(im, node, data, target, "");
+    reshape_value(im, node, data, target);
 }
 
 void convert_squeeze(Importer& im, const onnx::NodeProto& node) {
@@ -239,7 +227,7 @@ void convert_squeeze(Importer& im, const onnx::NodeProto& node) {
   if (data.is_constant())
     im.define_constant(node.output(0), with_dims(*data.constant, target));
   else
-    reshape_value(im, node, data, target, "");
+    reshape_value(im, node, data, target);
 }
 
 void convert_cast(Importer& im, const onnx::NodeProto& node) {
@@ -254,6 +242,72 @@ void convert_cast(Importer& im, const onnx::NodeProto& node) {
     fail_node(node, std::string("casting the computed tensor '") + node.input(0) + "' to " +
                         data_type_name(static_cast<int32_t>(to)) + " is not supported");
   im.alias_output(node, data);
+}
+
+void convert_split(Importer& im, const onnx::NodeProto& node) {
+  const Entry& data = im.input(node, 0);
+  if (!data.is_constant())
+    fail_node(node, "input '" + node.input(0) +
+                        "' is computed from the image; Split is only supported on constants");
+  const Dims& dims = data.constant->dims;
+  const int64_t axis =
+      normalize_axis(node, attr_int(node, "axis", 0), static_cast<int64_t>(dims.size()),
+                     "attribute 'axis'");
+  std::vector<int64_t> split;
+  if (im.opset() >= 13) {
+    refuse_attr(node, "split", "is not part of Split from opset 13 on (split is input 1)");
+    if (const Constant* c = im.constant_input(node, 1, "split")) split = constant_ints(node, *c, "split");
+  } else {
+    split = attr_ints(node, "split");
+  }
+  const int outputs = node.output_size();
+  if (split.empty()) {
+    if (dims[axis] % outputs != 0)
+      fail_node(node, "dim " + std::to_string(dims[axis]) + " does not split into " +
+                          std::to_string(outputs) + " equal parts");
+    split.assign(static_cast<size_t>(outputs), dims[axis] / outputs);
+  }
+  if (static_cast<int>(split.size()) != outputs)
+    fail_node(node, "split has " + std::to_string(split.size()) + " parts for " +
+                        std::to_string(outputs) + " outputs");
+  int64_t start = 0;
+  for (int k = 0; k < outputs; ++k) {
+    if (split[k] < 0) fail_node(node, "split has a negative part");
+    const Constant part = fold_slice(node, *data.constant, {start}, {start + split[k]}, {axis}, {});
+    start += split[k];
+    if (!node.output(k).empty()) im.define_constant(node.output(k), part);
+  }
+  if (start != dims[axis])
+    fail_node(node, "split parts add up to " + std::to_string(start) + ", the dim is " +
+                        std::to_string(dims[axis]));
+}
+
+void convert_constant_of_shape(Importer& im, const onnx::NodeProto& node) {
+  const Constant* shape = im.constant_input(node, 0, "shape");
+  if (!shape) fail_node(node, "input 0 (shape) is missing");
+  Dims dims = constant_ints(node, *shape, "shape");
+  int64_t count = 1;
+  for (int64_t d : dims) {
+    if (d < 0 || (d > 0 && count > (int64_t(1) << 31) / d))
+      fail_node(node, "shape " + Shape(dims).str() + " is negative or too large");
+    count *= d;
+  }
+  Constant c;
+  c.dims = dims;
+  c.floats.assign(static_cast<size_t>(count), 0.0f);
+  if (const onnx::AttributeProto* a = find_attr(node, "value")) {
+    if (!a->has_t()) fail_node(node, "attribute 'value' must be a tensor");
+    const Constant v = constant_from_proto(a->t(), node_label(node) + ": attribute 'value'");
+    if (v.size() != 1) fail_node(node, "attribute 'value' must hold one element");
+    c.type = v.type;
+    if (v.is_float()) {
+      c.floats.assign(static_cast<size_t>(count), v.floats[0]);
+    } else {
+      c.floats.clear();
+      c.ints.assign(static_cast<size_t>(count), v.ints[0]);
+    }
+  }
+  im.define_constant(node.output(0), std::move(c));
 }
 
 }  // namespace edgeflow::onnx_import

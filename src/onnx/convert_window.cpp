@@ -15,6 +15,8 @@ namespace {
 
 constexpr int64_t kMaxGeometry = int64_t(1) << 24;  // as the IR's shape inference
 
+}  // namespace
+
 std::vector<int64_t> pair_attr(const onnx::NodeProto& node, const std::string& name) {
   std::vector<int64_t> v = attr_ints(node, name);
   if (v.empty()) return {1, 1};
@@ -26,6 +28,20 @@ std::vector<int64_t> pair_attr(const onnx::NodeProto& node, const std::string& n
       fail_node(node, "attribute '" + name + "' has a value outside 1 to 2^24");
   return v;
 }
+
+std::vector<int64_t> pads_attr(const onnx::NodeProto& node) {
+  const std::vector<int64_t> pads = attr_ints(node, "pads");
+  if (pads.empty()) return {0, 0, 0, 0};
+  if (pads.size() != 4)
+    fail_node(node, "attribute 'pads' has " + std::to_string(pads.size()) +
+                        " values; a 2-D window needs 4");
+  for (int64_t p : pads)
+    if (p < 0 || p > kMaxGeometry) fail_node(node, "attribute 'pads' has a value outside 0 to 2^24");
+  // ONNX order: [H_begin, W_begin, H_end, W_end].
+  return pads;
+}
+
+namespace {
 
 void same_pads(int64_t in, int64_t stride, int64_t extent, bool upper, int64_t& begin,
                int64_t& end) {
@@ -55,20 +71,11 @@ Window read_window(const onnx::NodeProto& node, const Shape& in, int64_t kernel_
   const std::string mode = attr_string(node, "auto_pad", "NOTSET");
   auto_pad = mode != "NOTSET";
   if (mode == "NOTSET") {
-    const std::vector<int64_t> pads = attr_ints(node, "pads");
-    if (!pads.empty()) {
-      if (pads.size() != 4)
-        fail_node(node, "attribute 'pads' has " + std::to_string(pads.size()) +
-                            " values; a 2-D window needs 4");
-      for (int64_t p : pads)
-        if (p < 0 || p > kMaxGeometry)
-          fail_node(node, "attribute 'pads' has a value outside 0 to 2^24");
-      // ONNX order: [H_begin, W_begin, H_end, W_end].
-      w.pad_top = pads[0];
-      w.pad_left = pads[1];
-      w.pad_bottom = pads[2];
-      w.pad_right = pads[3];
-    }
+    const std::vector<int64_t> pads = pads_attr(node);
+    w.pad_top = pads[0];
+    w.pad_left = pads[1];
+    w.pad_bottom = pads[2];
+    w.pad_right = pads[3];
   } else if (mode == "SAME_UPPER" || mode == "SAME_LOWER") {
     const bool upper = mode == "SAME_UPPER";
     same_pads(in.dims[2], w.stride_h, w.extent_h(), upper, w.pad_top, w.pad_bottom);
@@ -109,18 +116,22 @@ void check_spatial_dims(const onnx::GraphProto& graph) {
   for (const onnx::NodeProto& node : graph.node()) {
     const std::string& op = node.op_type();
     if (!node.domain().empty() && node.domain() != "ai.onnx") continue;
-    if (op != "Conv" && op != "MaxPool" && op != "AveragePool") continue;
+    const bool conv = op == "Conv" || op == "ConvTranspose";
+    if (!conv && op != "MaxPool" && op != "AveragePool") continue;
     const std::vector<int64_t> kernel = attr_ints(node, "kernel_shape");
-    const char* what = op == "Conv" ? "convolutions" : "pooling windows";
+    const char* what = op == "Conv"            ? "convolutions"
+                       : op == "ConvTranspose" ? "transposed convolutions"
+                                               : "pooling windows";
     if (!kernel.empty() && kernel.size() != 2)
       fail_node(node, std::string("only 2-D ") + what +
                           " are supported; attribute 'kernel_shape' has " +
                           std::to_string(kernel.size()) + " dims (a " +
                           std::to_string(kernel.size()) + "-D window)");
-    if (op == "Conv" && node.input_size() > 1) {
+    if (conv && node.input_size() > 1) {
       auto it = weight_rank.find(node.input(1));
       if (it != weight_rank.end() && it->second != 4 && it->second >= 3)
-        fail_node(node, "only 2-D convolutions are supported; weight '" + node.input(1) +
+        fail_node(node, std::string("only 2-D ") + what + " are supported; weight '" +
+                            node.input(1) +
                             "' has rank " + std::to_string(it->second) + " (a " +
                             std::to_string(it->second - 2) + "-D convolution)");
     }

@@ -64,6 +64,12 @@ const Constant* Importer::constant_input(const onnx::NodeProto& node, int i,
 
 ValueId Importer::value_input(const onnx::NodeProto& node, int i) {
   const Entry& e = input(node, i);
+  if (e.is_view())
+    fail_node(node, "input '" + node.input(i) + "' is a " + Shape(e.view->dims).str() +
+                        " regrouping of the channels of '" + graph_.values[e.view->base].name +
+                        "'; such a rank-" + std::to_string(e.view->dims.size()) +
+                        " tensor is only supported when it is transposed on its channel groups "
+                        "and reshaped back to NCHW (a channel shuffle)");
   if (e.is_constant())
     fail_node(node, "input '" + node.input(i) +
                         "' is a constant; this op is only supported on tensors computed from the "
@@ -128,6 +134,12 @@ ValueId Importer::add_input(const std::string& name, const Shape& shape) {
   e.value = id;
   define(name, std::move(e));
   return id;
+}
+
+const Dims& dims_of(Importer& im, const Entry& e) {
+  if (e.is_constant()) return e.constant->dims;
+  if (e.is_view()) return e.view->dims;
+  return im.shape_of(e.value).dims;
 }
 
 namespace {
@@ -245,6 +257,9 @@ Graph import_model(onnx::ModelProto& model, const std::string& name, const Impor
     if (e->is_constant())
       fail_input("onnx: graph output '" + out.name() +
                  "' is a constant; it does not depend on the input");
+    if (e->is_view())
+      fail_input("onnx: graph output '" + out.name() + "' is a " + dims_text(e->view->dims) +
+                 " regrouping of channels; outputs of rank above 4 are not supported");
     if (e->value == graph.input)
       fail_input("onnx: graph output '" + out.name() + "' is the input itself; nothing to compute");
     bool seen = false;

@@ -45,6 +45,8 @@ int64_t default_opset(const onnx::ModelProto& model, const std::string& name);
 // "initializer 'w'".
 Constant constant_from_proto(const onnx::TensorProto& tensor, const std::string& what);
 const char* data_type_name(int32_t data_type);
+// A SparseTensorProto (a Constant's sparse_value) as a dense constant.
+Constant dense_from_sparse(const onnx::NodeProto& node, const onnx::SparseTensorProto& sparse);
 
 // ---- attributes.cpp
 std::string node_label(const onnx::NodeProto& node);  // "node 'conv1' (Conv)"
@@ -62,12 +64,24 @@ std::vector<float> attr_floats(const onnx::NodeProto& node, const std::string& n
 void refuse_attr(const onnx::NodeProto& node, const std::string& name, const std::string& why);
 
 // ---- importer.cpp
+// A computed rank-4 map [1, C, H, W] seen with its channels regrouped, as a
+// channel shuffle writes it: Reshape to [1, g1, .., gk, H, W], Transpose of
+// the group axes. It only exists in the importer: reshaped back to
+// [1, C, H, W] it becomes a kChannelPermute node.
+struct ChannelView {
+  ValueId base = -1;
+  Dims dims;                          // [1, g1, .., gk, H, W]
+  std::vector<int64_t> channel_map;   // view channel (row-major over g1..gk) -> base channel
+};
+
 // What an ONNX tensor name stands for: an IR value (a feature map or a [1, K]
-// vector computed at run time) or a constant.
+// vector computed at run time), a constant, or a channel view.
 struct Entry {
   ValueId value = -1;
   std::shared_ptr<const Constant> constant;
+  std::shared_ptr<const ChannelView> view;
   bool is_constant() const { return constant != nullptr; }
+  bool is_view() const { return view != nullptr; }
 };
 
 class Importer {
@@ -109,6 +123,10 @@ class Importer {
   std::set<std::string> used_;
 };
 
+// ---- importer.cpp (helpers)
+// The dims of whatever `e` stands for.
+const Dims& dims_of(Importer& im, const Entry& e);
+
 // ---- graph_checks.cpp
 // Gives unnamed nodes a name ("Conv_3"), and duplicate names a suffix.
 void name_nodes(onnx::GraphProto& graph);
@@ -126,18 +144,46 @@ Converter find_converter(const onnx::NodeProto& node);
 
 // Converters, by file.
 // convert_window.cpp
-// Fails naming node and attribute (or weight) on a 1-D or 3-D Conv or pool,
-// before the image input's rank is looked at.
+// Fails naming node and attribute (or weight) on a 1-D or 3-D Conv,
+// ConvTranspose or pool, before the image input's rank is looked at.
 void check_spatial_dims(const onnx::GraphProto& graph);
+// Attribute `name` of a 2-D window: 2 values in 1..2^24 ({1, 1} when absent).
+std::vector<int64_t> pair_attr(const onnx::NodeProto& node, const std::string& name);
+// The explicit pads [top, left, bottom, right] of attribute 'pads' (zeros
+// when absent), each in 0..2^24.
+std::vector<int64_t> pads_attr(const onnx::NodeProto& node);
 void convert_conv(Importer&, const onnx::NodeProto&);
 void convert_max_pool(Importer&, const onnx::NodeProto&);
 void convert_average_pool(Importer&, const onnx::NodeProto&);
 void convert_global_average_pool(Importer&, const onnx::NodeProto&);
+// convert_conv_transpose.cpp
+void convert_conv_transpose(Importer&, const onnx::NodeProto&);
+// convert_resize.cpp
+void convert_resize(Importer&, const onnx::NodeProto&);
+void convert_upsample(Importer&, const onnx::NodeProto&);
+// convert_activations.cpp (Relu and Clip: convert_ops.cpp)
+void convert_leaky_relu(Importer&, const onnx::NodeProto&);
+void convert_sigmoid(Importer&, const onnx::NodeProto&);
+void convert_hard_sigmoid(Importer&, const onnx::NodeProto&);
+void convert_hard_swish(Importer&, const onnx::NodeProto&);
+void convert_tanh(Importer&, const onnx::NodeProto&);
+void convert_erf(Importer&, const onnx::NodeProto&);
+void convert_sqrt(Importer&, const onnx::NodeProto&);
+void convert_reciprocal(Importer&, const onnx::NodeProto&);
+// convert_binary.cpp
+void convert_add(Importer&, const onnx::NodeProto&);
+void convert_sub(Importer&, const onnx::NodeProto&);
+void convert_mul(Importer&, const onnx::NodeProto&);
+void convert_div(Importer&, const onnx::NodeProto&);
+void convert_pow(Importer&, const onnx::NodeProto&);
+// convert_reduce.cpp
+void convert_reduce(Importer&, const onnx::NodeProto&);
+void convert_softmax(Importer&, const onnx::NodeProto&);
+void convert_matmul(Importer&, const onnx::NodeProto&);
 // convert_ops.cpp
 void convert_batch_norm(Importer&, const onnx::NodeProto&);
 void convert_relu(Importer&, const onnx::NodeProto&);
 void convert_clip(Importer&, const onnx::NodeProto&);
-void convert_add(Importer&, const onnx::NodeProto&);
 void convert_gemm(Importer&, const onnx::NodeProto&);
 void convert_pad(Importer&, const onnx::NodeProto&);
 void convert_identity(Importer&, const onnx::NodeProto&);
@@ -153,6 +199,12 @@ void convert_flatten(Importer&, const onnx::NodeProto&);
 void convert_unsqueeze(Importer&, const onnx::NodeProto&);
 void convert_squeeze(Importer&, const onnx::NodeProto&);
 void convert_cast(Importer&, const onnx::NodeProto&);
+void convert_split(Importer&, const onnx::NodeProto&);
+void convert_constant_of_shape(Importer&, const onnx::NodeProto&);
+// convert_layout.cpp: computed tensors through Reshape-like ops and Transpose
+// (channel views, kReshape, kTranspose, kFlatten, kChannelPermute).
+void reshape_value(Importer& im, const onnx::NodeProto& node, const Entry& x, const Dims& target);
+void convert_transpose(Importer&, const onnx::NodeProto&);
 
 // ---- constant_folding.cpp (pure functions on constants; fail with `node`)
 // The values of an integer constant (a float one fails naming `role`).
@@ -177,5 +229,18 @@ Constant fold_concat(const onnx::NodeProto& node, const std::vector<const Consta
 Constant fold_cast(const onnx::NodeProto& node, const Constant& in, int64_t to);
 // The same data under new dims (element count must match).
 Constant with_dims(const Constant& in, Dims dims);
+Constant fold_transpose(const onnx::NodeProto& node, const Constant& in,
+                        const std::vector<int64_t>& perm);
+
+// ---- constant_math.cpp: elementwise arithmetic on constants, ONNX
+// broadcasting; int64 math when both are integers (Div truncates), float
+// otherwise.
+enum class ConstantOp { kAdd, kSub, kMul, kDiv, kPow };
+Constant fold_binary(const onnx::NodeProto& node, ConstantOp op, const Constant& a,
+                     const Constant& b);
+// Applies `f` to every element of a constant (as float).
+Constant fold_unary(const Constant& in, float (*f)(float));
+// The constant as floats (integers converted).
+std::vector<float> constant_floats(const Constant& c);
 
 }  // namespace edgeflow::onnx_import

@@ -187,16 +187,21 @@ struct Executor::Impl {
     const planpb::Unit& u = *pu.unit;
     std::vector<const float*> inputs;
     inputs.reserve(u.inputs_size());
-    for (const planpb::InputRequirement& req : u.inputs())
-      inputs.push_back(slot.buffers[req.value()].row(req.row_begin()));
+    for (const planpb::InputRequirement& req : u.inputs()) {
+      // A unit may read no row of an input (a Pad slice in the padding, a
+      // ConvTranspose slice its input rows do not reach): no buffer to point at.
+      const bool none = req.row_begin() == req.row_end();
+      inputs.push_back(none ? nullptr : slot.buffers[req.value()].row(req.row_begin()));
+    }
     float* dst = slot.buffers[graph.nodes[u.node()].output].row(u.row_begin());
-    const double start = options.trace ? now_us() : 0.0;
+    const double start = now_us();
     try {
       pu.kernel->run(inputs, dst);
     } catch (const Error& e) {
       throw Error(e.code(), "rank " + std::to_string(plan.rank()) + ", unit '" + pu.name +
                                 "': " + e.what());
     }
+    stats.busy_s += (now_us() - start) * 1e-6;
     trace(pu.name, "compute", slot.request, start);
     if (transport) post_sends(s, u.forward());
   }

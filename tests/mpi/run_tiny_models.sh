@@ -11,8 +11,9 @@ manifest="$dir/manifest.txt"
 failed=()
 count=0
 while read -r name; do
-  [ -n "$name" ] || continue  # (mpirun reads stdin: each case gets /dev/null, not the manifest)
+  [ -n "$name" ] || continue
   count=$((count + 1))
+  # stdin from /dev/null: mpirun reads its stdin, which would swallow the manifest
   if ! out=$("$here/run_case.sh" "$edgeflow" "$np" "$dir/$name.onnx" --input "$dir/$name.input.npy" "$@" 2>&1 < /dev/null); then
     echo "--- $name"; echo "$out" | tail -5; failed+=("$name")
   fi

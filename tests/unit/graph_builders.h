@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "edgeflow/ir.h"
+#include "edgeflow/ir_passes.h"
 #include "edgeflow/tensor.h"
 
 namespace edgeflow::test {
@@ -110,6 +111,14 @@ inline Graph gemm_graph(int64_t k, GemmAttrs attrs) {
   return single_node_graph(OpKind::kGemm, {vector_shape(k)}, vector_shape(n), std::move(attrs));
 }
 
+// A one-node graph whose output shape comes from infer_output_shape (the
+// IR's own shape inference, itself tested against ONNX in the importer tests).
+inline Graph inferred_graph(OpKind op, const std::vector<Shape>& inputs, NodeAttrs attrs) {
+  Graph g = single_node_graph(op, inputs, Shape({1, 1}), std::move(attrs));
+  g.values.back().shape = infer_output_shape(g, g.nodes[0]);
+  return g;
+}
+
 // ---- random data and parameters ------------------------------------------
 
 inline int64_t uniform_int(std::mt19937& rng, int64_t lo, int64_t hi) {  // [lo, hi]
@@ -150,17 +159,30 @@ inline Tensor random_weights(const Shape& shape, int64_t fan_in, std::mt19937& r
   return Tensor(shape, random_values(static_cast<size_t>(shape.elements()), rng, -bound, bound));
 }
 
-// None, Relu, or a Clip with random or ReLU6 bounds.
+// None, Relu, a Clip with random or ReLU6 bounds, or one of the other
+// activations oneDNN runs as post-ops (LeakyRelu, Sigmoid, HardSigmoid,
+// HardSwish, Tanh, Swish): defined for every input.
 inline Activation random_activation(std::mt19937& rng) {
   Activation a;
-  switch (uniform_int(rng, 0, 3)) {
+  switch (uniform_int(rng, 0, 9)) {
     case 0: break;
     case 1: a.kind = Activation::Kind::kRelu; break;
     case 2: a.kind = Activation::Kind::kClip; a.min = 0.0f; a.max = 6.0f; break;
-    default:
+    case 3:
       a.kind = Activation::Kind::kClip;
       a.min = -0.3f;
       a.max = 0.4f;
+      break;
+    case 4: a.kind = Activation::Kind::kLeakyRelu; a.alpha = 0.1f; break;
+    case 5: a.kind = Activation::Kind::kSigmoid; break;
+    case 6:
+      a.kind = Activation::Kind::kHardSigmoid;
+      a.alpha = 1.0f / 6.0f;
+      a.beta = 0.5f;
+      break;
+    case 7: a.kind = Activation::Kind::kHardSwish; break;
+    case 8: a.kind = Activation::Kind::kTanh; break;
+    default: a.kind = Activation::Kind::kSwish;
   }
   return a;
 }
@@ -168,11 +190,9 @@ inline Activation random_activation(std::mt19937& rng) {
 // ---- descriptions for failure traces -------------------------------------
 
 inline std::ostream& operator<<(std::ostream& os, const Activation& a) {
-  switch (a.kind) {
-    case Activation::Kind::kNone: return os << "none";
-    case Activation::Kind::kRelu: return os << "relu";
-    case Activation::Kind::kClip: return os << "clip(" << a.min << "," << a.max << ")";
-  }
+  os << activation_name(a.kind);
+  if (a.kind == Activation::Kind::kClip) os << "(" << a.min << "," << a.max << ")";
+  if (a.alpha != 0.0f || a.beta != 0.0f) os << "(alpha " << a.alpha << ", beta " << a.beta << ")";
   return os;
 }
 
@@ -203,6 +223,29 @@ inline std::string describe(const Graph& g) {
        << " | " << p->channels_end << "," << p->bottom << "," << p->right << " value "
        << p->value;
   if (auto* m = std::get_if<GemmAttrs>(&n.attrs)) os << " act " << m->activation;
+  if (auto* t = std::get_if<ConvTransposeAttrs>(&n.attrs))
+    os << " " << t->window << " output_padding " << t->output_padding_h << ","
+       << t->output_padding_w << " group " << t->group << " act " << t->activation;
+  if (auto* r = std::get_if<ResizeAttrs>(&n.attrs))
+    os << " mode " << int(r->mode) << " coordinate " << int(r->coordinate) << " nearest "
+       << int(r->nearest) << " scales " << r->scale_h << "," << r->scale_w << " sizes_given "
+       << r->sizes_given;
+  if (auto* b = std::get_if<BinaryAttrs>(&n.attrs))
+    os << " " << binary_name(b->kind) << " constant " << b->constant_index << " "
+       << b->constant.shape().str() << " act " << b->activation;
+  if (auto* s = std::get_if<SoftmaxAttrs>(&n.attrs))
+    os << " axis " << s->axis << " coerced " << s->coerced;
+  if (auto* r = std::get_if<ReduceAttrs>(&n.attrs)) {
+    os << " kind " << int(r->kind) << " axes";
+    for (int64_t a : r->axes) os << " " << a;
+  }
+  if (auto* m = std::get_if<MatMulAttrs>(&n.attrs))
+    os << " constant " << m->constant_index << " " << m->constant.shape().str();
+  if (auto* t = std::get_if<TransposeAttrs>(&n.attrs)) {
+    os << " perm";
+    for (int64_t p : t->perm) os << " " << p;
+  }
+  if (auto* r = std::get_if<ReshapeAttrs>(&n.attrs)) os << " row_local " << r->row_local;
   return os.str();
 }
 

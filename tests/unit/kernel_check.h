@@ -26,9 +26,14 @@ inline KernelFactory& onednn_factory() {
   return *factory;
 }
 
-inline std::vector<Tensor> random_inputs(const Graph& g, std::mt19937& rng) {
+// Inputs uniform in [lo, hi) (the default [-1, 1); positive for Pow and Sqrt).
+inline std::vector<Tensor> random_inputs(const Graph& g, std::mt19937& rng, float lo = -1.0f,
+                                         float hi = 1.0f) {
   std::vector<Tensor> inputs;
-  for (ValueId v : g.nodes.at(0).inputs) inputs.push_back(random_tensor(g.shape_of(v), rng));
+  for (ValueId v : g.nodes.at(0).inputs) {
+    const Shape& s = g.shape_of(v);
+    inputs.emplace_back(s, random_values(static_cast<size_t>(s.elements()), rng, lo, hi));
+  }
   return inputs;
 }
 
@@ -98,9 +103,10 @@ inline std::string slices_str(const std::vector<RowRange>& slices) {
 
 // (a) whole output and (b) random slices (and every single row when the
 // output is short) against the reference.
-inline void expect_kernel_matches_reference(const Graph& g, std::mt19937& rng) {
+inline void expect_kernel_matches_reference(const Graph& g, std::mt19937& rng, float lo = -1.0f,
+                                            float hi = 1.0f) {
   const Node& node = g.nodes.at(0);
-  const std::vector<Tensor> inputs = random_inputs(g, rng);
+  const std::vector<Tensor> inputs = random_inputs(g, rng, lo, hi);
   std::vector<const Tensor*> input_ptrs;
   for (const Tensor& t : inputs) input_ptrs.push_back(&t);
   const Tensor ref = reference_forward(g, node, input_ptrs);

@@ -1,5 +1,6 @@
 // Row-local kernels vs the reference: Add (with fused activation), standalone
-// activations, standalone BatchNorm; feature maps sliced, [1, K] vectors whole.
+// activations of every kind, standalone BatchNorm; feature maps sliced, [1, K]
+// vectors whole.
 #include "kernel_check.h"
 
 namespace edgeflow::test {
@@ -29,6 +30,33 @@ TEST(KernelActivation, ReluAndClipMatchReferenceWholeAndSliced) {
     SCOPED_TRACE("config " + std::to_string(config) + ": " + describe(g));
     expect_kernel_matches_reference(g, rng);
   }
+}
+
+TEST(KernelActivation, EveryKindMatchesReferenceWholeAndSliced) {
+  std::mt19937 rng(24);
+  for (int k = 1; k <= static_cast<int>(Activation::kLastKind); ++k) {
+    Activation act;
+    act.kind = static_cast<Activation::Kind>(k);
+    act.min = -0.3f, act.max = 0.4f;  // Clip
+    act.alpha = k == static_cast<int>(Activation::Kind::kPow) ? 2.5f : 0.2f;
+    act.beta = 0.5f;
+    for (int config = 0; config < 6; ++config) {
+      const Graph g = activation_graph(random_map_or_vector(rng), act);
+      SCOPED_TRACE("config " + std::to_string(config) + ": " + describe(g));
+      // Sqrt and Pow want positive inputs; the rest see both signs.
+      const bool positive = act.kind == Activation::Kind::kSqrt || act.kind == Activation::Kind::kPow;
+      expect_kernel_matches_reference(g, rng, positive ? 0.1f : -4.0f, 4.0f);
+    }
+  }
+}
+
+TEST(KernelActivation, PowWithAnIntegerExponentTakesNegativeBases) {
+  std::mt19937 rng(25);
+  Activation cube;
+  cube.kind = Activation::Kind::kPow;
+  cube.alpha = 3.0f;
+  const Graph g = activation_graph(map_shape(3, 9, 7), cube);
+  expect_kernel_matches_reference(g, rng, -2.0f, 2.0f);
 }
 
 TEST(KernelBatchNorm, MatchesReferenceWholeAndSliced) {

@@ -1,4 +1,6 @@
-// required_input_rows() and needs_whole_input() on hand-computed cases.
+// required_input_rows() and needs_whole_input() on hand-computed cases, for
+// every op (the kernel tests check each map again by computing slices from
+// only the rows it names).
 #include <gtest/gtest.h>
 
 #include "graph_builders.h"
@@ -72,6 +74,15 @@ TEST(RowMap, RowLocalOpsReadTheSameRows) {
   EXPECT_EQ(rows(cat, {8, 9}, 2), (RowRange{8, 9}));
   EXPECT_FALSE(needs_whole_input(add.nodes[0]));
   EXPECT_FALSE(needs_whole_input(cat.nodes[0]));
+  for (int k = 1; k <= static_cast<int>(Activation::kLastKind); ++k) {
+    const auto kind = static_cast<Activation::Kind>(k);
+    const Graph act = activation_graph(map_shape(2, 9, 3), Activation{kind});
+    EXPECT_EQ(rows(act, {4, 6}), (RowRange{4, 6})) << activation_name(kind);
+    EXPECT_FALSE(needs_whole_input(act.nodes[0]));
+  }
+  BinaryAttrs sub{BinaryAttrs::Kind::kSub, Tensor(Shape({1, 2, 9, 3})), 0, {}};
+  const Graph with_constant = inferred_graph(OpKind::kBinary, {map_shape(2, 9, 3)}, sub);
+  EXPECT_EQ(rows(with_constant, {4, 6}), (RowRange{4, 6}));
 }
 
 TEST(RowMap, WholeOpsReadAllRows) {
@@ -87,6 +98,80 @@ TEST(RowMap, WholeOpsReadAllRows) {
   }
   EXPECT_TRUE(needs_whole_input(fc.nodes[0]));
   EXPECT_EQ(rows(fc, {0, 1}), (RowRange{0, 1}));
+}
+
+TEST(RowMap, ConvTransposeReadsTheInputRowsThatReachTheSlice) {
+  // kernel 3, stride 2, pad 1: input row i writes output rows [2i - 1, 2i + 2).
+  ConvTransposeAttrs a;
+  a.window = Window{3, 3, 2, 2, 1, 1, 1, 1, 1, 1};
+  a.weight = Tensor(Shape({1, 1, 3, 3}));
+  a.bias = {0.0f};
+  const Graph g = inferred_graph(OpKind::kConvTranspose, {map_shape(1, 5, 4)}, a);
+  ASSERT_EQ(g.shape_of(1).height(), 9);              // 2*4 + 3 - 2
+  EXPECT_EQ(rows(g, {0, 1}), (RowRange{0, 1}));      // row 0 <- input 0
+  EXPECT_EQ(rows(g, {1, 2}), (RowRange{0, 2}));      // row 1 <- inputs 0 and 1
+  EXPECT_EQ(rows(g, {3, 6}), (RowRange{1, 4}));
+  EXPECT_EQ(rows(g, {8, 9}), (RowRange{4, 5}));
+  // Stride wider than the kernel: row 1 is reached by no input (bias only).
+  a.window = Window{1, 1, 3, 3, 1, 1, 0, 0, 0, 0};
+  a.weight = Tensor(Shape({1, 1, 1, 1}));
+  const Graph wide = inferred_graph(OpKind::kConvTranspose, {map_shape(1, 4, 4)}, a);
+  EXPECT_TRUE(rows(wide, {1, 3}).empty());
+  EXPECT_EQ(rows(wide, {2, 7}), (RowRange{1, 3}));
+}
+
+TEST(RowMap, ResizeReadsTheSourceRowsOfItsCoordinateMap) {
+  ResizeAttrs nearest;
+  nearest.coordinate = ResizeAttrs::Coordinate::kAsymmetric;
+  nearest.nearest = ResizeAttrs::Nearest::kFloor;
+  nearest.scale_h = nearest.scale_w = 2.0, nearest.out_h = 10, nearest.out_w = 8;
+  const Graph up = inferred_graph(OpKind::kResize, {map_shape(2, 5, 4)}, nearest);
+  EXPECT_EQ(rows(up, {0, 2}), (RowRange{0, 1}));
+  EXPECT_EQ(rows(up, {3, 7}), (RowRange{1, 4}));
+  ResizeAttrs linear = nearest;
+  linear.mode = ResizeAttrs::Mode::kLinear;
+  linear.coordinate = ResizeAttrs::Coordinate::kHalfPixel;
+  const Graph lin = inferred_graph(OpKind::kResize, {map_shape(2, 5, 4)}, linear);
+  // Output row 3 sits at (3.5)/2 - 0.5 = 1.25: rows 1 and 2; row 9 at 4.25: row 4 only.
+  EXPECT_EQ(rows(lin, {3, 4}), (RowRange{1, 3}));
+  EXPECT_EQ(rows(lin, {0, 1}), (RowRange{0, 1}));
+  EXPECT_EQ(rows(lin, {9, 10}), (RowRange{4, 5}));
+}
+
+TEST(RowMap, BroadcastInputsAreReadWhole) {
+  BinaryAttrs mul;
+  mul.kind = BinaryAttrs::Kind::kMul;
+  const Graph se = inferred_graph(OpKind::kBinary, {map_shape(4, 1, 1), map_shape(4, 9, 3)}, mul);
+  EXPECT_EQ(rows(se, {5, 8}, 0), (RowRange{0, 1}));  // the SE scale
+  EXPECT_EQ(rows(se, {5, 8}, 1), (RowRange{5, 8}));
+  const Graph att = inferred_graph(OpKind::kMatMul, {Shape({1, 9, 4}), Shape({1, 4, 9})},
+                                   MatMulAttrs{});
+  EXPECT_EQ(rows(att, {2, 3}, 0), (RowRange{2, 3}));
+  EXPECT_EQ(rows(att, {2, 3}, 1), (RowRange{0, 4}));  // B whole
+  EXPECT_FALSE(needs_whole_input(att.nodes[0]));
+}
+
+TEST(RowMap, LayoutOpsAreRowLocalOnlyWhenTheRowsStayPut) {
+  const Graph shuffle = inferred_graph(OpKind::kChannelPermute, {map_shape(4, 6, 3)},
+                                       ChannelPermuteAttrs{{0, 2, 1, 3}});
+  EXPECT_FALSE(needs_whole_input(shuffle.nodes[0]));
+  EXPECT_EQ(rows(shuffle, {2, 4}), (RowRange{2, 4}));
+  const Graph squeeze = inferred_graph(OpKind::kReshape, {map_shape(1, 6, 3)},
+                                       ReshapeAttrs{{1, 6, 3}, true});
+  EXPECT_FALSE(needs_whole_input(squeeze.nodes[0]));
+  const Graph tokens = inferred_graph(OpKind::kReshape, {map_shape(4, 6, 3)},
+                                      ReshapeAttrs{{1, 4, 18}, false});
+  EXPECT_TRUE(needs_whole_input(tokens.nodes[0]));
+  EXPECT_EQ(rows(tokens, {0, 1}), (RowRange{0, 6}));
+  const Graph transpose = inferred_graph(OpKind::kTranspose, {Shape({1, 6, 3})},
+                                         TransposeAttrs{{0, 2, 1}});
+  EXPECT_TRUE(needs_whole_input(transpose.nodes[0]));
+  const Graph per_pixel = inferred_graph(OpKind::kSoftmax, {map_shape(4, 6, 3)},
+                                         SoftmaxAttrs{-3, false});
+  EXPECT_FALSE(needs_whole_input(per_pixel.nodes[0]));
+  const Graph over_rows = inferred_graph(OpKind::kSoftmax, {map_shape(4, 6, 3)},
+                                         SoftmaxAttrs{-3, true});
+  EXPECT_TRUE(needs_whole_input(over_rows.nodes[0]));
 }
 
 TEST(RowMap, EmptyOutputNeedsNoRows) {

@@ -22,6 +22,15 @@ Tensor reference_forward(const Graph& graph, const Node& node,
     case OpKind::kPad: return reference::pad(graph, node, inputs);
     case OpKind::kFlatten: return reference::flatten(graph, node, inputs);
     case OpKind::kGemm: return reference::gemm(graph, node, inputs);
+    case OpKind::kConvTranspose: return reference::conv_transpose(graph, node, inputs);
+    case OpKind::kResize: return reference::resize(graph, node, inputs);
+    case OpKind::kBinary: return reference::binary(graph, node, inputs);
+    case OpKind::kSoftmax: return reference::softmax(graph, node, inputs);
+    case OpKind::kReduce: return reference::reduce(graph, node, inputs);
+    case OpKind::kMatMul: return reference::matmul(graph, node, inputs);
+    case OpKind::kTranspose: return reference::transpose(graph, node, inputs);
+    case OpKind::kReshape: return reference::reshape(graph, node, inputs);
+    case OpKind::kChannelPermute: return reference::channel_permute(graph, node, inputs);
   }
   EF_ASSERT(false && "unknown op");
   return Tensor();

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <algorithm>
+#include <cmath>
 #include <cstdint>
 #include <vector>
 
@@ -24,15 +25,60 @@ Tensor batch_norm(const Graph& graph, const Node& node, const Inputs& inputs);
 Tensor pad(const Graph& graph, const Node& node, const Inputs& inputs);
 Tensor flatten(const Graph& graph, const Node& node, const Inputs& inputs);
 Tensor gemm(const Graph& graph, const Node& node, const Inputs& inputs);
+Tensor conv_transpose(const Graph& graph, const Node& node, const Inputs& inputs);
+Tensor resize(const Graph& graph, const Node& node, const Inputs& inputs);
+Tensor binary(const Graph& graph, const Node& node, const Inputs& inputs);
+Tensor softmax(const Graph& graph, const Node& node, const Inputs& inputs);
+Tensor reduce(const Graph& graph, const Node& node, const Inputs& inputs);
+Tensor matmul(const Graph& graph, const Node& node, const Inputs& inputs);
+Tensor transpose(const Graph& graph, const Node& node, const Inputs& inputs);
+Tensor reshape(const Graph& graph, const Node& node, const Inputs& inputs);
+Tensor channel_permute(const Graph& graph, const Node& node, const Inputs& inputs);
 
-// ONNX Relu: max(0, x); Clip: min(max(x, min), max).
-inline float activate(float x, const Activation& a) {
+// The ONNX activations, in double.
+inline float activate(float xf, const Activation& a) {
+  const double x = xf;
+  double y = x;
   switch (a.kind) {
-    case Activation::Kind::kRelu: return x > 0.0f ? x : 0.0f;
-    case Activation::Kind::kClip: return std::min(std::max(x, a.min), a.max);
     case Activation::Kind::kNone: break;
+    case Activation::Kind::kRelu: y = x > 0.0 ? x : 0.0; break;
+    case Activation::Kind::kClip: return std::min(std::max(xf, a.min), a.max);
+    case Activation::Kind::kLeakyRelu: y = x < 0.0 ? double(a.alpha) * x : x; break;
+    case Activation::Kind::kSigmoid: y = 1.0 / (1.0 + std::exp(-x)); break;
+    case Activation::Kind::kHardSigmoid:
+      y = std::max(0.0, std::min(1.0, double(a.alpha) * x + double(a.beta)));
+      break;
+    case Activation::Kind::kHardSwish: y = x * std::max(0.0, std::min(1.0, x / 6.0 + 0.5)); break;
+    case Activation::Kind::kTanh: y = std::tanh(x); break;
+    case Activation::Kind::kErf: y = std::erf(x); break;
+    case Activation::Kind::kSqrt: y = std::sqrt(x); break;
+    case Activation::Kind::kPow: y = std::pow(x, double(a.alpha)); break;
+    case Activation::Kind::kSwish: y = x / (1.0 + std::exp(-x)); break;
   }
-  return x;
+  return static_cast<float>(y);
+}
+
+// Row-major strides of `dims`.
+inline Dims row_major_strides(const Dims& dims) {
+  Dims s(dims.size(), 1);
+  for (size_t i = dims.size(); i-- > 1;) s[i - 1] = s[i] * dims[i];
+  return s;
+}
+
+// The multi-index of row-major position `flat` in `dims`.
+inline Dims unravel(int64_t flat, const Dims& dims) {
+  Dims index(dims.size(), 0);
+  for (size_t i = dims.size(); i-- > 0;) {
+    index[i] = flat % dims[i];
+    flat /= dims[i];
+  }
+  return index;
+}
+
+// A tensor's values in ONNX (row-major) order, and back.
+inline std::vector<float> logical(const Tensor& t) { return storage_to_nchw(t.shape(), t.values()); }
+inline Tensor from_logical(const Shape& shape, const std::vector<float>& values) {
+  return Tensor(shape, nchw_to_storage(shape, values));
 }
 
 // Element (h, w, c) of an NHWC-stored feature map of `shape`.

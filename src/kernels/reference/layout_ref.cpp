@@ -1,0 +1,39 @@
+// Reference Transpose, Reshape and channel permute (ONNX), in ONNX element
+// order: Transpose y[i] = x[j] with j[perm[k]] = i[k]; Reshape keeps the
+// row-major order; channel permute y[c] = x[source[c]].
+#include "kernels/reference/reference_ops.h"
+
+namespace edgeflow::reference {
+
+Tensor transpose(const Graph& graph, const Node& node, const Inputs& inputs) {
+  const TransposeAttrs& a = std::get<TransposeAttrs>(node.attrs);
+  const Shape& xs = inputs.at(0)->shape();
+  const Shape& ys = graph.shape_of(node.output);
+  const std::vector<float> x = logical(*inputs.at(0));
+  const Dims in_strides = row_major_strides(xs.dims);
+  std::vector<float> y(x.size());
+  for (int64_t f = 0; f < ys.elements(); ++f) {
+    const Dims index = unravel(f, ys.dims);
+    int64_t at = 0;
+    for (size_t k = 0; k < index.size(); ++k) at += index[k] * in_strides[a.perm[k]];
+    y[f] = x[at];
+  }
+  return from_logical(ys, y);
+}
+
+Tensor reshape(const Graph& graph, const Node& node, const Inputs& inputs) {
+  return from_logical(graph.shape_of(node.output), logical(*inputs.at(0)));
+}
+
+Tensor channel_permute(const Graph& graph, const Node& node, const Inputs& inputs) {
+  const ChannelPermuteAttrs& a = std::get<ChannelPermuteAttrs>(node.attrs);
+  const Shape& s = graph.shape_of(node.output);
+  const std::vector<float> x = logical(*inputs.at(0));
+  const int64_t plane = s.height() * s.width();
+  std::vector<float> y(x.size());
+  for (int64_t c = 0; c < s.channels(); ++c)
+    for (int64_t p = 0; p < plane; ++p) y[c * plane + p] = x[a.source[c] * plane + p];
+  return from_logical(s, y);
+}
+
+}  // namespace edgeflow::reference

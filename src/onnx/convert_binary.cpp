@@ -1,0 +1,84 @@
+// Converters of Add, Sub, Mul, Div and Pow with ONNX (numpy) broadcasting:
+//   two constants                 -> folded
+//   two computed maps, same dims  -> kAdd (Add) / kBinary
+//   computed and constant         -> kBinary holding the constant, its dims
+//                                    padded to the output's rank, stored as
+//                                    the output's storage order (NHWC for maps)
+//   Pow(x, scalar constant)       -> kActivation kPow (a oneDNN eltwise)
+// Broadcast computed operands (an SE block's [1, C, 1, 1] scale) are read
+// whole by every row slice (their row map is [0, 1)).
+#include "edgeflow/error.h"
+#include "onnx_internal.h"
+
+namespace edgeflow::onnx_import {
+namespace {
+
+// The constant as a float tensor of rank `rank`, in storage order.
+Tensor constant_operand(const onnx::NodeProto& node, const Constant& c, size_t rank) {
+  if (c.dims.size() > rank)
+    fail_node(node, "the constant operand (" + Shape(c.dims).str() +
+                        ") has a higher rank than the computed one; such a broadcast is not "
+                        "supported");
+  Dims dims(rank - c.dims.size(), 1);
+  dims.insert(dims.end(), c.dims.begin(), c.dims.end());
+  for (int64_t d : dims)
+    if (d < 1) fail_node(node, "the constant operand " + Shape(c.dims).str() + " is empty");
+  const Shape shape(dims);
+  return Tensor(shape, nchw_to_storage(shape, constant_floats(c)));
+}
+
+void binary(Importer& im, const onnx::NodeProto& node, BinaryAttrs::Kind kind, ConstantOp op) {
+  if (node.input_size() != 2 || node.input(0).empty() || node.input(1).empty())
+    fail_node(node, "must have 2 inputs");
+  const Entry& a = im.input(node, 0);
+  const Entry& b = im.input(node, 1);
+  if (a.is_constant() && b.is_constant()) {
+    im.define_constant(node.output(0), fold_binary(node, op, *a.constant, *b.constant));
+    return;
+  }
+  BinaryAttrs attrs;
+  attrs.kind = kind;
+  std::vector<ValueId> inputs;
+  if (a.is_constant() || b.is_constant()) {
+    attrs.constant_index = a.is_constant() ? 0 : 1;
+    const ValueId x = im.value_input(node, 1 - attrs.constant_index);
+    const Constant& c = *(a.is_constant() ? a.constant : b.constant);
+    if (kind == BinaryAttrs::Kind::kPow && attrs.constant_index == 1 && c.size() == 1 &&
+        c.dims.size() <= im.shape_of(x).rank()) {
+      Activation p;
+      p.kind = Activation::Kind::kPow;
+      p.alpha = constant_floats(c)[0];
+      im.add_node(node, OpKind::kActivation, {x}, ActivationAttrs{p});
+      return;
+    }
+    attrs.constant = constant_operand(node, c, std::max(c.dims.size(), im.shape_of(x).rank()));
+    inputs = {x};
+  } else {
+    inputs = {im.value_input(node, 0), im.value_input(node, 1)};
+    if (kind == BinaryAttrs::Kind::kAdd && im.shape_of(inputs[0]) == im.shape_of(inputs[1])) {
+      im.add_node(node, OpKind::kAdd, std::move(inputs), AddAttrs{});
+      return;
+    }
+  }
+  im.add_node(node, OpKind::kBinary, std::move(inputs), std::move(attrs));
+}
+
+}  // namespace
+
+void convert_add(Importer& im, const onnx::NodeProto& node) {
+  binary(im, node, BinaryAttrs::Kind::kAdd, ConstantOp::kAdd);
+}
+void convert_sub(Importer& im, const onnx::NodeProto& node) {
+  binary(im, node, BinaryAttrs::Kind::kSub, ConstantOp::kSub);
+}
+void convert_mul(Importer& im, const onnx::NodeProto& node) {
+  binary(im, node, BinaryAttrs::Kind::kMul, ConstantOp::kMul);
+}
+void convert_div(Importer& im, const onnx::NodeProto& node) {
+  binary(im, node, BinaryAttrs::Kind::kDiv, ConstantOp::kDiv);
+}
+void convert_pow(Importer& im, const onnx::NodeProto& node) {
+  binary(im, node, BinaryAttrs::Kind::kPow, ConstantOp::kPow);
+}
+
+}  // namespace edgeflow::onnx_import

@@ -1,0 +1,72 @@
+// Layout kernels vs the reference: Transpose (every permutation of ranks 2 to
+// 4, whole), Reshape (row-local copies and whole reorders through NCHW
+// order), and channel permutes (channel shuffles, row-local).
+#include <algorithm>
+#include <numeric>
+
+#include "kernel_check.h"
+
+namespace edgeflow::test {
+namespace {
+
+Shape random_tensor_shape(std::mt19937& rng) {
+  switch (uniform_int(rng, 0, 2)) {
+    case 0: return vector_shape(uniform_int(rng, 1, 30));
+    case 1: return Shape({1, uniform_int(rng, 1, 12), uniform_int(rng, 1, 12)});
+    default: return map_shape(uniform_int(rng, 1, 6), uniform_int(rng, 1, 9), uniform_int(rng, 1, 9));
+  }
+}
+
+TEST(KernelTranspose, EveryPermutationMatchesReference) {
+  std::mt19937 rng(121);
+  for (int config = 0; config < 40; ++config) {
+    const Shape s = random_tensor_shape(rng);
+    TransposeAttrs t;
+    t.perm.resize(s.rank());
+    std::iota(t.perm.begin(), t.perm.end(), 0);
+    std::shuffle(t.perm.begin() + 1, t.perm.end(), rng);  // N stays first (N = 1 out)
+    const Graph g = inferred_graph(OpKind::kTranspose, {s}, t);
+    SCOPED_TRACE("config " + std::to_string(config) + ": " + describe(g));
+    expect_kernel_matches_reference(g, rng);
+  }
+}
+
+TEST(KernelReshape, RowLocalAndWholeReshapesMatchReference) {
+  std::mt19937 rng(122);
+  const std::vector<std::pair<Shape, Shape>> cases = {
+      {map_shape(1, 7, 5), Shape({1, 7, 5})},        // C = 1: rows kept
+      {Shape({1, 7, 5}), map_shape(1, 7, 5)},
+      {map_shape(6, 1, 1), vector_shape(6)},
+      {map_shape(6, 4, 5), Shape({1, 6, 20})},       // flatten(2): whole
+      {Shape({1, 20, 6}), map_shape(6, 4, 5)},       // back to a map: whole
+      {map_shape(6, 4, 5), map_shape(6, 2, 10)},     // H*W regrouped: whole
+      {map_shape(3, 4, 5), map_shape(5, 4, 3)},
+      {Shape({1, 12, 5}), Shape({1, 6, 10})},
+  };
+  for (const auto& [in, out] : cases) {
+    const Graph g = inferred_graph(OpKind::kReshape, {in},
+                                   ReshapeAttrs{out.dims, reshape_is_row_local(in, out)});
+    SCOPED_TRACE(describe(g));
+    expect_kernel_matches_reference(g, rng);
+  }
+  EXPECT_TRUE(reshape_is_row_local(map_shape(1, 7, 5), Shape({1, 7, 5})));
+  EXPECT_FALSE(reshape_is_row_local(map_shape(6, 4, 5), Shape({1, 6, 20})));
+}
+
+TEST(KernelChannelPermute, ShufflesMatchReferenceWholeAndSliced) {
+  std::mt19937 rng(123);
+  for (int config = 0; config < 30; ++config) {
+    const int64_t groups = uniform_int(rng, 1, 4), per_group = uniform_int(rng, 1, 5);
+    ChannelPermuteAttrs a;
+    for (int64_t i = 0; i < per_group; ++i)  // the ShuffleNet shuffle
+      for (int64_t j = 0; j < groups; ++j) a.source.push_back(j * per_group + i);
+    if (coin(rng, 0.3)) std::shuffle(a.source.begin(), a.source.end(), rng);
+    const Graph g = inferred_graph(OpKind::kChannelPermute,
+                                   {map_shape(groups * per_group, random_height(rng), 5)}, a);
+    SCOPED_TRACE("config " + std::to_string(config) + ": " + describe(g));
+    expect_kernel_matches_reference(g, rng);
+  }
+}
+
+}  // namespace
+}  // namespace edgeflow::test

@@ -1,0 +1,72 @@
+// MatMul vs the reference: a constant second operand (token MLPs [1, N, K] x
+// [K, M], maps [1, C, H, W] x [W, M], batched constants), two computed
+// operands (attention: A sliced by rows, B read whole), a constant first
+// operand, and [1, K] vectors.
+#include "kernel_check.h"
+
+namespace edgeflow::test {
+namespace {
+
+Tensor constant(const Dims& dims, std::mt19937& rng) {
+  return random_weights(Shape(dims), dims.back(), rng);
+}
+
+TEST(KernelMatMul, ConstantSecondOperand) {
+  std::mt19937 rng(111);
+  for (int config = 0; config < 40; ++config) {
+    const int64_t k = uniform_int(rng, 1, 24), n = uniform_int(rng, 1, 20);
+    Shape a;
+    MatMulAttrs m;
+    m.constant_index = 1;
+    switch (uniform_int(rng, 0, 3)) {
+      case 0: a = vector_shape(k), m.constant = constant({k, n}, rng); break;
+      case 1: a = Shape({1, uniform_int(rng, 1, 30), k}), m.constant = constant({k, n}, rng); break;
+      case 2: a = map_shape(uniform_int(rng, 1, 5), uniform_int(rng, 1, 12), k);
+              m.constant = constant({k, n}, rng); break;
+      default: {
+        const int64_t c = uniform_int(rng, 1, 4);
+        a = map_shape(c, uniform_int(rng, 1, 12), k);
+        m.constant = constant({1, c, k, n}, rng);
+      }
+    }
+    const Graph g = inferred_graph(OpKind::kMatMul, {a}, m);
+    SCOPED_TRACE("config " + std::to_string(config) + ": " + describe(g));
+    expect_kernel_matches_reference(g, rng);
+  }
+}
+
+TEST(KernelMatMul, TwoComputedOperandsReadTheSecondWhole) {
+  std::mt19937 rng(112);
+  for (int config = 0; config < 30; ++config) {
+    const int64_t m = uniform_int(rng, 1, 20), k = uniform_int(rng, 1, 16),
+                  n = uniform_int(rng, 1, 20);
+    std::vector<Shape> shapes;
+    if (coin(rng)) {
+      shapes = {Shape({1, m, k}), Shape({1, k, n})};
+    } else {
+      const int64_t heads = uniform_int(rng, 1, 4);
+      shapes = {map_shape(heads, m, k), map_shape(coin(rng) ? heads : 1, k, n)};
+    }
+    const Graph g = inferred_graph(OpKind::kMatMul, shapes, MatMulAttrs{});
+    SCOPED_TRACE("config " + std::to_string(config) + ": " + describe(g));
+    EXPECT_EQ(required_input_rows(g, g.nodes[0], 1, {0, 1}).size(), shapes[1].height());
+    expect_kernel_matches_reference(g, rng);
+  }
+}
+
+TEST(KernelMatMul, ConstantFirstOperand) {
+  std::mt19937 rng(113);
+  for (int config = 0; config < 20; ++config) {
+    const int64_t m = uniform_int(rng, 1, 12), k = uniform_int(rng, 1, 16),
+                  n = uniform_int(rng, 1, 10);
+    MatMulAttrs a;
+    a.constant_index = 0;
+    a.constant = constant({m, k}, rng);
+    const Graph g = inferred_graph(OpKind::kMatMul, {Shape({1, k, n})}, a);
+    SCOPED_TRACE("config " + std::to_string(config) + ": " + describe(g));
+    expect_kernel_matches_reference(g, rng);
+  }
+}
+
+}  // namespace
+}  // namespace edgeflow::test

@@ -1,0 +1,414 @@
+// ONNX importer, the ops of modern mobile, segmentation and detection CNNs:
+// ConvTranspose, Resize/Upsample per opset, the new activations (and the
+// HardSwish/Swish patterns of opset-13 exports), broadcasting binary ops,
+// reductions, Softmax per opset, MatMul, Transpose and channel shuffles,
+// Split/ConstantOfShape/Constant kinds on constants; and the refusals that
+// name the node, the op and the attribute.
+#include <gtest/gtest.h>
+
+#include "edgeflow/error.h"
+#include "edgeflow/onnx_import.h"
+#include "onnx_builders.h"
+
+namespace edgeflow {
+namespace {
+
+using onnx_test::attr_float;
+using onnx_test::attr_int;
+using onnx_test::attr_ints;
+using onnx_test::attr_string;
+using onnx_test::attr_tensor;
+using onnx_test::ModelBuilder;
+using onnx_test::random_floats;
+
+Graph import(const ModelBuilder& m) { return import_onnx_bytes(m.bytes(), "test.onnx", {}); }
+
+std::string import_error(const ModelBuilder& m) {
+  try {
+    import(m);
+  } catch (const Error& e) {
+    EXPECT_EQ(e.code(), ExitCode::kBadInput) << e.what();
+    return e.what();
+  }
+  ADD_FAILURE() << "the import did not fail";
+  return "";
+}
+
+#define EXPECT_MESSAGE_HAS(message, part) \
+  EXPECT_NE((message).find(part), std::string::npos) << "message: " << (message)
+
+const Shape& output_shape(const Graph& g) { return g.shape_of(g.outputs.at(0)); }
+
+std::vector<OpKind> ops(const Graph& g) {
+  std::vector<OpKind> out;
+  for (const Node& n : g.nodes) out.push_back(n.op);
+  return out;
+}
+
+// ---------------------------------------------------------------- ConvTranspose
+
+ModelBuilder conv_transpose_model(int64_t c_in, int64_t c_out, int64_t k, int64_t h = 5) {
+  ModelBuilder m(13);
+  m.input("x", {1, c_in, h, 6});
+  m.initializer("w", {c_in, c_out, k, k}, random_floats(size_t(c_in * c_out * k * k), 3));
+  m.initializer("b", {c_out}, random_floats(size_t(c_out), 4));
+  m.output("y");
+  return m;
+}
+
+TEST(OnnxConvTranspose, AttributesShapeAndFusedRelu) {
+  ModelBuilder m = conv_transpose_model(4, 3, 3);
+  onnx::NodeProto& n = m.node("ConvTranspose", {"x", "w", "b"}, {"t"}, "up");
+  attr_ints(n, "strides", {2, 2});
+  attr_ints(n, "pads", {1, 1, 1, 1});
+  attr_ints(n, "output_padding", {1, 0});
+  m.node("Relu", {"t"}, {"y"}, "relu");
+  const Graph g = import(m);
+  ASSERT_EQ(g.nodes.size(), 1u);
+  const auto& a = std::get<ConvTransposeAttrs>(g.nodes[0].attrs);
+  EXPECT_EQ(a.output_padding_h, 1);
+  EXPECT_EQ(a.activation.kind, Activation::Kind::kRelu);
+  // H: 2*4 + 3 - 2 + 1 = 10, W: 2*5 + 3 - 2 = 11.
+  EXPECT_EQ(output_shape(g), Shape({1, 3, 10, 11}));
+  // Output rows [3, 6) read input rows i with 2i - 1 <= r < 2i + 2: [1, 4).
+  EXPECT_EQ(required_input_rows(g, g.nodes[0], 0, {3, 6}), (RowRange{1, 4}));
+}
+
+TEST(OnnxConvTranspose, OutputShapeAndAutoPad) {
+  ModelBuilder m = conv_transpose_model(2, 2, 3);
+  onnx::NodeProto& n = m.node("ConvTranspose", {"x", "w"}, {"y"}, "up");
+  attr_ints(n, "strides", {2, 2});
+  attr_ints(n, "output_shape", {9, 11});  // total padding 2 on both axes
+  EXPECT_EQ(output_shape(import(m)), Shape({1, 2, 9, 11}));
+
+  ModelBuilder odd = conv_transpose_model(2, 2, 3);
+  attr_ints(attr_ints(odd.node("ConvTranspose", {"x", "w"}, {"y"}, "up"), "strides", {2, 2}),
+            "output_shape", {10, 11});
+  const std::string msg = import_error(odd);
+  EXPECT_MESSAGE_HAS(msg, "node 'up' (ConvTranspose): attribute 'output_shape'");
+  EXPECT_MESSAGE_HAS(msg, "odd total padding");
+
+  ModelBuilder same = conv_transpose_model(2, 2, 2);
+  attr_string(attr_ints(same.node("ConvTranspose", {"x", "w"}, {"y"}, "up"), "strides", {2, 2}),
+              "auto_pad", "SAME_UPPER");
+  EXPECT_EQ(output_shape(import(same)), Shape({1, 2, 10, 12}));
+}
+
+TEST(OnnxConvTranspose, ThreeDimensionalIsRefusedNamingTheAttribute) {
+  ModelBuilder m(13);
+  m.input("x", {1, 2, 4, 4, 4});
+  m.initializer("w", {2, 2, 3, 3, 3}, random_floats(108, 5));
+  attr_ints(m.node("ConvTranspose", {"x", "w"}, {"y"}, "up3d"), "kernel_shape", {3, 3, 3});
+  m.output("y");
+  const std::string msg = import_error(m);
+  EXPECT_MESSAGE_HAS(msg, "node 'up3d' (ConvTranspose)");
+  EXPECT_MESSAGE_HAS(msg, "attribute 'kernel_shape' has 3 dims");
+}
+
+// ---------------------------------------------------------------- Resize
+
+ModelBuilder resize_model(int64_t opset) {
+  ModelBuilder m(opset);
+  m.input("x", {1, 3, 5, 7});
+  m.output("y");
+  return m;
+}
+
+TEST(OnnxResize, Opset13ScalesAndSizes) {
+  ModelBuilder m = resize_model(13);
+  m.initializer("scales", {4}, {1, 1, 2, 1.5f});
+  onnx::NodeProto& n = m.node("Resize", {"x", "", "scales"}, {"y"}, "up");
+  attr_string(n, "mode", "nearest");
+  attr_string(n, "coordinate_transformation_mode", "asymmetric");
+  attr_string(n, "nearest_mode", "floor");
+  const Graph g = import(m);
+  EXPECT_EQ(output_shape(g), Shape({1, 3, 10, 10}));  // floor(7 * 1.5)
+  const auto& a = std::get<ResizeAttrs>(g.nodes[0].attrs);
+  EXPECT_EQ(a.coordinate, ResizeAttrs::Coordinate::kAsymmetric);
+  EXPECT_EQ(a.nearest, ResizeAttrs::Nearest::kFloor);
+  EXPECT_FALSE(a.sizes_given);
+  EXPECT_EQ(required_input_rows(g, g.nodes[0], 0, {3, 6}), (RowRange{1, 3}));
+
+  ModelBuilder sizes = resize_model(13);
+  sizes.initializer_int64("sizes", {4}, {1, 3, 9, 4});
+  attr_string(sizes.node("Resize", {"x", "", "", "sizes"}, {"y"}, "up"), "mode", "linear");
+  const Graph gs = import(sizes);
+  EXPECT_EQ(output_shape(gs), Shape({1, 3, 9, 4}));
+  EXPECT_EQ(std::get<ResizeAttrs>(gs.nodes[0].attrs).coordinate,
+            ResizeAttrs::Coordinate::kHalfPixel);
+}
+
+TEST(OnnxResize, Opset10AndUpsampleAreAsymmetric) {
+  ModelBuilder r10 = resize_model(10);
+  r10.initializer("scales", {4}, {1, 1, 0.6f, 2});
+  r10.node("Resize", {"x", "scales"}, {"y"}, "r");
+  const Graph g = import(r10);
+  EXPECT_EQ(output_shape(g), Shape({1, 3, 3, 14}));
+  EXPECT_EQ(std::get<ResizeAttrs>(g.nodes[0].attrs).nearest, ResizeAttrs::Nearest::kSimple);
+
+  ModelBuilder up = resize_model(9);
+  up.initializer("scales", {4}, {1, 1, 2, 2});
+  attr_string(up.node("Upsample", {"x", "scales"}, {"y"}, "u"), "mode", "linear");
+  const Graph gu = import(up);
+  EXPECT_EQ(output_shape(gu), Shape({1, 3, 10, 14}));
+  EXPECT_EQ(std::get<ResizeAttrs>(gu.nodes[0].attrs).coordinate,
+            ResizeAttrs::Coordinate::kAsymmetric);
+}
+
+TEST(OnnxResize, UnsupportedModesAreRefusedNamingTheAttribute) {
+  ModelBuilder cubic = resize_model(13);
+  cubic.initializer("scales", {4}, {1, 1, 2, 2});
+  attr_string(cubic.node("Resize", {"x", "", "scales"}, {"y"}, "cubic_up"), "mode", "cubic");
+  EXPECT_MESSAGE_HAS(import_error(cubic),
+                     "node 'cubic_up' (Resize): attribute 'mode' = 'cubic' is not supported");
+
+  ModelBuilder crop = resize_model(13);
+  crop.initializer("scales", {4}, {1, 1, 2, 2});
+  attr_string(crop.node("Resize", {"x", "", "scales"}, {"y"}, "crop"),
+              "coordinate_transformation_mode", "tf_crop_and_resize");
+  EXPECT_MESSAGE_HAS(import_error(crop), "attribute 'coordinate_transformation_mode' = "
+                                         "'tf_crop_and_resize' is not supported");
+
+  ModelBuilder channels = resize_model(13);
+  channels.initializer("scales", {4}, {1, 2, 2, 2});
+  channels.node("Resize", {"x", "", "scales"}, {"y"}, "c");
+  EXPECT_MESSAGE_HAS(import_error(channels), "on N and C are not supported");
+}
+
+// ---------------------------------------------------------------- activations
+
+ModelBuilder conv_then(int64_t opset) {
+  ModelBuilder m(opset);
+  m.input("x", {1, 2, 6, 5});
+  m.initializer("w", {3, 2, 3, 3}, random_floats(54, 6));
+  attr_ints(m.node("Conv", {"x", "w"}, {"c"}, "conv"), "pads", {1, 1, 1, 1});
+  m.output("y");
+  return m;
+}
+
+TEST(OnnxActivation, NewActivationsFuseIntoTheConv) {
+  struct Case {
+    const char* op;
+    Activation::Kind kind;
+  };
+  for (const Case& c : {Case{"LeakyRelu", Activation::Kind::kLeakyRelu},
+                        Case{"Sigmoid", Activation::Kind::kSigmoid},
+                        Case{"HardSigmoid", Activation::Kind::kHardSigmoid},
+                        Case{"Tanh", Activation::Kind::kTanh},
+                        Case{"HardSwish", Activation::Kind::kHardSwish}}) {
+    ModelBuilder m = conv_then(14);
+    m.node(c.op, {"c"}, {"y"}, "act");
+    const Graph g = import(m);
+    ASSERT_EQ(g.nodes.size(), 1u) << c.op;
+    EXPECT_EQ(std::get<ConvAttrs>(g.nodes[0].attrs).activation.kind, c.kind) << c.op;
+  }
+  ModelBuilder leaky = conv_then(13);
+  attr_float(leaky.node("LeakyRelu", {"c"}, {"y"}, "act"), "alpha", 0.3f);
+  EXPECT_EQ(std::get<ConvAttrs>(import(leaky).nodes[0].attrs).activation.alpha, 0.3f);
+}
+
+TEST(OnnxActivation, ErfStaysStandaloneAndSqrtOfAConstantFolds) {
+  ModelBuilder m = conv_then(13);
+  m.node("Erf", {"c"}, {"y"}, "erf");
+  EXPECT_EQ(ops(import(m)), (std::vector<OpKind>{OpKind::kConv, OpKind::kActivation}));
+
+  ModelBuilder s = conv_then(13);
+  s.initializer("four", {}, {4.0f});
+  s.node("Sqrt", {"four"}, {"two"}, "sqrt");
+  s.node("Mul", {"c", "two"}, {"y"}, "scale");
+  const Graph g = import(s);
+  ASSERT_EQ(g.nodes.back().op, OpKind::kBinary);
+  EXPECT_EQ(std::get<BinaryAttrs>(g.nodes.back().attrs).constant.values(),
+            std::vector<float>{2.0f});
+}
+
+TEST(OnnxActivation, Opset13HardSwishAndSiluPatternsBecomeOneActivation) {
+  ModelBuilder hs = conv_then(13);
+  attr_float(hs.node("HardSigmoid", {"c"}, {"g"}, "gate"), "alpha", 1.0f / 6.0f);
+  hs.node("Mul", {"c", "g"}, {"y"}, "mul");
+  const Graph g = import(hs);
+  ASSERT_EQ(g.nodes.size(), 1u);
+  EXPECT_EQ(std::get<ConvAttrs>(g.nodes[0].attrs).activation.kind,
+            Activation::Kind::kHardSwish);
+
+  ModelBuilder silu = conv_then(13);
+  silu.node("Sigmoid", {"c"}, {"g"}, "gate");
+  silu.node("Mul", {"g", "c"}, {"y"}, "mul");
+  const Graph gs = import(silu);
+  ASSERT_EQ(gs.nodes.size(), 1u);
+  EXPECT_EQ(std::get<ConvAttrs>(gs.nodes[0].attrs).activation.kind, Activation::Kind::kSwish);
+
+  ModelBuilder se = conv_then(13);  // an SE gate: a pooled vector, not x itself
+  se.node("GlobalAveragePool", {"c"}, {"p"}, "pool");
+  se.node("HardSigmoid", {"p"}, {"g"}, "gate");
+  se.node("Mul", {"g", "c"}, {"y"}, "scale");
+  EXPECT_EQ(import(se).nodes.back().op, OpKind::kBinary);
+}
+
+// ---------------------------------------------------------------- binary ops
+
+TEST(OnnxBinary, ConstantsOnEitherSideAndPow) {
+  ModelBuilder sub = conv_then(13);
+  sub.initializer("one", {}, {1.0f});
+  sub.node("Sub", {"one", "c"}, {"y"}, "one_minus");
+  const Graph g = import(sub);
+  const auto& b = std::get<BinaryAttrs>(g.nodes.back().attrs);
+  EXPECT_EQ(b.kind, BinaryAttrs::Kind::kSub);
+  EXPECT_EQ(b.constant_index, 0);
+  EXPECT_EQ(b.constant.shape(), Shape({1, 1, 1, 1}));
+
+  ModelBuilder square = conv_then(13);
+  square.initializer("two", {1}, {2.0f});
+  square.node("Pow", {"c", "two"}, {"y"}, "square");
+  const auto& a = std::get<ConvAttrs>(import(square).nodes[0].attrs).activation;
+  EXPECT_EQ(a.kind, Activation::Kind::kPow);
+  EXPECT_EQ(a.alpha, 2.0f);
+
+  ModelBuilder tensor_pow = conv_then(13);
+  tensor_pow.initializer("e", {3, 1, 1}, {1, 2, 3});
+  tensor_pow.node("Pow", {"c", "e"}, {"y"}, "pow");
+  const Graph gp = import(tensor_pow);
+  EXPECT_EQ(std::get<BinaryAttrs>(gp.nodes.back().attrs).constant.shape(), Shape({1, 3, 1, 1}));
+}
+
+TEST(OnnxBinary, IntegerShapeArithmeticFolds) {
+  // The U-Net pad of torch exports: (skip H - x H) // 2 from Shape ops.
+  ModelBuilder m = conv_then(13);
+  m.node("Shape", {"c"}, {"s"}, "shape");
+  m.initializer_int64("two", {}, {2});
+  m.node("Div", {"s", "two"}, {"half"}, "half");
+  m.node("Sub", {"s", "half"}, {"rest"}, "rest");
+  m.initializer_int64("zero", {1}, {0});
+  m.node("ConstantOfShape", {"zero"}, {"empty"}, "nothing");
+  m.node("Reshape", {"c", "s"}, {"y"}, "same");
+  const Graph g = import(m);
+  EXPECT_EQ(g.nodes.size(), 1u);
+}
+
+// ---------------------------------------------------------------- reductions, softmax
+
+TEST(OnnxReduce, AxesKeepdimsAndRowLocality) {
+  ModelBuilder spatial = conv_then(13);
+  attr_ints(spatial.node("ReduceMean", {"c"}, {"y"}, "mean_hw"), "axes", {2, 3});
+  const Graph g = import(spatial);
+  EXPECT_EQ(output_shape(g), Shape({1, 3, 1, 1}));
+  EXPECT_TRUE(needs_whole_input(g.nodes.back()));
+
+  ModelBuilder channels = conv_then(13);
+  attr_int(attr_ints(channels.node("ReduceMean", {"c"}, {"y"}, "mean_c"), "axes", {1}),
+           "keepdims", 0);
+  const Graph gc = import(channels);
+  EXPECT_EQ(output_shape(gc), Shape({1, 6, 5}));
+  EXPECT_EQ(ops(gc), (std::vector<OpKind>{OpKind::kConv, OpKind::kReduce, OpKind::kReshape}));
+  for (const Node& n : gc.nodes) EXPECT_FALSE(needs_whole_input(n)) << n.name;
+
+  ModelBuilder sum = conv_then(13);
+  sum.initializer_int64("axes", {1}, {-1});
+  sum.node("ReduceSum", {"c", "axes"}, {"y"}, "sum_w");
+  EXPECT_EQ(output_shape(import(sum)), Shape({1, 3, 6, 1}));
+}
+
+TEST(OnnxSoftmax, AxisSemanticsPerOpset) {
+  ModelBuilder old = conv_then(11);
+  old.node("Softmax", {"c"}, {"y"}, "softmax");  // axis 1: all of C*H*W
+  const Graph g = import(old);
+  const auto& s = std::get<SoftmaxAttrs>(g.nodes.back().attrs);
+  EXPECT_TRUE(s.coerced);
+  EXPECT_EQ(s.axis, -3);
+  EXPECT_TRUE(needs_whole_input(g.nodes.back()));
+
+  ModelBuilder now = conv_then(13);
+  attr_int(now.node("Softmax", {"c"}, {"y"}, "softmax"), "axis", 1);  // per pixel
+  const Graph gn = import(now);
+  EXPECT_FALSE(std::get<SoftmaxAttrs>(gn.nodes.back().attrs).coerced);
+  EXPECT_FALSE(needs_whole_input(gn.nodes.back()));
+}
+
+// ---------------------------------------------------------------- MatMul, Transpose, shuffles
+
+TEST(OnnxMatMul, TokensTimesAConstant) {
+  ModelBuilder m = conv_then(13);
+  m.initializer_int64("target", {3}, {1, 3, 30});
+  m.node("Reshape", {"c", "target"}, {"tokens"}, "flatten_hw");
+  attr_ints(m.node("Transpose", {"tokens"}, {"t"}, "to_tokens"), "perm", {0, 2, 1});
+  m.initializer("mlp_w", {3, 8}, random_floats(24, 7));
+  m.node("MatMul", {"t", "mlp_w"}, {"y"}, "mlp");
+  const Graph g = import(m);
+  EXPECT_EQ(output_shape(g), Shape({1, 30, 8}));
+  EXPECT_EQ(ops(g), (std::vector<OpKind>{OpKind::kConv, OpKind::kReshape, OpKind::kTranspose,
+                                         OpKind::kMatMul}));
+  EXPECT_FALSE(needs_whole_input(g.nodes.back()));  // token rows are independent
+}
+
+TEST(OnnxShuffle, ChannelShuffleIsOneRowLocalPermute) {
+  ModelBuilder m(13);
+  m.input("x", {1, 6, 4, 5});
+  m.initializer_int64("grouped", {5}, {1, 2, 3, 4, 5});
+  m.node("Reshape", {"x", "grouped"}, {"g"}, "group");
+  attr_ints(m.node("Transpose", {"g"}, {"t"}, "swap"), "perm", {0, 2, 1, 3, 4});
+  m.initializer_int64("flat", {4}, {1, 6, 4, 5});
+  m.node("Reshape", {"t", "flat"}, {"y"}, "ungroup");
+  m.output("y");
+  const Graph g = import(m);
+  ASSERT_EQ(ops(g), std::vector<OpKind>{OpKind::kChannelPermute});
+  EXPECT_EQ(std::get<ChannelPermuteAttrs>(g.nodes[0].attrs).source,
+            (std::vector<int64_t>{0, 3, 1, 4, 2, 5}));
+  EXPECT_FALSE(needs_whole_input(g.nodes[0]));
+
+  ModelBuilder bad(13);
+  bad.input("x", {1, 6, 4, 5});
+  bad.initializer_int64("grouped", {5}, {1, 2, 3, 4, 5});
+  bad.node("Reshape", {"x", "grouped"}, {"g"}, "group");
+  attr_ints(bad.node("Transpose", {"g"}, {"t"}, "mix"), "perm", {0, 3, 2, 1, 4});
+  bad.initializer_int64("flat", {4}, {1, 6, 4, 5});
+  bad.node("Reshape", {"t", "flat"}, {"y"}, "ungroup");
+  bad.output("y");
+  const std::string msg = import_error(bad);
+  EXPECT_MESSAGE_HAS(msg, "node 'mix' (Transpose): attribute 'perm' [0, 3, 2, 1, 4] moves N, H or W");
+}
+
+// ---------------------------------------------------------------- constants
+
+TEST(OnnxConstants, SplitConstantOfShapeAndEveryConstantKind) {
+  ModelBuilder m = conv_then(13);
+  m.initializer_int64("pads", {8}, {0, 0, 1, 2, 0, 0, 3, 4});
+  m.initializer_int64("halves", {2}, {4, 4});
+  attr_int(m.node("Split", {"pads", "halves"}, {"begin", "end"}, "split"), "axis", 0);
+  attr_int(m.node("Concat", {"begin", "end"}, {"p"}, "concat"), "axis", 0);
+  m.node("Pad", {"c", "p"}, {"y"}, "pad");
+  EXPECT_EQ(output_shape(import(m)), Shape({1, 3, 10, 11}));
+
+  ModelBuilder sparse = conv_then(13);
+  onnx::AttributeProto& a = onnx_test::add_attr(sparse.node("Constant", {}, {"k"}, "k"),
+                                                "sparse_value", onnx::AttributeProto::SPARSE_TENSOR);
+  onnx::SparseTensorProto* st = a.mutable_sparse_tensor();
+  st->add_dims(3), st->add_dims(1), st->add_dims(1);
+  ModelBuilder::fill_float(*st->mutable_values(), "v", {1}, {5.0f});
+  onnx::TensorProto* idx = st->mutable_indices();
+  idx->set_data_type(onnx::TensorProto::INT64);
+  idx->add_dims(1);
+  idx->add_int64_data(1);
+  sparse.node("Mul", {"c", "k"}, {"y"}, "mul");
+  const Graph g = import(sparse);
+  EXPECT_EQ(std::get<BinaryAttrs>(g.nodes.back().attrs).constant.values(),
+            (std::vector<float>{0, 5, 0}));
+
+  ModelBuilder dbl = conv_then(13);
+  onnx::TensorProto* t =
+      onnx_test::add_attr(dbl.node("Constant", {}, {"k"}, "k"), "value", onnx::AttributeProto::TENSOR)
+          .mutable_t();
+  t->set_data_type(onnx::TensorProto::DOUBLE);
+  t->add_double_data(0.5);
+  dbl.node("Mul", {"c", "k"}, {"y"}, "mul");
+  EXPECT_EQ(std::get<BinaryAttrs>(import(dbl).nodes.back().attrs).constant.values(),
+            std::vector<float>{0.5f});
+}
+
+TEST(OnnxConstants, SplitOfAComputedTensorIsRefused) {
+  ModelBuilder m = conv_then(13);
+  attr_int(m.node("Split", {"c"}, {"y", "z"}, "chunk"), "axis", 1);
+  EXPECT_MESSAGE_HAS(import_error(m), "node 'chunk' (Split): input 'c' is computed from the image");
+}
+
+}  // namespace
+}  // namespace edgeflow
