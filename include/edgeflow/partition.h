@@ -1,17 +1,20 @@
 // A partition gives every layer's output rows to the ranks: rank i computes
 // rows [cuts[i], cuts[i+1]) of the layer, with 0 = cuts[0] <= ... <= cuts[n] = H.
 // Layers that need their whole input run on one rank (all rows there).
-// Policies that make partitions live behind one interface.
+// Policies that make partitions live behind one interface (make_partition).
 #pragma once
 
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "edgeflow/ir.h"
 
 namespace edgeflow {
+
+struct ClusterProfile;  // edgeflow/cost.h
 
 struct Partition {
   int world_size = 1;
@@ -36,11 +39,36 @@ std::vector<int64_t> proportional_cuts(int64_t rows, const std::vector<double>& 
 std::vector<int64_t> single_rank_cuts(int64_t rows, int world_size, int rank);
 
 struct PartitionerOptions {
-  std::string name = "equal";  // single | equal | random
-  uint64_t seed = 1;           // random
+  std::string name = "edgeflow";  // see partitioner_names()
+  uint64_t seed = 1;              // random
+  // edgeflow: wall-clock budget of the whole-plan refinement (it stops
+  // early when a pass finds nothing better).
+  double refine_budget_s = 30.0;
 };
 
-// Makes a partition of `graph` over `world_size` ranks with the named policy.
+// What a policy wants the user to know about its partition.
+struct PartitionReport {
+  std::vector<std::string> warnings;  // e.g. ranks left out
+  double predicted_latency_s = 0.0;   // of the partition, by simulate_plan
+  // edgeflow: every baseline's predicted latency, and the best of them.
+  std::vector<std::pair<std::string, double>> baselines;
+  std::string best_baseline;
+  double best_baseline_s = 0.0;
+  // edgeflow: one line for the user, e.g. "edgeflow: predicted 299.268 ms,
+  // 4.1% below the best baseline (lp, 311.934 ms); 6412 plans simulated in 0.35 s".
+  std::string summary;
+};
+
+// Makes a partition of `graph` for the cluster `profile` with the named
+// policy. Ranks the profile marks unusable get no rows (with a warning in
+// `report`, or on stderr without one). Throws Error (kBadInput) for an
+// unknown policy or a profile that does not fit the graph; a solver failure
+// is an Error naming the layer.
+Partition make_partition(const Graph& graph, const ClusterProfile& profile,
+                         const PartitionerOptions& options, PartitionReport* report = nullptr);
+
+// The same on `world_size` equal ranks on 1 Gbit/s links (a synthetic
+// profile): for policies that need no measurements, and for tests.
 Partition make_partition(const Graph& graph, int world_size, const PartitionerOptions& options);
 
 // Names of the policies make_partition knows, for --help and errors.

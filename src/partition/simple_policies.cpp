@@ -1,71 +1,112 @@
-// The simple policies: single (rank 0 does all), equal (rows split evenly),
-// random (random cut points, zero-row ranks included; for tests).
+// The simple policies: single (the fastest rank does all), equal (rows split
+// evenly), proportional (rows in proportion to measured speed, links
+// ignored), random (random cut points, zero-row ranks included; for tests).
 #include <algorithm>
 #include <random>
 
 #include "edgeflow/error.h"
-#include "edgeflow/partition.h"
+#include "partition/policies.h"
 
 namespace edgeflow {
 namespace {
 
-// Whole-input layers go to the rank that owns most of their input's rows,
-// so the gather moves the fewest bytes.
-int rank_for_whole_layer(const Graph& graph, const Partition& p, const Node& node) {
-  const ValueId in = node.inputs.at(0);
-  const int producer = graph.values.at(in).producer;
-  if (producer < 0) return 0;
-  int best = 0;
-  int64_t best_rows = -1;
-  for (int r = 0; r < p.world_size; ++r) {
-    const int64_t rows = p.rows(producer, r).size();
-    if (rows > best_rows) best = r, best_rows = rows;
-  }
-  return best;
-}
-
 template <typename CutsFn>
-Partition build(const Graph& graph, int world_size, CutsFn spatial_cuts) {
+Partition build(const Graph& graph, const ClusterProfile& profile, CutsFn spatial_cuts) {
   Partition p;
-  p.world_size = world_size;
+  p.world_size = profile.world_size;
   p.cuts.reserve(graph.nodes.size());
-  for (const Node& node : graph.nodes) {
+  for (size_t l = 0; l < graph.nodes.size(); ++l) {
+    const Node& node = graph.nodes[l];
     const int64_t H = graph.shape_of(node.output).height();
     if (needs_whole_input(node))
-      p.cuts.push_back(single_rank_cuts(H, world_size, rank_for_whole_layer(graph, p, node)));
+      p.cuts.push_back(
+          single_rank_cuts(H, p.world_size, rank_for_whole_layer(graph, profile, p, node)));
     else
-      p.cuts.push_back(spatial_cuts(H));
+      p.cuts.push_back(spatial_cuts(static_cast<int>(l), H));
   }
   return p;
 }
 
 }  // namespace
 
-std::vector<std::string> partitioner_names() { return {"single", "equal", "random"}; }
-
-Partition make_partition(const Graph& graph, int world_size, const PartitionerOptions& options) {
-  EF_ASSERT(world_size >= 1);
-  if (options.name == "single")
-    return build(graph, world_size,
-                 [&](int64_t H) { return single_rank_cuts(H, world_size, 0); });
-  if (options.name == "equal")
-    return build(graph, world_size, [&](int64_t H) {
-      return proportional_cuts(H, std::vector<double>(world_size, 1.0));
-    });
-  if (options.name == "random") {
-    std::mt19937_64 rng(options.seed);
-    return build(graph, world_size, [&](int64_t H) {
-      std::uniform_int_distribution<int64_t> row(0, H);
-      std::vector<int64_t> cuts(world_size + 1);
-      for (int i = 1; i < world_size; ++i) cuts[i] = row(rng);
-      cuts[world_size] = H;
-      std::sort(cuts.begin(), cuts.end());
-      return cuts;
-    });
+std::vector<int64_t> expand_cuts(const std::vector<int64_t>& compact,
+                                 const ClusterProfile& profile) {
+  const int n = profile.world_size;
+  std::vector<int64_t> cuts(n + 1, 0);
+  size_t t = 0;
+  for (int i = 0; i < n; ++i) {
+    cuts[i] = compact[t];
+    if (profile.is_usable(i)) ++t;
+    cuts[i + 1] = compact[t];
   }
-  std::string known;
-  for (const auto& n : partitioner_names()) known += (known.empty() ? "" : ", ") + n;
-  fail_input("--partitioner: unknown policy '" + options.name + "' (known: " + known + ")");
+  EF_ASSERT(t + 1 == compact.size());
+  return cuts;
+}
+
+int rank_for_whole_layer(const Graph& graph, const ClusterProfile& profile, const Partition& p,
+                         const Node& node) {
+  const int producer = graph.values.at(node.inputs.at(0)).producer;
+  int best = -1;
+  int64_t best_rows = -1;
+  for (int r = 0; r < p.world_size; ++r) {
+    if (!profile.is_usable(r)) continue;
+    const int64_t rows = producer < 0 ? (r == 0 ? 1 : 0) : p.rows(producer, r).size();
+    if (rows > best_rows) best = r, best_rows = rows;
+  }
+  if (best_rows <= 0) return fastest_rank(graph, profile);
+  return best;
+}
+
+int fastest_rank(const Graph& graph, const ClusterProfile& profile) {
+  int best = -1;
+  double best_s = 0.0;
+  for (int r = 0; r < profile.world_size; ++r) {
+    if (!profile.is_usable(r)) continue;
+    double s = 0.0;
+    for (size_t l = 0; l < graph.nodes.size(); ++l)
+      s += profile.compute[l][r].seconds(graph.shape_of(graph.nodes[l].output).height());
+    if (best < 0 || s < best_s) best = r, best_s = s;
+  }
+  EF_ASSERT(best >= 0);
+  return best;
+}
+
+Partition partition_single(const Graph& graph, const ClusterProfile& profile) {
+  const int rank = fastest_rank(graph, profile);
+  Partition p;
+  p.world_size = profile.world_size;
+  for (const Node& node : graph.nodes)
+    p.cuts.push_back(single_rank_cuts(graph.shape_of(node.output).height(), p.world_size, rank));
+  return p;
+}
+
+Partition partition_equal(const Graph& graph, const ClusterProfile& profile) {
+  std::vector<double> weights(profile.world_size);
+  for (int r = 0; r < profile.world_size; ++r) weights[r] = profile.is_usable(r) ? 1.0 : 0.0;
+  return build(graph, profile, [&](int, int64_t H) { return proportional_cuts(H, weights); });
+}
+
+Partition partition_proportional(const Graph& graph, const ClusterProfile& profile) {
+  return build(graph, profile, [&](int l, int64_t H) {
+    std::vector<double> weights(profile.world_size, 0.0);
+    for (int r = 0; r < profile.world_size; ++r)
+      if (profile.is_usable(r)) weights[r] = 1.0 / std::max(profile.compute[l][r].alpha_s, 1e-15);
+    return proportional_cuts(H, weights);
+  });
+}
+
+Partition partition_random(const Graph& graph, const ClusterProfile& profile, uint64_t seed) {
+  int usable = 0;
+  for (int r = 0; r < profile.world_size; ++r) usable += profile.is_usable(r);
+  std::mt19937_64 rng(seed);
+  return build(graph, profile, [&](int, int64_t H) {
+    std::uniform_int_distribution<int64_t> row(0, H);
+    std::vector<int64_t> cuts(usable + 1);
+    for (int i = 1; i < usable; ++i) cuts[i] = row(rng);
+    cuts[usable] = H;
+    std::sort(cuts.begin(), cuts.end());
+    return expand_cuts(cuts, profile);
+  });
 }
 
 }  // namespace edgeflow

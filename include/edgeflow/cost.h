@@ -1,0 +1,116 @@
+// The cost model: what each rank and link can do (measured by the profiler,
+// or synthetic in tests and planning benchmarks), and the plan simulator
+// that predicts when every unit of a partition starts and finishes.
+//
+//   rank s  [unit of value v]--> message (rows of v s computes that d reads)
+//           finish(s)    post: s's uplink, then d's downlink, bytes/B each;
+//                              arrives L after its downlink turn
+//   rank d                                       [unit reading v] starts when
+//                                                d is free and its rows arrived
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "edgeflow/ir.h"
+#include "edgeflow/partition.h"
+
+namespace edgeflow {
+
+// t = latency_s + bytes / bytes_per_s for one message from one rank to another.
+struct LinkCost {
+  double latency_s = 0.0;
+  double bytes_per_s = 1e30;
+  // Time the message occupies the link (without the latency).
+  double occupancy_s(int64_t bytes) const { return static_cast<double>(bytes) / bytes_per_s; }
+  double seconds(int64_t bytes) const { return latency_s + occupancy_s(bytes); }
+};
+
+// Compute time of `rows` output rows of one layer on one rank: alpha * rows + beta
+// (zero rows cost nothing).
+struct ComputeCost {
+  double alpha_s = 0.0;  // seconds per output row
+  double beta_s = 0.0;   // fixed cost of running the unit at all
+  double seconds(int64_t rows) const { return rows > 0 ? alpha_s * rows + beta_s : 0.0; }
+};
+
+struct ClusterProfile {
+  int world_size = 1;
+  std::vector<std::vector<ComputeCost>> compute;  // [node][rank]
+  std::vector<std::vector<LinkCost>> links;       // [src][dst]; the diagonal is unused
+  std::vector<bool> usable;                       // [rank]; false: left out of partitions
+  // True: each rank's uplink and downlink carry one message at a time (a
+  // switched network); false: every pair of ranks has a link of its own.
+  bool link_queues = true;
+
+  // Seconds to move `bytes` from src to dst (0 when src == dst or bytes == 0).
+  double transfer_s(int src, int dst, int64_t bytes) const;
+  // False for ranks marked unusable (an empty `usable` means all are).
+  bool is_usable(int rank) const { return usable.empty() || usable.at(rank); }
+};
+
+// Checks that `profile` fits `graph` (sizes, finite non-negative costs, at
+// least one usable rank); throws Error (kBadInput) naming what is wrong.
+void validate_profile(const Graph& graph, const ClusterProfile& profile);
+
+// One synthetic device: its compute speed and its link to the switch. Two
+// devices talk at min(bandwidth) with latency_s of both added.
+struct DeviceSpec {
+  double flops_per_s = 10e9;
+  double bandwidth_bits_per_s = 1e9;
+  double latency_s = 50e-6;
+  bool usable = true;
+};
+
+// A profile with compute proportional to each layer's FLOPs at each device's
+// speed (plus `beta_s` per unit) and links through one switch.
+ClusterProfile synthetic_profile(const Graph& graph, const std::vector<DeviceSpec>& devices,
+                                 double beta_s = 20e-6);
+
+// The same with `flops_per_s[rank]` and links of `bandwidth` bit/s and
+// `latency_s` between every pair: for tests and planning benchmarks.
+ClusterProfile synthetic_profile(const Graph& graph, const std::vector<double>& flops_per_s,
+                                 double bandwidth_bits_per_s, double latency_s,
+                                 double beta_s = 20e-6);
+
+// Named synthetic clusters of `world_size` devices:
+//   homogeneous  equal devices (10 GFLOP/s) on 1 Gbit/s
+//   mixed        the first half as above, the rest half as fast on 100 Mbit/s
+//   slow         equal devices of 2 GFLOP/s on 10 Mbit/s
+// Throws Error (kBadInput) for an unknown name.
+std::vector<DeviceSpec> synthetic_cluster(const std::string& name, int world_size);
+std::vector<std::string> synthetic_cluster_names();
+
+// Floating-point operations of a layer's output rows [0, H) (multiply-add = 2;
+// data movement ops count one operation per element).
+double layer_flops(const Graph& graph, const Node& node);
+
+// What the simulator predicts for one plan.
+struct PlanPrediction {
+  double latency_s = 0.0;                     // end to end, one request
+  std::vector<std::vector<double>> start_s;   // [node][rank]; 0 for empty units
+  std::vector<std::vector<double>> finish_s;  // [node][rank]; 0 for empty units
+  std::vector<std::vector<int64_t>> bytes;    // [src][dst] per request
+  std::vector<int64_t> value_bytes;           // [value]: its rows sent between ranks
+  int64_t messages = 0;                       // per request
+};
+
+// Predicts a partition's timeline, as the runtime runs it (src/runtime):
+// each rank runs its units in topological order; a unit starts when its rank
+// is free and every message carrying rows it reads has arrived (local rows
+// are free); messages are the plan's edges (per value, destination and
+// merged run of rows it reads, from each rank computing some of them, as
+// build_plans numbers them), posted when their unit finishes (the graph
+// input: by rank 0 at time 0). With profile.link_queues (the emulated
+// cluster of DESIGN.md section 5) a message takes its sender's uplink as
+// soon as it is free, then its receiver's downlink as soon as that is free
+// (not before its uplink turn), each for bytes / bandwidth, reserved in the
+// order messages are posted (time, then edge), and arrives latency after
+// its downlink turn ends; without, it arrives bytes / bandwidth + latency
+// after it is posted. The latency is when rank 0 holds every graph output
+// row and has run all its units.
+PlanPrediction simulate_plan(const Graph& graph, const Partition& partition,
+                             const ClusterProfile& profile);
+
+}  // namespace edgeflow

@@ -1,0 +1,50 @@
+// The partition policies behind make_partition (edgeflow/partition.h), one
+// per file: simple_policies.cpp (single, equal, proportional, random),
+// progressive_policies.cpp (lp, exact, layerwise), whole_plan.cpp (edgeflow).
+// Every policy gives ranks the profile marks unusable no rows.
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include "edgeflow/cost.h"
+#include "edgeflow/ir.h"
+#include "edgeflow/partition.h"
+
+namespace edgeflow {
+
+// The fastest usable rank does everything.
+Partition partition_single(const Graph& graph, const ClusterProfile& profile);
+// Every layer's rows split evenly over the usable ranks.
+Partition partition_equal(const Graph& graph, const ClusterProfile& profile);
+// Rows in proportion to each rank's measured speed on the layer; links ignored.
+Partition partition_proportional(const Graph& graph, const ClusterProfile& profile);
+// Random cut points (zero-row ranks included); for tests.
+Partition partition_random(const Graph& graph, const ClusterProfile& profile, uint64_t seed);
+
+// Progressive (layer by layer): each layer whole on the rank where it finishes first.
+Partition partition_layerwise(const Graph& graph, const ClusterProfile& profile);
+// Progressive: the per-layer LP (lp_solve).
+Partition partition_lp(const Graph& graph, const ClusterProfile& profile);
+// Progressive: the per-layer integer optimum.
+Partition partition_exact(const Graph& graph, const ClusterProfile& profile);
+
+// The default: whole-plan optimisation from the LP's plan and the baselines.
+Partition partition_edgeflow(const Graph& graph, const ClusterProfile& profile,
+                             const PartitionerOptions& options, PartitionReport* report);
+
+// Cut points for the usable ranks (`compact`, one range per usable rank, in
+// rank order) spread over all ranks: unusable ranks get empty ranges.
+std::vector<int64_t> expand_cuts(const std::vector<int64_t>& compact,
+                                 const ClusterProfile& profile);
+
+// Whole-input layers of the simple policies go to the usable rank that
+// computes most of their input (the fastest usable rank for the graph input
+// when rank 0 is unusable).
+int rank_for_whole_layer(const Graph& graph, const ClusterProfile& profile, const Partition& p,
+                         const Node& node);
+
+// The usable rank with the least total compute time for the whole graph.
+int fastest_rank(const Graph& graph, const ClusterProfile& profile);
+
+}  // namespace edgeflow

@@ -1,0 +1,272 @@
+// The plan simulator against an independent event simulation of the plans
+// build_plans makes (the runtime's own units, receive edges and forwarding
+// tables), with the same costs: ranks run their units in order, a unit waits
+// for every message it reads, messages leave when their unit finishes (the
+// input: from rank 0 at time 0) and take the sender's uplink, then the
+// receiver's downlink, in the order they are posted (the emulated cluster's
+// queues). Plus a few timelines worked out by hand.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <limits>
+#include <map>
+#include <random>
+
+#include "dag_builder.h"
+#include "edgeflow/cost.h"
+#include "edgeflow/onnx_import.h"
+#include "edgeflow/plan.h"
+#include "partition_fixtures.h"
+
+namespace edgeflow {
+namespace {
+
+using test::DagBuilder;
+
+constexpr double kNever = std::numeric_limits<double>::infinity();
+
+// The reference: a time-stepped state machine over the RankPlans.
+double reference_latency(const Graph& graph, const std::vector<planpb::RankPlan>& plans,
+                         const ClusterProfile& profile) {
+  const int n = static_cast<int>(plans.size());
+  struct Message {
+    int src = -1, dst = -1;
+    int64_t bytes = 0;
+    double post = kNever, arrival = kNever;
+    bool started = false;
+  };
+  const int num_edges = plans[0].num_edges();
+  std::vector<Message> msg(num_edges);
+  for (const auto& p : plans)
+    for (const auto& t : p.recvs()) {
+      Message& m = msg[t.edge()];
+      m.src = t.peer();
+      m.dst = p.rank();
+      m.bytes = (t.row_end() - t.row_begin()) * graph.shape_of(t.value()).row_elements() * 4;
+    }
+  struct Rank {
+    int next = 0;
+    bool running = false;
+    double busy_until = 0.0;
+  };
+  std::vector<Rank> ranks(n);
+  std::vector<double> up(n, 0.0), down(n, 0.0);
+  for (const auto& t : plans[0].input_sends()) msg[t.edge()].post = 0.0;
+  double t = 0.0;
+  for (int step = 0; step < 10000000; ++step) {
+    // Finished units post their forwarding table.
+    for (int r = 0; r < n; ++r) {
+      Rank& rk = ranks[r];
+      if (!rk.running || rk.busy_until > t) continue;
+      rk.running = false;
+      for (const auto& f : plans[r].units(rk.next - 1).forward()) msg[f.edge()].post = t;
+    }
+    // Messages posted now take the sender's uplink, then the receiver's
+    // downlink, in edge order; their arrival is known from then on.
+    for (int e = 0; e < num_edges; ++e) {
+      Message& m = msg[e];
+      if (m.started || m.post > t) continue;
+      const LinkCost& link = profile.links[m.src][m.dst];
+      const double occupancy = static_cast<double>(m.bytes) / link.bytes_per_s;
+      double start = m.post;
+      if (profile.link_queues) {
+        const double up_start = std::max(m.post, up[m.src]);
+        up[m.src] = up_start + occupancy;
+        start = std::max(up_start, down[m.dst]);
+        down[m.dst] = start + occupancy;
+      }
+      m.arrival = start + occupancy + link.latency_s;
+      m.started = true;
+    }
+    // Idle ranks start their next unit once all its receives have arrived.
+    for (int r = 0; r < n; ++r) {
+      Rank& rk = ranks[r];
+      if (rk.running || rk.next >= plans[r].units_size()) continue;
+      const planpb::Unit& u = plans[r].units(rk.next);
+      bool ready = true;
+      for (const auto& req : u.inputs())
+        for (int e : req.recv_edges()) ready &= msg[e].arrival <= t;
+      if (!ready) continue;
+      rk.running = true;
+      rk.busy_until = t + profile.compute[u.node()][r].seconds(u.row_end() - u.row_begin());
+      ++rk.next;
+    }
+    // Next event: a unit finishing or a message arriving.
+    double next = kNever;
+    for (const Rank& rk : ranks)
+      if (rk.running) next = std::min(next, rk.busy_until);
+    for (const Message& m : msg)
+      if (m.started && m.arrival > t) next = std::min(next, m.arrival);
+    if (next == kNever) break;
+    EXPECT_GT(next, t);
+    t = next;
+  }
+  double latency = ranks[0].busy_until;
+  for (int r = 0; r < n; ++r) EXPECT_EQ(ranks[r].next, plans[r].units_size()) << "rank " << r;
+  for (const Message& m : msg) {
+    EXPECT_TRUE(m.started);
+    if (m.dst == 0) latency = std::max(latency, m.arrival);
+  }
+  return latency;
+}
+
+void expect_matches_reference(const Graph& graph, const Partition& p, const ClusterProfile& profile,
+                              const std::string& what) {
+  const PlanPrediction pred = simulate_plan(graph, p, profile);
+  const std::vector<planpb::RankPlan> plans = build_plans(graph, p);
+  const double ref = reference_latency(graph, plans, profile);
+  EXPECT_NEAR(pred.latency_s, ref, 1e-9 * ref) << what;
+  EXPECT_EQ(pred.bytes, planned_bytes(graph, plans)) << what;
+  EXPECT_EQ(pred.messages, plans[0].num_edges()) << what;
+}
+
+// A small DAG with every kind of flow: strided convs, a pool, a residual
+// add, a concat of branches, and a whole-input tail.
+Graph branchy_graph() {
+  DagBuilder b(Shape({1, 3, 40, 24}));
+  ValueId x = b.conv("stem", 0, 8, 3, 2, true);
+  ValueId p = b.max_pool("pool", x, 3, 2, 1);
+  ValueId a = b.conv("a1", p, 8, 3, 1, true);
+  ValueId c = b.conv("a2", a, 8, 5, 1);
+  ValueId s = b.sum("res", c, p);
+  ValueId d = b.conv("b1", s, 4, 1);
+  ValueId e = b.conv("b2", s, 4, 3);
+  ValueId cat = b.concat("cat", {d, e, s});
+  ValueId g = b.global_pool("gap", cat);
+  ValueId f = b.flatten("flat", g);
+  return b.finish(b.gemm("fc", f, 10));
+}
+
+ClusterProfile random_profile(const Graph& g, int n, std::mt19937_64& rng, bool queues) {
+  std::uniform_real_distribution<double> u(0, 1);
+  std::vector<DeviceSpec> d(n);
+  for (DeviceSpec& x : d) {
+    x.flops_per_s = 1e8 * std::pow(8.0, u(rng));
+    x.bandwidth_bits_per_s = 1e6 * std::pow(10.0, 1 + 2 * u(rng));
+    x.latency_s = 1e-4 * u(rng);
+  }
+  ClusterProfile p = synthetic_profile(g, d, 1e-5 * u(rng));
+  p.link_queues = queues;
+  return p;
+}
+
+TEST(Simulator, MatchesAnIndependentEventSimulationOnRandomPlans) {
+  const Graph g = branchy_graph();
+  std::mt19937_64 rng(3);
+  for (int trial = 0; trial < 60; ++trial) {
+    const int n = 1 + trial % 5;
+    const bool queues = trial % 2 == 0;
+    const ClusterProfile profile = random_profile(g, n, rng, queues);
+    PartitionerOptions o;
+    o.name = trial % 3 == 0 ? "equal" : "random";
+    o.seed = trial;
+    const Partition p = make_partition(g, profile, o);
+    expect_matches_reference(g, p, profile,
+                             "trial " + std::to_string(trial) + ", " + std::to_string(n) +
+                                 " ranks, " + o.name + (queues ? ", queues" : ", free links"));
+  }
+}
+
+TEST(Simulator, MatchesAnIndependentEventSimulationOnZooPlans) {
+  for (const std::string model : {"resnet18", "googlenet"}) {
+    const Graph g = import_onnx(test::zoo_path(model), {});
+    for (const std::string& cluster : synthetic_cluster_names()) {
+      const ClusterProfile profile = synthetic_profile(g, synthetic_cluster(cluster, 4));
+      for (const std::string policy : {"equal", "random", "lp"}) {
+        PartitionerOptions o;
+        o.name = policy;
+        expect_matches_reference(g, make_partition(g, profile, o), profile,
+                                 model + " on " + cluster + ", " + policy);
+      }
+    }
+  }
+}
+
+// Two 4-row convs on two ranks, worked out by hand.
+TEST(Simulator, ChainOnTwoRanksByHand) {
+  DagBuilder b(Shape({1, 1, 4, 1}));
+  ValueId x = b.conv("c1", 0, 1, 1);  // 1x1: no halo
+  const Graph g = b.finish(b.conv("c2", x, 1, 3));
+  ClusterProfile p;
+  p.world_size = 2;
+  p.compute = {{{1.0, 0.5}, {1.0, 0.5}}, {{2.0, 0.0}, {2.0, 0.0}}};                  // alpha, beta
+  p.links = {{LinkCost{}, LinkCost{0.25, 4.0}}, {LinkCost{0.25, 4.0}, LinkCost{}}};  // 4 B/s
+  p.link_queues = true;
+  Partition part;
+  part.world_size = 2;
+  part.cuts = {{0, 2, 4}, {0, 2, 4}};
+  // Input rows 2..3 (4 B each) to rank 1: 8 B / 4 B/s = 2 s + 0.25 -> 2.25.
+  // c1: rank 0 [0, 2.5), rank 1 [2.25, 4.75).
+  // c2 rows [0,2) read c1 rows [0,3): row 2 from rank 1 at 4.75 + 1 + 0.25 = 6.0;
+  // c2 rows [2,4) read c1 rows [1,4): row 1 from rank 0 at 2.5 + 1.25 = 3.75,
+  //   but rank 1 is busy until 4.75.
+  // c2: rank 0 [6.0, 10.0), rank 1 [4.75, 8.75); rank 1's rows reach rank 0 at
+  //   8.75 + 2 + 0.25 = 11.0.
+  const PlanPrediction pred = simulate_plan(g, part, p);
+  EXPECT_DOUBLE_EQ(pred.start_s[0][1], 2.25);
+  EXPECT_DOUBLE_EQ(pred.finish_s[0][0], 2.5);
+  EXPECT_DOUBLE_EQ(pred.start_s[1][0], 6.0);
+  EXPECT_DOUBLE_EQ(pred.start_s[1][1], 4.75);
+  EXPECT_DOUBLE_EQ(pred.finish_s[1][1], 8.75);
+  EXPECT_DOUBLE_EQ(pred.latency_s, 11.0);
+  EXPECT_EQ(pred.bytes[0][1], 8 + 4);
+  EXPECT_EQ(pred.bytes[1][0], 4 + 8);
+  EXPECT_NEAR(pred.latency_s, reference_latency(g, build_plans(g, part), p), 1e-12);
+}
+
+// Rank 0 sends the two other ranks their input slices over one uplink: the
+// second waits for the first.
+TEST(Simulator, MessagesQueueOnTheSendersUplink) {
+  DagBuilder b(Shape({1, 1, 6, 1}));
+  const Graph g = b.finish(b.conv("c", 0, 1, 1));
+  ClusterProfile p = synthetic_profile(g, {1e9, 1e9, 1e9}, 32.0, 0.0, 0.0);  // 4 B/s
+  Partition part;
+  part.world_size = 3;
+  part.cuts = {{0, 2, 4, 6}};
+  p.link_queues = true;
+  const PlanPrediction queued = simulate_plan(g, part, p);
+  EXPECT_DOUBLE_EQ(queued.start_s[0][1], 2.0);  // 8 bytes at 4 B/s
+  EXPECT_DOUBLE_EQ(queued.start_s[0][2], 4.0);  // after the first
+  p.link_queues = false;
+  const PlanPrediction free_links = simulate_plan(g, part, p);
+  EXPECT_DOUBLE_EQ(free_links.start_s[0][1], 2.0);
+  EXPECT_DOUBLE_EQ(free_links.start_s[0][2], 2.0);
+}
+
+// Ranks 1 and 2 finish together and send rank 0 their output rows: the
+// second waits for rank 0's downlink.
+TEST(Simulator, MessagesQueueOnTheReceiversDownlink) {
+  DagBuilder b(Shape({1, 1, 4, 1}));
+  const Graph g = b.finish(b.conv("c", 0, 1, 1));
+  ClusterProfile p = synthetic_profile(g, {1e9, 1e9, 1e9}, 32.0, 0.0, 0.0);  // 4 B/s
+  p.compute[0] = {ComputeCost{1.0, 0.0}, ComputeCost{2.0, 0.0}, ComputeCost{1.0, 0.0}};
+  Partition part;
+  part.world_size = 3;
+  part.cuts = {{0, 2, 3, 4}};
+  // Input row 2 to rank 1 over rank 0's uplink [0, 1), row 3 to rank 2 [1, 2).
+  // Units: rank 0 [0, 2), rank 1 [1, 3), rank 2 [2, 3).
+  // Outputs to rank 0: rank 1's row on its downlink [3, 4), rank 2's [4, 5).
+  p.link_queues = true;
+  const PlanPrediction pred = simulate_plan(g, part, p);
+  EXPECT_DOUBLE_EQ(pred.finish_s[0][1], 3.0);
+  EXPECT_DOUBLE_EQ(pred.finish_s[0][2], 3.0);
+  EXPECT_DOUBLE_EQ(pred.latency_s, 5.0);
+  EXPECT_NEAR(pred.latency_s, reference_latency(g, build_plans(g, part), p), 1e-12);
+  p.link_queues = false;  // both inputs at 1, units [1, 3) and [1, 2), outputs at 4 and 3
+  EXPECT_DOUBLE_EQ(simulate_plan(g, part, p).latency_s, 4.0);
+}
+
+TEST(Simulator, OneRankRunsEverythingBackToBack) {
+  const Graph g = branchy_graph();
+  const ClusterProfile p = synthetic_profile(g, {1e9}, 1e9, 1e-4);
+  Partition part = make_partition(g, p, {"single", 1});
+  const PlanPrediction pred = simulate_plan(g, part, p);
+  double total = 0;
+  for (size_t l = 0; l < g.nodes.size(); ++l)
+    total += p.compute[l][0].seconds(g.shape_of(g.nodes[l].output).height());
+  EXPECT_NEAR(pred.latency_s, total, 1e-12);
+  EXPECT_EQ(pred.messages, 0);
+}
+
+}  // namespace
+}  // namespace edgeflow
