@@ -13,6 +13,8 @@
 #include <cstdlib>
 #include <thread>
 
+#include "cli/batch_job.h"
+#include "cli/batch_signals.h"
 #include "cli/options.h"
 #include "cli/report.h"
 #include "cli/setup.h"
@@ -70,52 +72,29 @@ void print_plan(const Session& s, const Options& options) {
   }
 }
 
-// Phase 5 on rank 0: feeds every input `repeat` times and reports each.
-void feed_and_collect(Executor& executor, const Session& s, const Options& options,
-                      Reporter& reporter, std::vector<std::vector<Tensor>>* first_outputs) {
+// Phase 5 on rank 0: every input (`repeat` times) through the cluster as a
+// batch job (cli/batch_job.h): loaded ahead on a thread, pipelined, written
+// in input order.
+BatchOutcome feed_and_collect(Executor& executor, const Session& s, const Options& options,
+                              Reporter& reporter) {
   const Preprocess pp{options.mean, options.std, options.normalize};
+  const Shape shape = s.graph.input_shape();
   const size_t count = s.inputs.empty() ? 1 : s.inputs.size();
-  const bool single_file = count == 1;
-  first_outputs->assign(count, {});
-  std::vector<std::string> names(count, "synthetic");
-  if (!s.inputs.empty()) names = s.inputs;
-  size_t next_input = 0;
-  int next_repeat = 0;
-  executor.run_root(
-      [&](int64_t* id, Tensor* input) {
-        while (next_input < count) {
-          const size_t i = next_input;
-          const int rep = next_repeat;
-          if (++next_repeat == options.repeat) next_repeat = 0, ++next_input;
-          try {
-            *input = s.inputs.empty() ? synthetic_input(s.graph.input_shape())
-                                      : load_input(s.inputs[i], s.graph.input_shape(), pp);
-          } catch (const Error& e) {
-            if (single_file) throw;
-            if (rep == 0) reporter.request_failed(names[i], e.what());
-            continue;
-          }
-          *id = static_cast<int64_t>(i) * options.repeat + rep;
-          return true;
-        }
-        return false;
+  return run_batch(
+      executor, count,
+      [&s, pp, shape](size_t i) {
+        return s.inputs.empty() ? synthetic_input(shape) : load_input(s.inputs[i], shape, pp);
       },
-      [&](RequestResult&& r) {
-        const size_t i = static_cast<size_t>(r.request / options.repeat);
-        const int rep = static_cast<int>(r.request % options.repeat);
-        reporter.request_done(names[i], rep, r);
-        if (rep == 0) (*first_outputs)[i] = r.outputs;
-      },
-      nullptr);
+      options, reporter);
 }
 
-// --verify: every input again on rank 0 alone; the largest error.
+// --verify: every input run this time, again on rank 0 alone; the largest error.
 double verify_against_single(const Session& s, const Options& options, KernelFactory& kernels,
                              const std::vector<std::vector<Tensor>>& outputs) {
   const Preprocess pp{options.mean, options.std, options.normalize};
   double worst = 0.0;
   for (size_t i = 0; i < outputs.size(); ++i) {
-    if (outputs[i].empty()) continue;  // the input failed to load
+    if (outputs[i].empty()) continue;  // failed to load, resumed or not reached
     const Tensor input = s.inputs.empty() ? synthetic_input(s.graph.input_shape())
                                           : load_input(s.inputs[i], s.graph.input_shape(), pp);
     const std::vector<Tensor> ref = run_single(s.graph, kernels, input);
@@ -124,8 +103,76 @@ double verify_against_single(const Session& s, const Options& options, KernelFac
   return worst;
 }
 
+// Every rank's bytes sent per peer, peak memory and kernel time, on rank 0.
+RunSummary gather_summary(const RuntimeStats& stats, Transport* transport, int world) {
+  RunSummary summary;
+  summary.world_size = world;
+  const double mine_rss = peak_rss_mb();
+  if (!transport) {
+    summary.bytes_sent = {stats.bytes_sent};
+    summary.peak_rss_mb = {mine_rss};
+    summary.busy_s = {stats.busy_s};
+    return summary;
+  }
+  std::string mine(reinterpret_cast<const char*>(stats.bytes_sent.data()),
+                   stats.bytes_sent.size() * sizeof(int64_t));
+  mine.append(reinterpret_cast<const char*>(&mine_rss), sizeof mine_rss);
+  mine.append(reinterpret_cast<const char*>(&stats.busy_s), sizeof stats.busy_s);
+  const std::vector<std::string> all = transport->gather(mine, 0);
+  for (const std::string& b : all) {
+    std::vector<int64_t> row(world);
+    double rss = 0, busy = 0;
+    std::memcpy(row.data(), b.data(), world * sizeof(int64_t));
+    std::memcpy(&rss, b.data() + world * sizeof(int64_t), sizeof rss);
+    std::memcpy(&busy, b.data() + world * sizeof(int64_t) + sizeof rss, sizeof busy);
+    summary.bytes_sent.push_back(row);
+    summary.peak_rss_mb.push_back(rss);
+    summary.busy_s.push_back(busy);
+  }
+  return summary;
+}
+
+int64_t total_bytes(const std::vector<std::vector<int64_t>>& per_link) {
+  int64_t total = 0;
+  for (const auto& row : per_link)
+    for (int64_t b : row) total += b;
+  return total;
+}
+
+// The exit status of a finished job (CLI.md), with rank 0's one line on
+// stderr when it is not 0.
+int batch_exit_status(const Options& options, const RunSummary& summary,
+                      const BatchOutcome& outcome, const Reporter& reporter) {
+  if (options.verify && !(summary.verify_error <= 1e-5)) {
+    std::fprintf(stderr, "edgeflow: error: --verify: difference %.3g above the bound 1e-5\n",
+                 summary.verify_error);
+    return static_cast<int>(ExitCode::kVerify);
+  }
+  if (!outcome.fail_fast_error.empty()) {
+    std::fprintf(stderr, "edgeflow: error: %s (--fail-fast: stopped at the first bad input)\n",
+                 outcome.fail_fast_error.c_str());
+    return static_cast<int>(ExitCode::kBadInput);
+  }
+  if (!outcome.stopped_by.empty()) {
+    const std::string resume =
+        options.json.empty() ? "" : "; add --resume to continue " + options.json;
+    std::fprintf(stderr,
+                 "edgeflow: interrupted by %s: the requests in flight finished and every "
+                 "finished record is written%s\n",
+                 outcome.stopped_by.c_str(), resume.c_str());
+    return static_cast<int>(ExitCode::kInterrupted);
+  }
+  if (reporter.errors_this_run() > 0 && reporter.ok_total() == 0) {
+    std::fprintf(stderr, "edgeflow: error: no input could be loaded (%lld failed); the first: %s\n",
+                 static_cast<long long>(reporter.errors()), reporter.first_error().c_str());
+    return static_cast<int>(ExitCode::kBadInput);
+  }
+  return 0;
+}
+
 int run(int argc, char** argv) {
   const int env_rank = env_int("OMPI_COMM_WORLD_RANK", 0);
+  install_stop_signals();
   // Phase 1: flags (every rank parses the same argv; rank 0 speaks).
   Options options;
   try {
@@ -191,37 +238,20 @@ int run(int argc, char** argv) {
       executor->run_worker();
     }
     std::unique_ptr<Reporter> reporter;
-    std::vector<std::vector<Tensor>> first_outputs;
-    const auto t0 = std::chrono::steady_clock::now();
+    BatchOutcome outcome;
+    double wall_s = 0;
     if (rank == 0) {
-      reporter = std::make_unique<Reporter>(options, setup.inputs.empty() ? 1 : setup.inputs.size());
-      feed_and_collect(*executor, setup, options, *reporter, &first_outputs);
+      const std::vector<std::string> names =
+          setup.inputs.empty() ? std::vector<std::string>{"synthetic"} : setup.inputs;
+      reporter = std::make_unique<Reporter>(options, names,
+                                            total_bytes(planned_bytes(setup.graph, setup.plans)));
+      const auto t0 = std::chrono::steady_clock::now();
+      outcome = feed_and_collect(*executor, setup, options, *reporter);
+      wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     }
-    const double wall_s =
-        std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
 
     // Phase 6: statistics from every rank, report, verify.
-    RunSummary summary;
-    summary.world_size = world;
-    summary.wall_s = wall_s;
-    const std::vector<int64_t>& sent = executor->stats().bytes_sent;
-    if (transport) {
-      std::string mine(reinterpret_cast<const char*>(sent.data()), sent.size() * sizeof(int64_t));
-      const double rss = peak_rss_mb();
-      mine.append(reinterpret_cast<const char*>(&rss), sizeof rss);
-      const std::vector<std::string> all = transport->gather(mine, 0);
-      for (const std::string& b : all) {
-        std::vector<int64_t> row(world);
-        std::memcpy(row.data(), b.data(), world * sizeof(int64_t));
-        double r = 0;
-        std::memcpy(&r, b.data() + world * sizeof(int64_t), sizeof r);
-        summary.bytes_sent.push_back(row);
-        summary.peak_rss_mb.push_back(r);
-      }
-    } else {
-      summary.bytes_sent = {sent};
-      summary.peak_rss_mb = {peak_rss_mb()};
-    }
+    RunSummary summary = gather_summary(executor->stats(), transport.get(), world);
     if (!options.trace.empty()) {
       const std::string mine = encode_trace(executor->stats().trace);
       const std::vector<std::string> all =
@@ -233,20 +263,18 @@ int run(int argc, char** argv) {
       }
     }
     if (rank != 0) return 0;
+    summary.wall_s = wall_s;
+    summary.requests_run = outcome.requests_run;
+    summary.starved_s = outcome.starved_s;
+    summary.stopped_by = outcome.stopped_by;
     summary.planned_bytes_per_request = planned_bytes(setup.graph, setup.plans);
     if (setup.measured)
-      summary.predicted_ms = 1e3 * simulate_plan(setup.graph, setup.partition, setup.profile).latency_s;
+      summary.predicted_ms =
+          1e3 * simulate_plan(setup.graph, setup.partition, setup.profile).latency_s;
     if (options.verify)
-      summary.verify_error = verify_against_single(setup, options, *kernels, first_outputs);
+      summary.verify_error = verify_against_single(setup, options, *kernels, outcome.first_outputs);
     reporter->finish(summary);
-    if (options.verify && !(summary.verify_error <= 1e-5)) {
-      std::fprintf(stderr, "edgeflow: error: --verify: difference %.3g above the bound 1e-5\n",
-                   summary.verify_error);
-      return static_cast<int>(ExitCode::kVerify);
-    }
-    if (reporter->errors() > 0 && static_cast<int64_t>(first_outputs.size()) == reporter->errors())
-      return static_cast<int>(ExitCode::kBadInput);
-    return 0;
+    return batch_exit_status(options, summary, outcome, *reporter);
   } catch (const QuietExit& q) {
     return static_cast<int>(q.code);
   } catch (const Error& e) {

@@ -7,6 +7,7 @@
 #include <cstdlib>
 #include <sstream>
 
+#include "cli/batch_progress.h"
 #include "edgeflow/error.h"
 #include "edgeflow/io.h"
 
@@ -66,11 +67,25 @@ inputs:
 outputs:
   --topk K               classes to print per input (default 5)
   --labels FILE          class names, one per line
-  --json FILE            JSON Lines: one record per request, then a summary
-  --save-output PATH     first output as .npy (a directory for many inputs)
+  --json FILE            JSON Lines: one record per request (in input order,
+                         flushed as written), then a summary record
+  --save-output PATH     first output as .npy (a directory for many inputs,
+                         mirroring their folders)
   --trace FILE           Chrome trace events of the run (open in Perfetto)
   --plan-dot FILE        the model's DAG as Graphviz DOT, rows per rank on each layer
-  --quiet                no per-input lines
+  --quiet                no per-input lines and no progress
+  --progress MODE        auto (a bar on a terminal, else a line every 5 s),
+                         bar, lines or none (default auto)
+batch jobs (many inputs):
+  --ground-truth FILE    CSV of path,label (class index or --labels name) for
+                         top-1/top-5 accuracy; without it, an input directory
+                         of class-named folders gives the classes (with --labels)
+  --resume               skip the inputs already recorded in --json FILE and
+                         append to it (a last line cut short is dropped)
+  --fail-fast            stop at the first input that cannot be loaded (exit 1);
+                         by default it is recorded as an error and the job goes on
+  SIGUSR1 (or Ctrl-C on a single rank) stops feeding inputs: the requests in
+  flight finish, their records are written, exit 130; --resume continues.
 run:
   -n, --repeat N         run each input N times (default 1)
   --partitioner NAME     single | equal | random (default equal)
@@ -128,7 +143,15 @@ Options parse_options(int argc, char** argv) {
     else if (arg == "--timeout") o.timeout_s = parse_double(arg, next(), 0.001, 1e6);
     else if (arg == "--verify") o.verify = true;
     else if (arg == "--quiet") o.quiet = true;
-    else if (arg == "--partitioner") o.partitioner = next();
+    else if (arg == "--ground-truth") o.ground_truth = next();
+    else if (arg == "--resume") o.resume = true;
+    else if (arg == "--fail-fast") o.fail_fast = true;
+    else if (arg == "--progress") {
+      o.progress = next();
+      ProgressMode mode;
+      if (!parse_progress_mode(o.progress, &mode))
+        fail_input("--progress: expected auto, bar, lines or none, got '" + o.progress + "'");
+    } else if (arg == "--partitioner") o.partitioner = next();
     else if (arg == "--seed") o.seed = uint64_t(parse_int(arg, next(), 0, INT64_MAX));
     else if (arg == "--mean") o.mean = parse_triple(arg, next());
     else if (arg == "--std") {
@@ -139,13 +162,16 @@ Options parse_options(int argc, char** argv) {
     else if (arg.size() > 1 && arg[0] == '-') fail_input("unknown option '" + arg + "' (see --help)");
     else positional.push_back(arg);
     if (has_inline && (arg == "--verify" || arg == "--quiet" || arg == "--no-normalize" ||
-                       arg == "--help" || arg == "--reprofile" || arg == "--plan-only"))
+                       arg == "--help" || arg == "--reprofile" || arg == "--plan-only" ||
+                       arg == "--resume" || arg == "--fail-fast"))
       fail_input(arg + ": takes no value");
   }
   if (o.help) return o;
   if (positional.empty()) fail_input("no model given (usage: edgeflow MODEL.onnx [options])");
   if (positional.size() > 1) fail_input("unexpected argument '" + positional[1] + "'");
   o.model = positional[0];
+  if (o.resume && o.json.empty())
+    fail_input("--resume: needs --json FILE (the records of the job to resume)");
   return o;
 }
 

@@ -30,7 +30,11 @@ struct Options {
   int inflight = 1;
   double timeout_s = 60.0;
   bool verify = false;
-  bool quiet = false;
+  bool quiet = false;                // no per-input lines, no progress
+  std::string ground_truth;          // --ground-truth (CSV path,label)
+  bool resume = false;               // --resume (with --json)
+  bool fail_fast = false;            // --fail-fast
+  std::string progress = "auto";     // --progress auto|bar|lines|none
   std::string partitioner = "equal";
   uint64_t seed = 1;
   std::array<float, 3> mean{0.485f, 0.456f, 0.406f};

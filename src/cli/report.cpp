@@ -1,15 +1,55 @@
-// Per-request lines, JSON Lines records, --save-output and the summary.
+// Per-input lines, JSON Lines records, --save-output and the tallies behind
+// the summary (report_summary.cpp).
 #include "cli/report.h"
 
 #include <algorithm>
+#include <cerrno>
 #include <cmath>
-#include <cstdio>
+#include <cstring>
 #include <filesystem>
-#include <numeric>
+#include <fstream>
+#include <sstream>
 
 #include "edgeflow/error.h"
 
 namespace edgeflow {
+namespace fs = std::filesystem;
+namespace {
+
+// The folder the inputs' names are relative to: the --input directory, or
+// the folder of a .txt list; "" for a single file or synthetic input.
+std::string input_root_of(const std::string& input) {
+  if (input.empty()) return "";
+  std::error_code ec;
+  if (fs::is_directory(input, ec)) return input;
+  if (!is_image_path(input) && !is_npy_path(input)) {  // a .txt list
+    const fs::path parent = fs::path(input).parent_path();
+    return parent.empty() ? "." : parent.string();
+  }
+  return "";
+}
+
+std::vector<int> load_truth(const Options& options, const std::vector<std::string>& inputs,
+                            const std::string& root, const std::vector<std::string>& labels) {
+  if (!options.ground_truth.empty()) {
+    std::error_code ec;
+    if (!fs::is_regular_file(options.ground_truth, ec))
+      fail_input("ground truth '" + options.ground_truth + "': no such file");
+    std::ifstream in(options.ground_truth, std::ios::binary);
+    std::stringstream text;
+    text << in.rdbuf();
+    if (!in) fail_input("ground truth '" + options.ground_truth + "': cannot be read");
+    return truth_from_csv(parse_truth_csv(text.str(), options.ground_truth, labels),
+                          options.ground_truth, inputs, root);
+  }
+  std::error_code ec;
+  if (labels.empty() || !fs::is_directory(options.input, ec)) return {};
+  std::vector<int> truth = truth_from_folders(inputs, root, labels);
+  if (std::all_of(truth.begin(), truth.end(), [](int t) { return t < 0; })) return {};
+  return truth;
+}
+
+}  // namespace
 
 double percentile(std::vector<double> values, double p) {
   if (values.empty()) return 0.0;
@@ -18,114 +58,121 @@ double percentile(std::vector<double> values, double p) {
   return values[std::min(values.size() - 1, rank == 0 ? 0 : rank - 1)];
 }
 
-Reporter::Reporter(const Options& options, size_t input_count)
-    : options_(options), input_count_(input_count) {
+Reporter::Reporter(const Options& options, std::vector<std::string> inputs,
+                   int64_t bytes_per_request)
+    : options_(options),
+      inputs_(std::move(inputs)),
+      input_root_(input_root_of(options.input)),
+      bytes_per_request_(bytes_per_request) {
   if (!options.labels.empty()) labels_ = read_labels(options.labels);
-  if (!options.json.empty()) json_ = std::make_unique<JsonLinesWriter>(options.json);
-  if (!options.save_output.empty() && input_count > 1) {
+  truth_ = load_truth(options, inputs_, input_root_, labels_);
+  if (!options.json.empty()) {
+    if (options.resume) past_ = load_past_run(options.json);
+    json_.reset(std::fopen(options.json.c_str(), options.resume ? "a" : "w"));
+    if (!json_)
+      fail_input("json '" + options.json + "': cannot open for writing: " + std::strerror(errno));
+  }
+  done_before_ = done_requests(inputs_, options.repeat, past_.records);
+  for (const PastRecord& r : past_.records) {
+    if (r.error) {
+      ++past_errors_;
+      continue;
+    }
+    ++past_ok_;
+    latencies_ms_.push_back(r.latency_ms);
+    if (r.labelled && r.repeat == 0) accuracy_.add_result(r.top1, r.top5);
+  }
+  if (!options.save_output.empty() && inputs_.size() > 1) {
     std::error_code ec;
-    std::filesystem::create_directories(options.save_output, ec);
+    fs::create_directories(options.save_output, ec);
     if (ec) fail_input("--save-output '" + options.save_output + "': " + ec.message());
   }
 }
 
-static std::string output_file_for(const std::string& dir, const std::string& input) {
-  std::string stem = std::filesystem::path(input).filename().string();
-  return (std::filesystem::path(dir) / (stem + ".npy")).string();
+Reporter::~Reporter() = default;
+
+void Reporter::write_json(const JsonObject& record) {
+  if (!json_) return;
+  const std::string line = record.str() + "\n";
+  if (std::fwrite(line.data(), 1, line.size(), json_.get()) != line.size() ||
+      std::fflush(json_.get()) != 0)
+    fail_input("json '" + options_.json + "': cannot write: " + std::strerror(errno));
 }
 
-void Reporter::request_done(const std::string& path, int repeat, const RequestResult& result) {
+// DIR/<the input's path below the input root>.npy ("a/b.jpg" -> DIR/a/b.jpg.npy);
+// the file name alone when the input is not below the root.
+std::string Reporter::output_file_for(const std::string& input) const {
+  fs::path rel = fs::path(input).filename();
+  if (!input_root_.empty()) {
+    const fs::path r = fs::path(input).lexically_relative(input_root_);
+    if (!r.empty() && *r.begin() != ".." && r.is_relative()) rel = r;
+  }
+  const fs::path out = fs::path(options_.save_output) / (rel.string() + ".npy");
+  std::error_code ec;
+  fs::create_directories(out.parent_path(), ec);
+  return out.string();
+}
+
+void Reporter::request_done(size_t index, int repeat, const RequestResult& result) {
+  ++ok_;
   latencies_ms_.push_back(result.latency_ms);
+  const std::string& path = inputs_.empty() ? std::string("synthetic") : inputs_[index];
   const Tensor& out = result.outputs.at(0);
   const std::vector<float> scores = storage_to_nchw(out.shape(), out.values());
-  const auto best = top_k(scores, options_.topk);
+  const auto ranked = top_k(scores, std::max(options_.topk, 5));
+  const size_t shown = std::min(ranked.size(), size_t(std::max(options_.topk, 0)));
+  const int truth = truth_.empty() ? -1 : truth_[index];
+  std::vector<int> classes;
+  for (const auto& [cls, score] : ranked) classes.push_back(cls);
+  const bool top1 = in_top(truth, classes, 1), top5 = in_top(truth, classes, 5);
+  if (truth >= 0 && repeat == 0) accuracy_.add_result(top1, top5);
+
   if (repeat == 0 && !options_.quiet) {
     std::printf("%s:", path.c_str());
-    for (const auto& [cls, score] : best) {
+    for (size_t k = 0; k < shown; ++k) {
+      const auto& [cls, score] = ranked[k];
       std::printf(" %d", cls);
       if (cls < static_cast<int>(labels_.size())) std::printf(" (%s)", labels_[cls].c_str());
       std::printf(" %.4f", score);
     }
+    if (truth >= 0)
+      std::printf("  [truth %s: %s]",
+                  truth < static_cast<int>(labels_.size()) ? labels_[truth].c_str()
+                                                           : std::to_string(truth).c_str(),
+                  top1   ? "top-1"
+                  : top5 ? "top-5"
+                         : "miss");
     std::printf("\n");
   }
   if (repeat == 0 && !options_.save_output.empty())
-    write_npy(input_count_ > 1 ? output_file_for(options_.save_output, path)
-                               : options_.save_output,
-              out);
+    write_npy(inputs_.size() > 1 ? output_file_for(path) : options_.save_output, out);
   if (json_) {
     std::vector<JsonObject> top;
-    for (const auto& [cls, score] : best) {
+    for (size_t k = 0; k < shown; ++k) {
+      const auto& [cls, score] = ranked[k];
       JsonObject o;
       o.add_int("class", cls).add_number("score", score);
       if (cls < static_cast<int>(labels_.size())) o.add_string("label", labels_[cls]);
       top.push_back(o);
     }
     JsonObject rec;
-    rec.add_string("input", path).add_int("repeat", repeat).add_int("request", result.request);
-    rec.add_objects("top", top).add_number("latency_ms", result.latency_ms);
-    json_->write(rec);
+    rec.add_int("index", int64_t(index)).add_string("input", path).add_int("repeat", repeat);
+    rec.add_int("request", result.request).add_objects("top", top);
+    rec.add_number("latency_ms", result.latency_ms).add_int("bytes_moved", bytes_per_request_);
+    if (truth >= 0)
+      rec.add_int("truth", truth).add_bool("correct_top1", top1).add_bool("correct_top5", top5);
+    write_json(rec);
   }
 }
 
-void Reporter::request_failed(const std::string& path, const std::string& message) {
+void Reporter::request_failed(size_t index, const std::string& message) {
   ++errors_;
-  std::fprintf(stderr, "edgeflow: warning: %s\n", message.c_str());
-  if (json_) {
-    JsonObject rec;
-    rec.add_string("input", path).add_string("error", message);
-    json_->write(rec);
-  }
-}
-
-void Reporter::finish(const RunSummary& s) {
-  const double median = percentile(latencies_ms_, 50), p95 = percentile(latencies_ms_, 95);
-  int64_t bytes = 0;
-  for (const auto& row : s.bytes_sent) bytes = std::accumulate(row.begin(), row.end(), bytes);
-  const double runs = static_cast<double>(latencies_ms_.size());
-  std::printf("ranks: %d  partitioner: %s  requests: %zu  errors: %lld\n", s.world_size,
-              options_.partitioner.c_str(), latencies_ms_.size(),
-              static_cast<long long>(errors_));
-  std::printf("latency: median %.2f ms, p95 %.2f ms;  throughput %.2f requests/s\n", median, p95,
-              s.wall_s > 0 ? runs / s.wall_s : 0.0);
-  if (s.predicted_ms >= 0)
-    std::printf("predicted latency: %.2f ms (measured median %.2f ms, ratio %.2f)\n",
-                s.predicted_ms, median, s.predicted_ms > 0 ? median / s.predicted_ms : 0.0);
-  if (s.world_size > 1)
-    std::printf("bytes moved per request: %.0f\n", runs > 0 ? bytes / runs : 0.0);
-  if (s.verify_error >= 0)
-    std::printf("verify: max |distributed - single| / max |single| = %.3g (bound 1e-5)\n",
-                s.verify_error);
-  std::fflush(stdout);
-  if (json_) {
-    JsonObject rec;
-    rec.add_bool("summary", true).add_int("ranks", s.world_size);
-    rec.add_string("partitioner", options_.partitioner);
-    rec.add_int("count", static_cast<int64_t>(latencies_ms_.size())).add_int("errors", errors_);
-    JsonObject lat;
-    lat.add_number("median", median).add_number("p95", p95);
-    lat.add_number("p99", percentile(latencies_ms_, 99));
-    rec.add_object("latency_ms", lat);
-    rec.add_number("throughput_per_s", s.wall_s > 0 ? runs / s.wall_s : 0.0);
-    rec.add_number("bytes_moved_per_request", runs > 0 ? bytes / runs : 0.0);
-    std::vector<JsonObject> links;
-    for (size_t src = 0; src < s.bytes_sent.size(); ++src)
-      for (size_t dst = 0; dst < s.bytes_sent[src].size(); ++dst) {
-        const int64_t planned = s.planned_bytes_per_request.empty()
-                                    ? 0
-                                    : s.planned_bytes_per_request[src][dst];
-        if (s.bytes_sent[src][dst] == 0 && planned == 0) continue;
-        JsonObject l;
-        l.add_int("src", static_cast<int64_t>(src)).add_int("dst", static_cast<int64_t>(dst));
-        l.add_int("bytes", s.bytes_sent[src][dst]);
-        l.add_int("planned_bytes", planned * static_cast<int64_t>(runs));
-        links.push_back(l);
-      }
-    rec.add_objects("bytes_sent_per_link", links);
-    rec.add_numbers("peak_rss_mb", s.peak_rss_mb);
-    if (s.verify_error >= 0) rec.add_number("verify_error", s.verify_error);
-    if (s.predicted_ms >= 0) rec.add_number("predicted_latency_ms", s.predicted_ms);
-    json_->write(rec);
-  }
+  if (first_error_.empty()) first_error_ = message;
+  const std::string& path = inputs_.empty() ? std::string("synthetic") : inputs_[index];
+  if (!options_.quiet) std::printf("%s: error: %s\n", path.c_str(), message.c_str());
+  JsonObject rec;
+  rec.add_int("index", int64_t(index)).add_string("input", path).add_string("error", message);
+  write_json(rec);
 }
 
 }  // namespace edgeflow

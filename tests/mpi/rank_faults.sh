@@ -24,7 +24,7 @@ for _ in $(seq 600); do
 done
 [ "$(wc -l < "$tmp/run.jsonl" 2>/dev/null || echo 0)" -ge 3 ] || { cat "$tmp/out.txt"; echo "FAIL: the job never got going"; exit 1; }
 pid=""
-for p in $(pgrep -f "$edgeflow"); do
+for p in $(pgrep -P "$launcher"); do  # this job's ranks only (others may run alongside)
   if tr '\0' '\n' < "/proc/$p/environ" 2>/dev/null | grep -qx "OMPI_COMM_WORLD_RANK=$victim"; then pid=$p; fi
 done
 [ -n "$pid" ] || { echo "FAIL: rank $victim not found"; exit 1; }
