@@ -179,6 +179,9 @@ int run(int argc, char** argv) {
     options = parse_options(argc, argv);
   } catch (const Error& e) {
     if (env_rank == 0) std::fprintf(stderr, "edgeflow: error: %s\n", e.what());
+    // Other ranks leave a moment later, so that rank 0's line is out before
+    // mpirun's banner about ranks that exited non-zero.
+    else std::this_thread::sleep_for(std::chrono::milliseconds(500));
     return static_cast<int>(e.code());
   }
   if (options.help) {
@@ -197,6 +200,7 @@ int run(int argc, char** argv) {
       devices = read_cluster_file(options.cluster, world);  // every rank reads the same file
     } catch (const Error& e) {
       if (rank == 0) std::fprintf(stderr, "edgeflow: error: %s\n", e.what());
+      else std::this_thread::sleep_for(std::chrono::milliseconds(500));
       return static_cast<int>(e.code());
     }
     if (transport) transport = emulate_links(std::move(transport), devices);

@@ -2,6 +2,7 @@
 // and errors that name the flag.
 #include "cli/options.h"
 
+#include <algorithm>
 #include <cerrno>
 #include <cmath>
 #include <cstdlib>
@@ -10,6 +11,7 @@
 #include "cli/batch_progress.h"
 #include "edgeflow/error.h"
 #include "edgeflow/io.h"
+#include "edgeflow/partition.h"
 
 namespace edgeflow {
 namespace {
@@ -167,6 +169,12 @@ Options parse_options(int argc, char** argv) {
       fail_input(arg + ": takes no value");
   }
   if (o.help) return o;
+  const std::vector<std::string> policies = partitioner_names();
+  if (std::find(policies.begin(), policies.end(), o.partitioner) == policies.end()) {
+    std::string known;
+    for (const std::string& p : policies) known += (known.empty() ? "" : ", ") + p;
+    fail_input("--partitioner: unknown policy '" + o.partitioner + "' (known: " + known + ")");
+  }
   if (positional.empty()) fail_input("no model given (usage: edgeflow MODEL.onnx [options])");
   if (positional.size() > 1) fail_input("unexpected argument '" + positional[1] + "'");
   o.model = positional[0];

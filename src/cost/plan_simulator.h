@@ -64,7 +64,7 @@ class PlanSimulator {
     std::vector<int> units;  // nodes with rows on the rank, in order
     size_t next = 0;         // the next unit not yet scheduled
     double free_at = 0.0;    // when the last scheduled unit finishes
-    int pending = -1;        // messages of the next unit not yet started (-1: not counted)
+    int pending = -1;        // its messages with no arrival time yet (-1: not counted)
     std::vector<int> waits;  // messages the next unit reads
   };
   std::vector<RankState> ranks_;

@@ -1,6 +1,7 @@
 // The profile cache: a measured profile in Protobuf text format, trusted only
 // under the key it was measured with (model, ranks, hosts, threads,
 // emulation) and only when every number in it is sane.
+#include <google/protobuf/io/tokenizer.h>
 #include <google/protobuf/text_format.h>
 
 #include <cmath>
@@ -20,6 +21,12 @@ std::optional<ClusterProfile> reject(const std::string& path, const std::string&
                path.c_str(), why.c_str());
   return std::nullopt;
 }
+
+// Swallows the text parser's log lines: a bad cache is one warning of ours.
+struct QuietParseErrors : google::protobuf::io::ErrorCollector {
+  void AddError(int, int, const std::string&) override {}
+  void AddWarning(int, int, const std::string&) override {}
+};
 
 bool sane(double x) { return std::isfinite(x) && x >= 0; }
 
@@ -41,8 +48,10 @@ std::optional<ClusterProfile> load_profile(const std::string& path, const std::s
   std::stringstream text;
   text << in.rdbuf();
   profilepb::ProfileFile file;
-  if (!google::protobuf::TextFormat::ParseFromString(text.str(), &file))
-    return reject(path, "does not parse");
+  google::protobuf::TextFormat::Parser parser;
+  QuietParseErrors errors;
+  parser.RecordErrorsTo(&errors);
+  if (!parser.ParseFromString(text.str(), &file)) return reject(path, "does not parse");
   if (file.key() != key) return reject(path, "was measured for another model or cluster");
   const int world = file.world_size();
   if (world < 1 || file.layers_size() != static_cast<int>(graph.nodes.size()) ||

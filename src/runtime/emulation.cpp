@@ -11,6 +11,7 @@
 // finishes it. Control messages (set-up, requests, errors) are not delayed.
 #include "edgeflow/emulation.h"
 
+#include <google/protobuf/io/tokenizer.h>
 #include <google/protobuf/text_format.h>
 #include <time.h>
 
@@ -191,6 +192,17 @@ class EmulatedTransport final : public Transport {
   std::vector<Handle> free_;
 };
 
+// Keeps the text parser's first complaint instead of logging it.
+struct QuietParseErrors : google::protobuf::io::ErrorCollector {
+  std::string first;
+  void AddError(int line, int column, const std::string& message) override {
+    if (first.empty())
+      first = "line " + std::to_string(line + 1) + ", column " + std::to_string(column + 1) +
+              ": " + message;
+  }
+  void AddWarning(int, int, const std::string&) override {}
+};
+
 }  // namespace
 
 std::vector<EmulatedDevice> read_cluster_file(const std::string& path, int world_size) {
@@ -200,8 +212,11 @@ std::vector<EmulatedDevice> read_cluster_file(const std::string& path, int world
   text << in.rdbuf();
   clusterpb::Cluster cluster;
   google::protobuf::TextFormat::Parser parser;
+  QuietParseErrors errors;  // reported in our own error line, not on stderr
+  parser.RecordErrorsTo(&errors);
   if (!parser.ParseFromString(text.str(), &cluster))
-    fail_input("--cluster '" + path + "': not a cluster file (Protobuf text format with " +
+    fail_input("--cluster '" + path + "': not a cluster file (" + errors.first +
+               "; expected Protobuf text format with " +
                "'devices { name speed bandwidth_mbps latency_us }' entries)");
   if (cluster.devices_size() != world_size)
     fail_input("--cluster '" + path + "': names " + std::to_string(cluster.devices_size()) +

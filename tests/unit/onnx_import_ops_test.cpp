@@ -260,7 +260,8 @@ TEST(OnnxBinary, ConstantsOnEitherSideAndPow) {
   ModelBuilder square = conv_then(13);
   square.initializer("two", {1}, {2.0f});
   square.node("Pow", {"c", "two"}, {"y"}, "square");
-  const auto& a = std::get<ConvAttrs>(import(square).nodes[0].attrs).activation;
+  const Graph squared = import(square);  // a reference into a temporary would dangle
+  const auto& a = std::get<ConvAttrs>(squared.nodes[0].attrs).activation;
   EXPECT_EQ(a.kind, Activation::Kind::kPow);
   EXPECT_EQ(a.alpha, 2.0f);
 
