@@ -2,6 +2,7 @@
 // a Sqrt of a constant scale), with ONNX broadcasting: int64 math when both
 // operands are integers (Div truncates toward zero, as ONNX Runtime), float
 // otherwise.
+#include <algorithm>
 #include <cmath>
 #include <cstdint>
 
@@ -12,6 +13,9 @@ namespace edgeflow::onnx_import {
 namespace {
 
 constexpr int64_t kMaxElements = int64_t(1) << 31;
+// A result larger than both operands is made from nothing in the file: at most
+// this many elements (256 MB), so that a few bytes cannot ask for gigabytes.
+constexpr int64_t kMaxBroadcastElements = int64_t(1) << 26;
 
 // Row-major index into `dims` (right-aligned to `out`) of output multi-index `at`.
 int64_t broadcast_index(const Dims& dims, const Dims& out, const std::vector<int64_t>& at) {
@@ -45,6 +49,9 @@ Constant fold_binary(const onnx::NodeProto& node, ConstantOp op, const Constant&
     if (d > 0 && count > kMaxElements / d) fail_node(node, "result has more than 2^31 elements");
     count *= d;
   }
+  if (count > std::max({kMaxBroadcastElements, a.size(), b.size()}))
+    fail_node(node, "broadcasting " + Shape(a.dims).str() + " and " + Shape(b.dims).str() +
+                        " makes a constant of more than 2^26 elements");
   Constant c;
   c.dims = out;
   const bool integers = !a.is_float() && !b.is_float();

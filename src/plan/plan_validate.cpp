@@ -59,6 +59,8 @@ void validate_plan(const planpb::RankPlan& plan, const Graph& graph) {
     const RowRange out = rows_of(u.row_begin(), u.row_end());
     if (out.empty() || !inside(out, RowRange{0, graph.shape_of(node.output).height()}))
       bad(where + " has bad output rows");
+    if (needs_whole_input(node) && out != RowRange{0, graph.shape_of(node.output).height()})
+      bad(where + " splits a layer that needs its whole input");
     check_held(node.output, out, where + " output");
     if (u.inputs_size() != static_cast<int>(node.inputs.size()))
       bad(where + " has the wrong number of inputs");

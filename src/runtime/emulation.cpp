@@ -19,6 +19,7 @@
 #include <chrono>
 #include <cmath>
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <limits>
 #include <sstream>
@@ -206,6 +207,9 @@ struct QuietParseErrors : google::protobuf::io::ErrorCollector {
 }  // namespace
 
 std::vector<EmulatedDevice> read_cluster_file(const std::string& path, int world_size) {
+  std::error_code ec;  // an ifstream opens a directory and reads nothing from it
+  if (std::filesystem::is_directory(path, ec))
+    fail_input("--cluster '" + path + "': is a directory, not a file");
   std::ifstream in(path);
   if (!in) fail_input("--cluster '" + path + "': cannot be read");
   std::stringstream text;

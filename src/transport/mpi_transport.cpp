@@ -2,6 +2,8 @@
 // owned by the transport and cancelled on destruction, waits bounded by a
 // timeout so that nothing blocks forever.
 #include <mpi.h>
+
+#include <cstdio>
 #include <unistd.h>
 
 #include <chrono>
@@ -157,6 +159,11 @@ class MpiTransport final : public Transport {
   void barrier() override { check(MPI_Barrier(comm_), "barrier"); }
 
   [[noreturn]] void abort(int code) override {
+    // Our error line travels through mpirun's stderr forwarding, MPI_Abort's
+    // banner through another channel: a moment's head start keeps ours first.
+    std::fflush(stdout);
+    std::fflush(stderr);
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
     MPI_Abort(MPI_COMM_WORLD, code);
     std::_Exit(code);
   }

@@ -112,6 +112,20 @@ def write_models(out):
     save(out, "huge_dim.onnx", model([conv_node()], [img], [output("out")], [huge, b]))
     big = TensorProto(name="w", data_type=TensorProto.FLOAT, dims=[1 << 15, 1 << 16])
     save(out, "initializer_2g_no_data.onnx", model([conv_node()], [img], [output("out")], [big, b]))
+    # A few bytes asking for 8 GB: ConstantOfShape and a broadcast of two constants
+    # (found by fuzz_onnx_import).
+    cos = [helper.make_node("Constant", [], ["shp"], name="shape_const",
+                            value=helper.make_tensor("v", TensorProto.INT64, [4],
+                                                     [1, 4, 32768, 16384])),
+           helper.make_node("ConstantOfShape", ["shp"], ["big"], name="make_big"),
+           conv_node(out="c"),
+           helper.make_node("Mul", ["c", "big"], ["out"], name="mul_big")]
+    save(out, "constant_of_shape_huge.onnx", model(cos, [img], [output("out")], [w, b]))
+    bc = [helper.make_node("Mul", ["col", "row"], ["big"], name="outer"),
+          conv_node(out="c"),
+          helper.make_node("Mul", ["c", "big"], ["out"], name="mul_big")]
+    bc_inits = [w, b, init("col", np.ones((1, 1, 32768, 1))), init("row", np.ones((1, 1, 1, 32768)))]
+    save(out, "broadcast_huge.onnx", model(bc, [img], [output("out")], bc_inits))
     huge_raw = TensorProto(name="w", data_type=TensorProto.FLOAT,
                            dims=[1 << 40, 3, 3, 3], raw_data=b"\0" * 16)
     save(out, "huge_raw_dim.onnx", model([conv_node()], [img], [output("out")], [huge_raw, b]))

@@ -111,8 +111,8 @@ def run_case(case, edgeflow, corpus, bound):
     else:
         if error_lines:
             problems.append("an error line in a run that must succeed")
-        if expected_text and not any(expected_text in l for l in lines):
-            problems.append(f"no stderr line contains {expected_text!r}")
+        if expected_text and not any(expected_text in l for l in lines + out.splitlines()):
+            problems.append(f"no line of stdout or stderr contains {expected_text!r}")
     for mark in BAD_MARKS:
         if mark in err or mark in out:
             problems.append(f"output contains {mark!r}")
