@@ -4,22 +4,26 @@
 // OIHW and are reordered once into the primitive's preferred layout.
 //
 // Algorithm and layout per conv (tests/bench/single.sh measures them):
-//   direct, NHWC in and out (oneDNN's brgconv): the default; on this
-//     library blocked layouts (format_tag::any) choose NHWC for direct
-//     convolution anyway, so a direct conv never pays a reorder;
-//   Winograd F(4x4, 3x3), blocked nChw16c: 3x3, stride 1, undilated,
-//     ungrouped convs with enough rows and channels, where it takes about
-//     half the time of direct convolution even with the reorders:
+//   direct, NHWC in and out (oneDNN's brgconv; a 1x1 conv is one brgemm):
+//     the default. Asked for format_tag::any, oneDNN 2.6 picks NHWC for
+//     direct f32 convolution on AVX-512 anyway, and as a matmul a 1x1 conv
+//     runs the same brgemm kernel at the same speed, so nothing is reordered;
+//   Winograd (oneDNN's F(2x2, 3x3) or F(4x4, 3x3)), blocked nChw16c
+//     (opt-in: conv_winograd()): 3x3 stride-1 convs with enough rows and
+//     channels, at 0.4-0.7x the time of direct convolution with the reorders
+//     included:
 //
 //       NHWC input rows --reorder--> nChw16c --winograd--> nChw16c --reorder--> NHWC output rows
 //
 //     The blocked buffers live in a per-thread workspace shared by all
 //     kernels, so the unit boundaries stay contiguous NHWC row slices.
+#include <atomic>
 #include <cstdlib>
 #include <cstring>
 #include <vector>
 
 #include "edgeflow/error.h"
+#include "kernels/conv_options.h"
 #include "kernels/onednn_kernels.h"
 
 namespace edgeflow::kernels {
@@ -45,7 +49,9 @@ float* workspace(size_t floats) {
   return buffer.data();
 }
 
-// Winograd conv over NHWC slices: reorder in, convolve, reorder out.
+// Winograd conv over NHWC slices: reorder in, convolve, reorder out. The
+// three primitives run through oneDNN's C API with argument arrays made
+// once, so run() itself allocates nothing.
 class WinogradConvKernel : public Kernel {
  public:
   WinogradConvKernel(const OnednnContext& ctx, const dnnl::convolution_forward::primitive_desc& pd,
@@ -62,7 +68,13 @@ class WinogradConvKernel : public Kernel {
         reorder_in_(src_, blocked_src_),
         reorder_out_(blocked_dst_, dst_),
         src_floats_(pd.src_desc().get_size() / sizeof(float)),
-        dst_floats_(pd.dst_desc().get_size() / sizeof(float)) {}
+        dst_floats_(pd.dst_desc().get_size() / sizeof(float)),
+        in_args_{{DNNL_ARG_FROM, src_.get()}, {DNNL_ARG_TO, blocked_src_.get()}},
+        conv_args_{{DNNL_ARG_SRC, blocked_src_.get()},
+                   {DNNL_ARG_WEIGHTS, weights_.get()},
+                   {DNNL_ARG_BIAS, bias_.get()},
+                   {DNNL_ARG_DST, blocked_dst_.get()}},
+        out_args_{{DNNL_ARG_FROM, blocked_dst_.get()}, {DNNL_ARG_TO, dst_.get()}} {}
 
   void run(const std::vector<const float*>& inputs, float* dst) override {
     float* scratch = workspace(src_floats_ + dst_floats_);
@@ -70,57 +82,71 @@ class WinogradConvKernel : public Kernel {
     dst_.set_data_handle(dst);
     blocked_src_.set_data_handle(scratch);
     blocked_dst_.set_data_handle(scratch + src_floats_);
-    reorder_in_.execute(ctx_.stream, src_, blocked_src_);
-    conv_.execute(ctx_.stream, {{DNNL_ARG_SRC, blocked_src_},
-                                {DNNL_ARG_WEIGHTS, weights_},
-                                {DNNL_ARG_BIAS, bias_},
-                                {DNNL_ARG_DST, blocked_dst_}});
-    reorder_out_.execute(ctx_.stream, blocked_dst_, dst_);
-    ctx_.stream.wait();
+    execute(reorder_in_, in_args_, 2);
+    execute(conv_, conv_args_, 4);
+    execute(reorder_out_, out_args_, 2);
+    dnnl::error::wrap_c_api(dnnl_stream_wait(ctx_.stream.get()), "stream wait");
   }
 
  private:
+  void execute(const dnnl::primitive& p, const dnnl_exec_arg_t* args, int count) {
+    dnnl::error::wrap_c_api(dnnl_primitive_execute(p.get(), ctx_.stream.get(), count, args),
+                            "winograd conv: execute");
+  }
+
   OnednnContext ctx_;
   dnnl::convolution_forward conv_;
   memory src_, dst_, blocked_src_, blocked_dst_, weights_, bias_;
   dnnl::reorder reorder_in_, reorder_out_;
   size_t src_floats_, dst_floats_;
+  dnnl_exec_arg_t in_args_[2];
+  dnnl_exec_arg_t conv_args_[4];
+  dnnl_exec_arg_t out_args_[2];
 };
 
-// Winograd pays off from this many output rows of a slice: it computes
-// 4-row tiles, so thinner slices waste most of a tile (tests/bench: per-row
-// time of a 1-row slice is ~4x the whole layer's, of a 4-row slice ~1x).
+// Winograd pays off from this many output rows of a slice: it computes tiles
+// of 2 or 4 rows, so thinner slices waste most of a tile (edgeflow_bench_slices
+// on resnet18: a 1-row slice costs ~4x the whole layer's time per row, a
+// 2-row one ~2x, more than direct convolution; from 4 rows ~1x).
 constexpr int64_t kWinogradMinRows = 4;
 
-// EDGEFLOW_WINOGRAD=1 turns Winograd on (read once). It is off by default:
-// its rounding depends on where a slice's 4-row tiles start, so a layer
-// computed in row slices differs from the whole layer by ~1.3e-6 of its
-// largest value (the stitched-slice test allows 1e-6; the distributed
-// result stays within CLI.md's 1e-5 of the single-rank one).
-bool winograd_enabled() {
-  static const bool enabled = [] {
-    const char* env = std::getenv("EDGEFLOW_WINOGRAD");
-    return env && std::strcmp(env, "1") == 0;
-  }();
-  return enabled;
-}
+// -1: not set, follow EDGEFLOW_WINOGRAD; else 0 or 1 (set_conv_winograd).
+std::atomic<int> g_winograd{-1};
 
-// Winograd F(4x4, 3x3) for 3x3 stride-1 undilated ungrouped convs where it
-// beat direct convolution (reorders included) on every measured zoo layer:
-// at least 32 input and 64 output channels, and with 32 to 63 input
-// channels only on maps up to 56 wide (wider ones are memory-bound and lose).
+// Winograd for 3x3 stride-1 undilated ungrouped convs where it beat direct
+// convolution (reorders included) on the zoo's layers: at least 32 input and
+// 64 output channels, and with 32 to 63 input channels only on maps up to 56
+// wide (wider ones are memory-bound and lose). oneDNN also needs channels in
+// multiples of 16 and pads of at most 1; else pd creation fails and the
+// kernel is direct.
 bool use_winograd(const ConvAttrs& conv, const Shape& in_shape, const Shape& out_shape,
                   RowRange out) {
   const Window& w = conv.window;
   const bool eligible = conv.group == 1 && w.kernel_h == 3 && w.kernel_w == 3 &&
                         w.stride_h == 1 && w.stride_w == 1 && w.dilation_h == 1 &&
                         w.dilation_w == 1;
-  if (!eligible || !winograd_enabled() || out.size() < kWinogradMinRows) return false;
+  if (!eligible || !conv_winograd() || out.size() < kWinogradMinRows) return false;
   const int64_t ic = in_shape.channels(), oc = out_shape.channels();
   return oc >= 64 && (ic >= 64 || (ic >= 32 && out_shape.width() <= 56));
 }
 
 }  // namespace
+
+// Winograd is off by default: its rounding depends on where a slice's 4-row
+// tiles start, so a layer computed in row slices differs from the whole layer
+// by ~1.3e-6 of its largest value (zoo_model_test's stitched-slice check
+// allows 1e-6; distributed runs stay well within CLI.md's 1e-5 of one rank).
+bool conv_winograd() {
+  const int set = g_winograd.load();
+  if (set >= 0) return set == 1;
+  static const bool from_env = [] {
+    const char* env = std::getenv("EDGEFLOW_WINOGRAD");
+    return env && std::strcmp(env, "1") == 0;
+  }();
+  return from_env;
+}
+
+void set_conv_winograd(bool on) { g_winograd.store(on ? 1 : 0); }
 
 KernelPtr make_conv_kernel(const OnednnContext& ctx, const Graph& graph, const Node& node,
                            RowRange out) {
@@ -158,7 +184,8 @@ KernelPtr make_conv_kernel(const OnednnContext& ctx, const Graph& graph, const N
           reordered_constant(ctx, user_wei_md, conv.weight.data(), pd.weights_desc()),
           constant_memory(ctx, bias_md, conv.bias.data()));
     } catch (const dnnl::error&) {
-      // No Winograd implementation for this shape or CPU: direct below.
+      // No Winograd implementation for this shape, activation (it fuses
+      // ReLU, not every eltwise) or CPU: direct convolution below.
     }
   }
 

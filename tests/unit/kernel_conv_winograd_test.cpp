@@ -1,0 +1,62 @@
+// The opt-in Winograd path of the conv kernel (set_conv_winograd) against the
+// reference: 3x3 stride-1 convs with enough channels to take it, whole and as
+// random row slices (thin ones fall back to direct convolution), with pads
+// and a fused ReLU.
+#include "kernel_check.h"
+#include "kernels/conv_options.h"
+
+namespace edgeflow::test {
+namespace {
+
+// Winograd on for the test's kernels, the previous setting back afterwards.
+class KernelConvWinograd : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    was_on_ = kernels::conv_winograd();
+    kernels::set_conv_winograd(true);
+  }
+  void TearDown() override { kernels::set_conv_winograd(was_on_); }
+
+ private:
+  bool was_on_ = false;
+};
+
+// oneDNN's Winograd takes channel counts in multiples of 16, pads of 0 or 1
+// and ReLU as its fused activation (others fall back to direct convolution).
+Graph winograd_conv(std::mt19937& rng) {
+  const int64_t in_channels = 16 * uniform_int(rng, 2, 5);
+  const int64_t out_channels = 16 * uniform_int(rng, 4, 6);
+  const int64_t height = uniform_int(rng, 4, 24);
+  const int64_t width = uniform_int(rng, 3, 40);
+  ConvAttrs conv;
+  const int64_t pad = coin(rng, 0.8) ? 1 : 0;
+  conv.window = Window{3, 3, 1, 1, 1, 1, pad, pad, pad, pad};
+  conv.weight = random_weights(Shape({out_channels, in_channels, 3, 3}), in_channels * 9, rng);
+  conv.bias = random_values(static_cast<size_t>(out_channels), rng);
+  if (coin(rng, 0.7)) conv.activation.kind = Activation::Kind::kRelu;
+  return conv_graph(map_shape(in_channels, height, width), std::move(conv));
+}
+
+TEST_F(KernelConvWinograd, MatchesReferenceWholeAndSliced) {
+  std::mt19937 rng(4343);
+  for (int config = 0; config < 12; ++config) {
+    const Graph g = winograd_conv(rng);
+    SCOPED_TRACE("config " + std::to_string(config) + ": " + describe(g));
+    expect_kernel_matches_reference(g, rng);
+  }
+}
+
+TEST_F(KernelConvWinograd, AsymmetricPadsMatchReference) {
+  std::mt19937 rng(77);
+  ConvAttrs conv;
+  conv.window = Window{3, 3, 1, 1, 1, 1, 0, 1, 1, 0};  // top, left, bottom, right
+  conv.weight = random_weights(Shape({64, 64, 3, 3}), 64 * 9, rng);
+  conv.bias = random_values(64, rng);
+  conv.activation.kind = Activation::Kind::kRelu;
+  const Graph g = conv_graph(map_shape(64, 17, 13), std::move(conv));
+  SCOPED_TRACE(describe(g));
+  expect_kernel_matches_reference(g, rng);
+}
+
+}  // namespace
+}  // namespace edgeflow::test
