@@ -214,6 +214,8 @@ def ort_op(op):
         return "layout reorders"
     if op in ("Sum",):
         return "Add"
+    if op in ("FusedGemm",):
+        return "Gemm"
     return op
 
 
