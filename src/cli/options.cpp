@@ -90,7 +90,9 @@ batch jobs (many inputs):
   flight finish, their records are written, exit 130; --resume continues.
 run:
   -n, --repeat N         run each input N times (default 1)
-  --partitioner NAME     single | equal | random (default equal)
+  --partitioner NAME     edgeflow (default: per-layer LP, then the whole plan
+                         checked against the baselines) | lp | exact | single |
+                         equal | proportional | layerwise | random
   --seed S               seed of the random partitioner (default 1)
   --plan-only            set up, profile, print the plan with predicted times, exit
   --profile-cache FILE   reuse the profile in FILE when it fits (model, ranks,

@@ -35,7 +35,7 @@ struct Options {
   bool resume = false;               // --resume (with --json)
   bool fail_fast = false;            // --fail-fast
   std::string progress = "auto";     // --progress auto|bar|lines|none
-  std::string partitioner = "equal";
+  std::string partitioner = "edgeflow";
   uint64_t seed = 1;
   std::array<float, 3> mean{0.485f, 0.456f, 0.406f};
   std::array<float, 3> std{0.229f, 0.224f, 0.225f};

@@ -160,7 +160,11 @@ Session set_up(const Options& options, Transport* transport, KernelFactory& kern
       PartitionerOptions policy;
       policy.name = options.partitioner;
       policy.seed = options.seed;
-      s.partition = make_partition(s.graph, s.profile, policy);
+      PartitionReport report;
+      s.partition = make_partition(s.graph, s.profile, policy, &report);
+      for (const std::string& warning : report.warnings)
+        std::fprintf(stderr, "edgeflow: warning: %s\n", warning.c_str());
+      if (!report.summary.empty()) std::fprintf(stderr, "%s\n", report.summary.c_str());
       s.plans = build_plans(s.graph, s.partition);
       s.plan = s.plans[0];
     } catch (const Error& e) {
