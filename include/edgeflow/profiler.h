@@ -48,7 +48,7 @@ ClusterProfile measure_cluster(const Graph& graph, KernelFactory& kernels, Trans
 std::string profile_key(const Graph& graph, const std::vector<std::string>& hosts, int threads,
                         const std::string& emulation);
 
-// Reads a cached profile; nullopt (with a warning on stderr) when the file is
+// Reads a cached profile; nullopt (with a warning on stderr, "ignoring it") when the file is
 // missing, corrupt or was measured under another key.
 std::optional<ClusterProfile> load_profile(const std::string& path, const std::string& key,
                                            const Graph& graph);

@@ -106,7 +106,8 @@ bool prepare_root(const Options& options, Session& s, const std::vector<std::str
   ImportOptions import;
   import.input_shape = options.input_shape;
   s.graph = import_onnx(options.model, import);
-  if (!needs_profile(options.partitioner)) return false;
+  // A fitting cache is read even by policies that need no profile: their
+  // plans are then predicted on the measured cluster, comparable with others.
   *cache_key = profile_key(s.graph, hosts, threads, emulation_key(options.cluster));
   if (!options.profile_cache.empty() && !options.reprofile)
     if (auto cached = load_profile(options.profile_cache, *cache_key, s.graph)) {
@@ -114,7 +115,7 @@ bool prepare_root(const Options& options, Session& s, const std::vector<std::str
       s.measured = true;
       return false;
     }
-  return true;
+  return needs_profile(options.partitioner);
 }
 
 }  // namespace

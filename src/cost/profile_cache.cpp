@@ -17,7 +17,7 @@ namespace edgeflow {
 namespace {
 
 std::optional<ClusterProfile> reject(const std::string& path, const std::string& why) {
-  std::fprintf(stderr, "edgeflow: warning: profile cache '%s' %s; profiling again\n",
+  std::fprintf(stderr, "edgeflow: warning: profile cache '%s' %s; ignoring it\n",
                path.c_str(), why.c_str());
   return std::nullopt;
 }

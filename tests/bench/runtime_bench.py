@@ -22,7 +22,7 @@ def run(np_, model, inflight, repeat):
         cmd = ["mpirun", "--oversubscribe", "--bind-to", "none", "-np", str(np_), EDGEFLOW,
                os.path.join(ZOO, model + ".onnx"), "--input",
                os.path.join(ZOO, model + ".input.npy"), "--repeat", str(repeat),
-               "--inflight", str(inflight), "--quiet", "--json", out]
+               "--inflight", str(inflight), "--partitioner", "equal", "--quiet", "--json", out]
         if np_ > 1:
             cmd += ["--threads", "1"]
         subprocess.run(cmd, check=True, env=env, stdout=subprocess.DEVNULL)
