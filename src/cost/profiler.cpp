@@ -1,6 +1,7 @@
 // Measuring a rank: every layer's kernel timed at a few row counts (the
-// middle of the map, so the slice carries full halos), fitted to
-// t = alpha * rows + beta by least squares; links by ping-pong.
+// middle of the map, so the slice carries full halos; the layers in model
+// order, as a request runs them), fitted to t = alpha * rows + beta by least
+// squares; links by ping-pong.
 #include "edgeflow/profiler.h"
 
 #include <algorithm>
@@ -23,15 +24,6 @@ double seconds_since(Clock::time_point t0) {
 double median(std::vector<double> v) {
   std::sort(v.begin(), v.end());
   return v.empty() ? 0.0 : v[v.size() / 2];
-}
-
-// Row counts to time for a layer of height H.
-std::vector<int64_t> sample_rows(int64_t H) {
-  std::vector<int64_t> rows;
-  for (int64_t r : {H / 8, H / 4, H / 2}) rows.push_back(std::max<int64_t>(1, r));
-  std::sort(rows.begin(), rows.end());
-  rows.erase(std::unique(rows.begin(), rows.end()), rows.end());
-  return rows;
 }
 
 // Least-squares line through (rows, seconds), kept non-negative.
@@ -61,26 +53,43 @@ ComputeCost fit_line(const std::vector<int64_t>& rows, const std::vector<double>
   return c;
 }
 
-// Times output rows `out` of `node` (median of repeats after a warm-up).
-double time_slice(const Graph& graph, const Node& node, RowRange out, KernelFactory& kernels,
-                  const std::vector<Tensor>& values, int repeats) {
-  std::unique_ptr<Kernel> kernel = kernels.make(graph, node, out);
+// One layer's kernel for one sampled slice, its input pointers and where its
+// rows go (into the layer's whole output, which later layers read).
+struct TimedSlice {
+  int64_t rows = 0;
+  std::unique_ptr<Kernel> kernel;
   std::vector<const float*> inputs;
+  float* dst = nullptr;
+};
+
+TimedSlice prepare_slice(const Graph& graph, const Node& node, RowRange out,
+                         KernelFactory& kernels, std::vector<Tensor>& values) {
+  TimedSlice slice;
+  slice.rows = out.size();
+  slice.kernel = kernels.make(graph, node, out);
   for (size_t i = 0; i < node.inputs.size(); ++i) {
     const RowRange need = required_input_rows(graph, node, static_cast<int>(i), out);
-    inputs.push_back(values[node.inputs[i]].row(need.begin));
+    slice.inputs.push_back(values[node.inputs[i]].row(need.begin));
   }
-  Tensor dst(graph.shape_of(node.output), out);
-  kernel->run(inputs, dst.data());
-  std::vector<double> samples;
-  for (int r = 0; r < repeats; ++r) {
-    const auto t0 = Clock::now();
-    kernel->run(inputs, dst.data());
-    samples.push_back(seconds_since(t0));
-  }
-  return median(samples);
+  slice.dst = values[node.output].row(out.begin);
+  return slice;
 }
 
+// Sample k (0, 1, 2) of a layer of height H: the middle H/8, H/4 or H/2 rows
+// (at least one), so the slice carries full halos; the whole map for layers
+// that need their whole input.
+RowRange sample_slice(const Node& node, int64_t H, int k) {
+  if (needs_whole_input(node)) return RowRange{0, H};
+  const int64_t rows = std::max<int64_t>(1, H >> (3 - k));
+  const int64_t begin = (H - rows) / 2;
+  return RowRange{begin, begin + rows};
+}
+
+// Times every layer at three slice heights. Each sample runs the layers in
+// the model's order, one pass after another, as a request would: a layer's
+// weights and input come from wherever the previous layers left the caches,
+// not hot from timing the same kernel again (which made weight-heavy layers
+// look up to 2x faster than they run). The median pass counts.
 std::vector<ComputeCost> profile_layers(const Graph& graph, KernelFactory& kernels,
                                         const ProfileOptions& options,
                                         std::vector<double>* fit_error) {
@@ -92,19 +101,35 @@ std::vector<ComputeCost> profile_layers(const Graph& graph, KernelFactory& kerne
     for (float& x : t.values()) x = u(rng);
     values.push_back(std::move(t));
   }
-  std::vector<ComputeCost> costs;
-  fit_error->assign(graph.nodes.size(), 0.0);
-  for (size_t n = 0; n < graph.nodes.size(); ++n) {
-    const Node& node = graph.nodes[n];
-    const int64_t H = graph.shape_of(node.output).height();
-    const std::vector<int64_t> rows =
-        needs_whole_input(node) ? std::vector<int64_t>{H} : sample_rows(H);
-    std::vector<double> t;
-    for (int64_t r : rows) {
-      const int64_t begin = (H - r) / 2;
-      t.push_back(time_slice(graph, node, RowRange{begin, begin + r}, kernels, values,
-                             options.repeats));
+  const size_t layers = graph.nodes.size();
+  // samples[n]: (rows, median seconds) of layer n, one per distinct height.
+  std::vector<std::vector<std::pair<int64_t, double>>> samples(layers);
+  for (int k = 0; k < 3; ++k) {
+    std::vector<TimedSlice> slices;
+    for (const Node& node : graph.nodes)
+      slices.push_back(prepare_slice(graph, node,
+                                     sample_slice(node, graph.shape_of(node.output).height(), k),
+                                     kernels, values));
+    std::vector<std::vector<double>> times(layers);
+    for (int pass = 0; pass <= options.repeats; ++pass)  // pass 0 warms up
+      for (size_t n = 0; n < layers; ++n) {
+        const auto t0 = Clock::now();
+        slices[n].kernel->run(slices[n].inputs, slices[n].dst);
+        if (pass > 0) times[n].push_back(seconds_since(t0));
+      }
+    for (size_t n = 0; n < layers; ++n) {
+      auto& s = samples[n];
+      const int64_t rows = slices[n].rows;
+      if (std::none_of(s.begin(), s.end(), [&](const auto& p) { return p.first == rows; }))
+        s.emplace_back(rows, median(times[n]));
     }
+  }
+  std::vector<ComputeCost> costs;
+  fit_error->assign(layers, 0.0);
+  for (size_t n = 0; n < layers; ++n) {
+    std::vector<int64_t> rows;
+    std::vector<double> t;
+    for (const auto& [r, seconds] : samples[n]) rows.push_back(r), t.push_back(seconds);
     costs.push_back(fit_line(rows, t, &(*fit_error)[n]));
   }
   return costs;
