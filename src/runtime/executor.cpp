@@ -19,6 +19,9 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
+// How long an idle rank spins (yielding) before it starts to sleep.
+constexpr double kSpinSeconds = 2e-3;
+
 // Trace time: the host's monotonic clock, shared by the ranks of one host.
 double now_us() {
   return std::chrono::duration<double, std::micro>(Clock::now().time_since_epoch()).count();
@@ -223,14 +226,22 @@ struct Executor::Impl {
     return slot.next_unit == units.size() && slot.recvs.empty() && slot.sends.empty();
   }
 
-  // Sleeps briefly when nothing moved; fails when nothing moved for too long.
+  // Waits a moment when nothing moved; fails when nothing moved for too long.
+  // A short wait (a halo about to arrive) spins, yielding the core: sleeping
+  // even 30 us costs ~0.2 ms per exchange in timer slack and wake-up, 25% of
+  // densenet121 at np=2. A long wait (slow links, no request) sleeps.
   template <typename Describe>
   void idle(bool progressed, const Describe& waiting_for) {
     if (progressed) {
       last_progress = Clock::now();
       return;
     }
-    if (std::chrono::duration<double>(Clock::now() - last_progress).count() > options.timeout_s) {
+    const double waited_s = std::chrono::duration<double>(Clock::now() - last_progress).count();
+    if (waited_s < kSpinSeconds) {
+      std::this_thread::yield();
+      return;
+    }
+    if (waited_s > options.timeout_s) {
       const Wait w = waiting_for();
       throw StallError("rank " + std::to_string(plan.rank()) + ": no progress for " +
                            std::to_string(static_cast<int>(options.timeout_s)) +

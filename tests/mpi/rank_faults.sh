@@ -45,8 +45,8 @@ echo "exit status $rc after ${elapsed_ms} ms"
 (( elapsed_ms < bound * 1000 )) || { echo "FAIL: took ${elapsed_ms} ms (bound ${bound}s)"; exit 1; }
 grep -q "rank $victim" "$tmp/out.txt" || { echo "FAIL: no message names rank $victim"; exit 1; }
 if [ "$fault" = stall ]; then
-  head -1 "$tmp/out.txt" | grep -q "^edgeflow: error: .*rank $victim" \
-    || { echo "FAIL: first line is not our error naming rank $victim"; exit 1; }
+  grep -m1 "error" "$tmp/out.txt" | grep -q "^edgeflow: error: .*rank $victim" \
+    || { echo "FAIL: the first error line is not ours naming rank $victim"; exit 1; }
 fi
 /usr/bin/python3 - "$tmp/run.jsonl" <<'PY' || exit 1
 import json, sys
