@@ -132,6 +132,11 @@ RunSummary gather_summary(const RuntimeStats& stats, Transport* transport, int w
   return summary;
 }
 
+// The names the report gives the inputs.
+std::vector<std::string> input_names(const Session& s) {
+  return s.inputs.empty() ? std::vector<std::string>{"synthetic"} : s.inputs;
+}
+
 int64_t total_bytes(const std::vector<std::vector<int64_t>>& per_link) {
   int64_t total = 0;
   for (const auto& row : per_link)
@@ -214,7 +219,16 @@ int run(int argc, char** argv) {
         !devices.empty() ? 1 : options.threads > 0 ? options.threads : default_threads();
     std::unique_ptr<KernelFactory> kernels = make_onednn_factory(threads);
     if (!devices.empty()) kernels = emulate_compute(std::move(kernels), devices[rank].speed);
-    Session setup = set_up(options, transport.get(), *kernels, threads, options.plan_only);
+    std::unique_ptr<Reporter> reporter;  // rank 0: opened before profiling
+    const RootFileCheck open_outputs = [&](const Session& s) {
+      if (options.plan_only) return;
+      reporter = std::make_unique<Reporter>(options, input_names(s), 0);
+      if (s.inputs.size() == 1)  // one input: a bad one ends the job now
+        load_input(s.inputs[0], s.graph.input_shape(),
+                   Preprocess{options.mean, options.std, options.normalize});
+    };
+    Session setup =
+        set_up(options, transport.get(), *kernels, threads, options.plan_only, open_outputs);
     if (rank == 0 && !options.plan_dot.empty())
       write_plan_dot(options.plan_dot, setup.graph, setup.partition);
     if (options.plan_only) {
@@ -241,14 +255,10 @@ int run(int argc, char** argv) {
     if (rank != 0) {
       executor->run_worker();
     }
-    std::unique_ptr<Reporter> reporter;
     BatchOutcome outcome;
     double wall_s = 0;
     if (rank == 0) {
-      const std::vector<std::string> names =
-          setup.inputs.empty() ? std::vector<std::string>{"synthetic"} : setup.inputs;
-      reporter = std::make_unique<Reporter>(options, names,
-                                            total_bytes(planned_bytes(setup.graph, setup.plans)));
+      reporter->set_bytes_per_request(total_bytes(planned_bytes(setup.graph, setup.plans)));
       const auto t0 = std::chrono::steady_clock::now();
       outcome = feed_and_collect(*executor, setup, options, *reporter);
       wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();

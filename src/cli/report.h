@@ -43,6 +43,9 @@ class Reporter {
   const std::vector<char>& done_before() const { return done_before_; }
   int64_t records_before() const { return int64_t(past_.records.size()); }
 
+  // What the plan moves between ranks per request, once it is known.
+  void set_bytes_per_request(int64_t bytes) { bytes_per_request_ = bytes; }
+
   // A finished request of input `index`, repeat `repeat`.
   void request_done(size_t index, int repeat, const RequestResult& result);
   // An input that could not be loaded (one record for all its repeats).

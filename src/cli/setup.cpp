@@ -115,13 +115,13 @@ bool prepare_root(const Options& options, Session& s, const std::vector<std::str
       s.measured = true;
       return false;
     }
-  return needs_profile(options.partitioner);
+  return needs_profile(options.partitioner) && hosts.size() > 1;  // one rank: nothing to split
 }
 
 }  // namespace
 
 Session set_up(const Options& options, Transport* transport, KernelFactory& kernels, int threads,
-               bool stop_after_plan) {
+               bool stop_after_plan, const RootFileCheck& check_files) {
   Session s;
   const int rank = transport ? transport->rank() : 0;
   const int world = transport ? transport->world_size() : 1;
@@ -132,7 +132,9 @@ Session set_up(const Options& options, Transport* transport, KernelFactory& kern
   bool profile_now = false;
   std::string cache_key;
   run_step(transport, [&] {
-    if (rank == 0) profile_now = prepare_root(options, s, hosts, threads, &cache_key);
+    if (rank != 0) return;
+    profile_now = prepare_root(options, s, hosts, threads, &cache_key);
+    if (check_files) check_files(s);
   });
   if (transport) share_model(*transport, s, &profile_now);
 
@@ -143,11 +145,10 @@ Session set_up(const Options& options, Transport* transport, KernelFactory& kern
     if (rank == 0) {
       s.profile = std::move(measured);
       s.measured = true;
-      std::fprintf(stderr,
-                   "edgeflow: profiled %d rank(s) in %.1f s (worst compute fit: %.0f%% on "
-                   "layer '%s', rank %d)\n",
-                   world, s.profile_report.seconds, 100 * s.profile_report.worst_fit_error,
-                   s.profile_report.worst_fit_layer.c_str(), s.profile_report.worst_fit_rank);
+      std::printf("edgeflow: profiled %d rank(s) in %.1f s (worst compute fit: %.0f%% on "
+                  "layer '%s', rank %d)\n",
+                  world, s.profile_report.seconds, 100 * s.profile_report.worst_fit_error,
+                  s.profile_report.worst_fit_layer.c_str(), s.profile_report.worst_fit_rank);
       if (!options.profile_cache.empty())
         save_profile(options.profile_cache, cache_key, s.graph, s.profile);
     }
@@ -165,7 +166,10 @@ Session set_up(const Options& options, Transport* transport, KernelFactory& kern
       s.partition = make_partition(s.graph, s.profile, policy, &report);
       for (const std::string& warning : report.warnings)
         std::fprintf(stderr, "edgeflow: warning: %s\n", warning.c_str());
-      if (!report.summary.empty()) std::fprintf(stderr, "%s\n", report.summary.c_str());
+      // What was measured and planned is news, not a warning: stdout, so
+      // that stderr holds only warnings and errors (an error line first).
+      if (!report.summary.empty()) std::printf("%s\n", report.summary.c_str());
+      std::fflush(stdout);
       s.plans = build_plans(s.graph, s.partition);
       s.plan = s.plans[0];
     } catch (const Error& e) {

@@ -8,6 +8,7 @@
 // once by rank 0.
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -43,10 +44,15 @@ struct Session {
   ProfileReport profile_report;
 };
 
+// Rank 0's checks of the user's other files (inputs, labels, --json), run
+// right after the model is imported: a bad file fails the job before minutes
+// of profiling, with the same one error line on every path.
+using RootFileCheck = std::function<void(const Session&)>;
+
 // Steps 1-3 on every rank; `stop_after_plan` ends the job after step 3
 // (rank 0 returns, workers throw QuietExit{kOk}).
 Session set_up(const Options& options, Transport* transport, KernelFactory& kernels, int threads,
-               bool stop_after_plan);
+               bool stop_after_plan, const RootFileCheck& check_files = {});
 
 // Step 4: every rank reports its own error ("" if none). Rank 0 throws the
 // first error (naming the rank); workers throw QuietExit when any failed.
