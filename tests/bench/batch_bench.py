@@ -10,26 +10,20 @@ Default: resnet18 at np = 4 on the emulated pimix cluster (two "Pi 4" at
 their rank busy for CPU time / speed, links queue). --local runs this machine
 instead (np = 2, one thread per rank, no emulation).
 """
-import argparse, json, os, statistics, subprocess, sys, tempfile
+import argparse, os, statistics, subprocess, sys, tempfile
 
-ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+from bench_run import ROOT, run_summary
 
 
 def run(args, images, inflight, out):
-    env = dict(os.environ, OMP_WAIT_POLICY="passive", OMPI_ALLOW_RUN_AS_ROOT="1",
-               OMPI_ALLOW_RUN_AS_ROOT_CONFIRM="1")
-    cmd = ["mpirun", "--oversubscribe", "--bind-to", "none", "-np", str(args.np),
-           os.path.join(args.build, "edgeflow"), os.path.join(ROOT, "models", "zoo",
-                                                              args.model + ".onnx"),
-           "-i", images, "--inflight", str(inflight), "--quiet", "--json", out,
-           "--threads", "1"]
+    cmd = [os.path.join(ROOT, "models", "zoo", args.model + ".onnx"), "-i", images,
+           "--inflight", str(inflight), "--threads", "1"]
     if args.cluster:
         cmd += ["--cluster", args.cluster]
     if args.partitioner:
         cmd += ["--partitioner", args.partitioner]
-    subprocess.run(cmd, check=True, env=env, stdout=subprocess.DEVNULL)
-    with open(out) as f:
-        return [json.loads(l) for l in f][-1]
+    return run_summary(args.np, cmd, edgeflow=os.path.join(args.build, "edgeflow"),
+                       json_path=out)
 
 
 def main():

@@ -10,27 +10,18 @@ The profiler times each rank alone (ranks of one host take turns), so at
 np = 4 on 2 cores the prediction cannot see the ranks sharing cores: the
 ratio there measures what oversubscription costs, not the cost model.
 """
-import argparse, json, os, statistics, subprocess, sys, tempfile
+import argparse, os, statistics, sys, tempfile
 
-ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-EDGEFLOW = os.path.join(ROOT, "build", "edgeflow")
-ZOO = os.path.join(ROOT, "models", "zoo")
+from bench_run import ROOT, run_summary, zoo_model
+
 MODELS = ("resnet18,resnet50,googlenet,inception_v3,densenet121,mobilenet_v2,squeezenet1_1,"
           "vgg16,fcn_resnet50,mobilenet_v3_small,unet_small")
 
 
 def run(np_, model, repeat, cache):
-    env = dict(os.environ, OMP_WAIT_POLICY="passive", OMPI_ALLOW_RUN_AS_ROOT="1",
-               OMPI_ALLOW_RUN_AS_ROOT_CONFIRM="1")
-    with tempfile.TemporaryDirectory() as tmp:
-        out = os.path.join(tmp, "run.jsonl")
-        cmd = ["mpirun", "--oversubscribe", "--bind-to", "none", "-np", str(np_), EDGEFLOW,
-               os.path.join(ZOO, model + ".onnx"), "--input",
-               os.path.join(ZOO, model + ".input.npy"), "--repeat", str(repeat), "--threads", "1",
-               "--profile-cache", cache, "--quiet", "--json", out]
-        subprocess.run(cmd, check=True, env=env, stdout=subprocess.DEVNULL,
-                       stderr=subprocess.DEVNULL)
-        return [json.loads(l) for l in open(out)][-1]
+    onnx, npy = zoo_model(model)
+    return run_summary(np_, [onnx, "--input", npy, "--repeat", str(repeat), "--threads", "1",
+                             "--profile-cache", cache], quiet_stderr=True)
 
 
 def main():

@@ -7,26 +7,18 @@ noise hits them alike; the table reports medians over rounds.
 This machine has 2 cores, so np=4 is not expected to be faster here: the
 numbers show the runtime's overhead and how well requests in flight overlap.
 """
-import argparse, json, os, statistics, subprocess, sys, tempfile
+import argparse, os, statistics, sys
 
-ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-EDGEFLOW = os.path.join(ROOT, "build", "edgeflow")
-ZOO = os.path.join(ROOT, "models", "zoo")
+from bench_run import ROOT, run_summary, zoo_model
 
 
 def run(np_, model, inflight, repeat):
-    env = dict(os.environ, OMP_WAIT_POLICY="passive", OMPI_ALLOW_RUN_AS_ROOT="1",
-               OMPI_ALLOW_RUN_AS_ROOT_CONFIRM="1")
-    with tempfile.TemporaryDirectory() as tmp:
-        out = os.path.join(tmp, "run.jsonl")
-        cmd = ["mpirun", "--oversubscribe", "--bind-to", "none", "-np", str(np_), EDGEFLOW,
-               os.path.join(ZOO, model + ".onnx"), "--input",
-               os.path.join(ZOO, model + ".input.npy"), "--repeat", str(repeat),
-               "--inflight", str(inflight), "--partitioner", "equal", "--quiet", "--json", out]
-        if np_ > 1:
-            cmd += ["--threads", "1"]
-        subprocess.run(cmd, check=True, env=env, stdout=subprocess.DEVNULL)
-        return [json.loads(l) for l in open(out)][-1]
+    onnx, npy = zoo_model(model)
+    args = [onnx, "--input", npy, "--repeat", str(repeat), "--inflight", str(inflight),
+            "--partitioner", "equal"]
+    if np_ > 1:
+        args += ["--threads", "1"]
+    return run_summary(np_, args)
 
 
 def main():

@@ -1,0 +1,32 @@
+"""What the benchmark scripts share: where things are, and one edgeflow run
+through mpirun on this host (oversubscribed, unbound, passive OpenMP waits,
+allowed as root) that returns the run's JSON summary record."""
+import json, os, subprocess, tempfile
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+ZOO = os.path.join(ROOT, "models", "zoo")
+EDGEFLOW = os.path.join(ROOT, "build", "edgeflow")
+MPI_ENV = dict(os.environ, OMP_WAIT_POLICY="passive", OMPI_ALLOW_RUN_AS_ROOT="1",
+               OMPI_ALLOW_RUN_AS_ROOT_CONFIRM="1")
+
+
+def mpirun_command(np_, edgeflow_args, edgeflow=EDGEFLOW):
+    return ["mpirun", "--oversubscribe", "--bind-to", "none", "-np", str(np_), edgeflow,
+            *edgeflow_args]
+
+
+def zoo_model(name):
+    """The model's path and its test input's."""
+    return os.path.join(ZOO, name + ".onnx"), os.path.join(ZOO, name + ".input.npy")
+
+
+def run_summary(np_, edgeflow_args, edgeflow=EDGEFLOW, json_path=None, quiet_stderr=False):
+    """Runs edgeflow with --quiet --json and returns the summary record (the
+    last line). Raises CalledProcessError when the run fails."""
+    with tempfile.TemporaryDirectory() as tmp:
+        out = json_path or os.path.join(tmp, "run.jsonl")
+        cmd = mpirun_command(np_, [*edgeflow_args, "--quiet", "--json", out], edgeflow)
+        subprocess.run(cmd, check=True, env=MPI_ENV, stdout=subprocess.DEVNULL,
+                       stderr=subprocess.DEVNULL if quiet_stderr else None)
+        with open(out) as f:
+            return [json.loads(line) for line in f][-1]
