@@ -70,12 +70,25 @@ TEST(Policies, UnknownPolicyIsAnErrorListingTheKnownOnes) {
   }
 }
 
-TEST(Policies, SingleGivesEverythingToTheFastestRank) {
-  const Graph g = small_dag();
-  const ClusterProfile p = synthetic_profile(g, {1e9, 3e9, 2e9}, 1e9, 1e-4);
-  const Partition part = run(g, p, "single");
+// Whether every layer of `part` is whole on `rank`.
+bool all_on(const Graph& g, const Partition& part, int rank) {
   for (size_t l = 0; l < g.nodes.size(); ++l)
-    EXPECT_EQ(part.rows(static_cast<int>(l), 1).size(), g.shape_of(g.nodes[l].output).height());
+    if (part.rows(static_cast<int>(l), rank).size() != g.shape_of(g.nodes[l].output).height())
+      return false;
+  return true;
+}
+
+TEST(Policies, SingleGivesEverythingToTheFastestRankWhereLinksAreCheap) {
+  const Graph g = small_dag();
+  const ClusterProfile p = synthetic_profile(g, {1e9, 3e9, 2e9}, 1e12, 1e-6);
+  EXPECT_TRUE(all_on(g, run(g, p, "single"), 1));
+}
+
+TEST(Policies, SingleKeepsTheModelWithItsInputAmongEqualRanksOrOnSlowLinks) {
+  const Graph g = small_dag();
+  EXPECT_TRUE(all_on(g, run(g, synthetic_profile(g, {1e9, 1e9, 1e9}, 1e9, 1e-4), "single"), 0));
+  // 10% faster is not worth moving the input and the output over 1 Mbit/s.
+  EXPECT_TRUE(all_on(g, run(g, synthetic_profile(g, {1e9, 1.1e9}, 1.25e5, 1e-4), "single"), 0));
 }
 
 TEST(Policies, ProportionalFollowsSpeedAndEqualIgnoresIt) {
