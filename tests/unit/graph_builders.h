@@ -159,6 +159,18 @@ inline Tensor random_weights(const Shape& shape, int64_t fan_in, std::mt19937& r
   return Tensor(shape, random_values(static_cast<size_t>(shape.elements()), rng, -bound, bound));
 }
 
+// A 3x3 conv with `window`'s strides and pads, random weights and bias and
+// a fused ReLU, from the channels of `in` to `out_channels`.
+inline Graph relu_conv3x3_graph(const Shape& in, int64_t out_channels, const Window& window,
+                                std::mt19937& rng) {
+  ConvAttrs conv;
+  conv.window = window;
+  conv.weight = random_weights(Shape({out_channels, in.channels(), 3, 3}), in.channels() * 9, rng);
+  conv.bias = random_values(static_cast<size_t>(out_channels), rng);
+  conv.activation.kind = Activation::Kind::kRelu;
+  return conv_graph(in, std::move(conv));
+}
+
 // None, Relu, a Clip with random or ReLU6 bounds, or one of the other
 // activations oneDNN runs as post-ops (LeakyRelu, Sigmoid, HardSigmoid,
 // HardSwish, Tanh, Swish): defined for every input.

@@ -64,12 +64,8 @@ TEST(KernelConv, DepthwiseMatchesReferenceWholeAndSliced) {
 
 TEST(KernelConv, Stride2Pad1Kernel3OnOddMapMatchesReference) {
   std::mt19937 rng(7);
-  ConvAttrs conv;
-  conv.window = Window{3, 3, 2, 2, 1, 1, 1, 1, 1, 1};
-  conv.weight = random_weights(Shape({16, 8, 3, 3}), 8 * 9, rng);
-  conv.bias = random_values(16, rng);
-  conv.activation.kind = Activation::Kind::kRelu;
-  const Graph g = conv_graph(map_shape(8, 33, 17), std::move(conv));
+  const Graph g =
+      relu_conv3x3_graph(map_shape(8, 33, 17), 16, Window{3, 3, 2, 2, 1, 1, 1, 1, 1, 1}, rng);
   SCOPED_TRACE(describe(g));
   expect_kernel_matches_reference(g, rng);
 }

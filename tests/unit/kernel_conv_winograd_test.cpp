@@ -48,12 +48,8 @@ TEST_F(KernelConvWinograd, MatchesReferenceWholeAndSliced) {
 
 TEST_F(KernelConvWinograd, AsymmetricPadsMatchReference) {
   std::mt19937 rng(77);
-  ConvAttrs conv;
-  conv.window = Window{3, 3, 1, 1, 1, 1, 0, 1, 1, 0};  // top, left, bottom, right
-  conv.weight = random_weights(Shape({64, 64, 3, 3}), 64 * 9, rng);
-  conv.bias = random_values(64, rng);
-  conv.activation.kind = Activation::Kind::kRelu;
-  const Graph g = conv_graph(map_shape(64, 17, 13), std::move(conv));
+  const Window asymmetric{3, 3, 1, 1, 1, 1, 0, 1, 1, 0};  // pads top 0, left 1, bottom 1, right 0
+  const Graph g = relu_conv3x3_graph(map_shape(64, 17, 13), 64, asymmetric, rng);
   SCOPED_TRACE(describe(g));
   expect_kernel_matches_reference(g, rng);
 }
