@@ -12,7 +12,7 @@ instead (np = 2, one thread per rank, no emulation).
 """
 import argparse, os, statistics, subprocess, sys, tempfile
 
-from bench_run import ROOT, run_summary
+from bench_run import ROOT, run_summary, write_report
 
 
 def run(args, images, inflight, out):
@@ -76,11 +76,7 @@ def main():
                      f"{med([s['latency_ms']['p50'] for s in rows[k]]):.0f} | "
                      f"{med([s['input_wait_s'] for s in rows[k]]):.2f} |")
     lines += ["", f"best K: {best:.2f} of the bound (target >= 0.9)"]
-    table = "\n".join(lines)
-    os.makedirs(os.path.dirname(args.out), exist_ok=True)
-    with open(args.out, "w") as f:
-        f.write(table + "\n")
-    print(f"\n{table}\n\n(written to {args.out})")
+    write_report(args.out, "\n".join(lines))
 
 
 if __name__ == "__main__":

@@ -30,3 +30,11 @@ def run_summary(np_, edgeflow_args, edgeflow=EDGEFLOW, json_path=None, quiet_std
                        stderr=subprocess.DEVNULL if quiet_stderr else None)
         with open(out) as f:
             return [json.loads(line) for line in f][-1]
+
+
+def write_report(path, text, note=""):
+    """Writes a benchmark's markdown to `path` and prints it with where it went."""
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    with open(path, "w") as f:
+        f.write(text + "\n")
+    print(f"\n{text}\n\n(written to {path}{note})")

@@ -12,7 +12,7 @@ ratio there measures what oversubscription costs, not the cost model.
 """
 import argparse, os, statistics, sys, tempfile
 
-from bench_run import ROOT, run_summary, zoo_model
+from bench_run import ROOT, run_summary, write_report, zoo_model
 
 MODELS = ("resnet18,resnet50,googlenet,inception_v3,densenet121,mobilenet_v2,squeezenet1_1,"
           "vgg16,fcn_resnet50,mobilenet_v3_small,unet_small")
@@ -50,12 +50,8 @@ def main():
                 cells.append(f"{p:.1f} | {m:.1f} | {m / p:.2f}")
             lines.append(f"| {model} | " + " | ".join(cells) + " |")
             print(lines[-1], flush=True)
-    table = "\n".join(lines)
-    os.makedirs(os.path.dirname(args.out), exist_ok=True)
-    with open(args.out, "w") as f:
-        f.write(table + "\n")
-    print(f"\n{table}\n\n(written to {args.out}; {rounds} rounds x {repeat} requests, medians; "
-          "ratio = measured / predicted)")
+    write_report(args.out, "\n".join(lines),
+                 f"; {rounds} rounds x {repeat} requests, medians; ratio = measured / predicted")
 
 
 if __name__ == "__main__":

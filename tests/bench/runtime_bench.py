@@ -9,7 +9,7 @@ numbers show the runtime's overhead and how well requests in flight overlap.
 """
 import argparse, os, statistics, sys
 
-from bench_run import ROOT, run_summary, zoo_model
+from bench_run import ROOT, run_summary, write_report, zoo_model
 
 
 def run(np_, model, inflight, repeat):
@@ -49,11 +49,7 @@ def main():
         lines.append(f"| {model} | {l1:.1f} | {l4:.1f} | {l4 / l1:.2f} | {t[0]:.2f} | {t[1]:.2f} "
                      f"| {t[2]:.2f} | {t[2] / t[0]:.2f} | {moved:.2f} |")
         print(lines[-1], flush=True)
-    table = "\n".join(lines)
-    os.makedirs(os.path.dirname(args.out), exist_ok=True)
-    with open(args.out, "w") as f:
-        f.write(table + "\n")
-    print(f"\n{table}\n\n(written to {args.out}; {rounds} rounds x {repeat} requests, medians)")
+    write_report(args.out, "\n".join(lines), f"; {rounds} rounds x {repeat} requests, medians")
 
 
 if __name__ == "__main__":

@@ -14,7 +14,7 @@ models/zoo/inputs8). Checks that
 """
 import argparse, collections, json, os, subprocess, sys, tempfile, time
 
-from bench_run import MPI_ENV, ROOT, ZOO, mpirun_command
+from bench_run import MPI_ENV, ROOT, ZOO, mpirun_command, write_report
 
 
 def rank_pids(launcher_pid):
@@ -117,10 +117,7 @@ def main():
             f"latency median {summary['latency_ms']['median']:.1f} ms")
     verdict = "ok: none lost, none duplicated, every repeat equal to its first" if not problems \
         else "FAIL: " + "; ".join(problems)
-    text = head + "\n\n" + "\n".join(rows) + "\n\n" + verdict + "\n"
-    os.makedirs(os.path.dirname(args.out), exist_ok=True)
-    open(args.out, "w").write(text)
-    print(text + f"(written to {args.out})")
+    write_report(args.out, head + "\n\n" + "\n".join(rows) + "\n\n" + verdict)
     return 1 if problems else 0
 
 
