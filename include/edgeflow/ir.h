@@ -76,6 +76,9 @@ struct ConvAttrs {
   Tensor weight;  // [O, I/group, KH, KW], ONNX order (rank-4 storage is NHWC
                   // for feature maps only; weights are kept in ONNX order)
   std::vector<float> bias;  // [O], zeros if the model has none
+  // A residual Add fused into the conv (fuse_residual_adds): inputs[1], of
+  // the output's shape, is added to the conv's output before the activation.
+  bool residual = false;
   Activation activation;
 };
 

@@ -30,6 +30,14 @@ int fuse_activations(Graph& graph);
 // the number of rewrites.
 int fuse_gated_activations(Graph& graph);
 
+// Fuses every kAdd one of whose inputs comes from a kConv that has no other
+// consumer, is not a graph output, has no activation and no residual yet into
+// that conv: the conv takes the other input as its residual (ConvAttrs::
+// residual) and the Add's activation, and moves to the Add's place in the
+// node order. Of two such convs, the later one is fused. Returns the number
+// of Adds fused.
+int fuse_residual_adds(Graph& graph);
+
 // Removes nodes whose outputs reach no graph output, and values no node or
 // graph input/output refers to. Returns the number of nodes removed.
 int remove_dead_nodes(Graph& graph);
@@ -41,8 +49,8 @@ int remove_dead_nodes(Graph& graph);
 // "invalid graph: ..." naming the node or value at fault.
 void validate_graph(const Graph& graph);
 
-// fold_batchnorms, fuse_gated_activations, fuse_activations, remove_dead_nodes,
-// then validate_graph.
+// fold_batchnorms, fuse_gated_activations, fuse_activations,
+// fuse_residual_adds, remove_dead_nodes, then validate_graph.
 void optimize_graph(Graph& graph);
 
 }  // namespace edgeflow

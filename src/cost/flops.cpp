@@ -14,7 +14,7 @@ double layer_flops(const Graph& graph, const Node& node) {
       const Shape& in = graph.shape_of(node.inputs.at(0));
       const double per_output =
           static_cast<double>(in.channels() / a.group) * a.window.kernel_h * a.window.kernel_w;
-      return 2.0 * out_elements * per_output;
+      return 2.0 * out_elements * per_output + (a.residual ? out_elements : 0.0);
     }
     case OpKind::kPool: {
       const auto& a = std::get<PoolAttrs>(node.attrs);

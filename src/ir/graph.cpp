@@ -145,6 +145,7 @@ uint64_t graph_digest(const Graph& graph) {
           using T = std::decay_t<decltype(a)>;
           if constexpr (std::is_same_v<T, ConvAttrs>) {
             d.pod(a.window), d.pod(a.group), d.floats(a.weight.values()), d.floats(a.bias);
+            d.pod(a.residual);
             digest_activation(d, a.activation);
           } else if constexpr (std::is_same_v<T, PoolAttrs>) {
             d.pod(a.kind), d.pod(a.window), d.pod(a.ceil_mode), d.pod(a.count_include_pad);

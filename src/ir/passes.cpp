@@ -59,8 +59,8 @@ Shape window_shape(const Graph& graph, const Node& node, const Window& w, int64_
 }
 
 Shape conv_shape(const Graph& graph, const Node& node) {
-  expect_inputs(node, 1);
   const ConvAttrs& a = attrs_of<ConvAttrs>(node);
+  expect_inputs(node, a.residual ? 2 : 1);
   const Shape& in = expect_feature_map(graph, node, 0);
   const Dims& wd = a.weight.shape().dims;
   if (wd.size() != 4) fail_node(node, "weight must be OxIxKHxKW, is " + a.weight.shape().str());
@@ -81,7 +81,11 @@ Shape conv_shape(const Graph& graph, const Node& node) {
   if (static_cast<int64_t>(a.bias.size()) != wd[0])
     fail_node(node, "bias has " + std::to_string(a.bias.size()) + " values for " +
                         std::to_string(wd[0]) + " output channels");
-  return window_shape(graph, node, a.window, wd[0], false);
+  const Shape out = window_shape(graph, node, a.window, wd[0], false);
+  if (a.residual && input_shape(graph, node, 1) != out)
+    fail_node(node, "residual input " + input_shape(graph, node, 1).str() +
+                        " differs from the output " + out.str());
+  return out;
 }
 
 Shape pool_shape(const Graph& graph, const Node& node) {

@@ -1,5 +1,5 @@
-// IR rewrites: BatchNorm folding, gated-activation and activation fusion,
-// dead node removal, and optimize_graph() running them all.
+// IR rewrites: BatchNorm folding, gated-activation, activation and
+// residual-Add fusion, dead node removal, and optimize_graph() running them all.
 #include <cmath>
 #include <variant>
 #include <vector>
@@ -180,6 +180,42 @@ int fuse_activations(Graph& graph) {
   return fused;
 }
 
+int fuse_residual_adds(Graph& graph) {
+  const std::vector<int> uses = use_counts(graph);
+  std::vector<bool> keep(graph.nodes.size(), true);
+  int fused = 0;
+  for (size_t i = 0; i < graph.nodes.size(); ++i) {
+    const Node& add = graph.nodes[i];
+    if (add.op != OpKind::kAdd || add.inputs.size() != 2 || add.inputs[0] == add.inputs[1])
+      continue;
+    // The later of the two producers that qualify: the other input is then
+    // already computed wherever the Add stood.
+    int conv = -1, side = -1;
+    for (int s = 0; s < 2; ++s) {
+      const ValueId in = add.inputs[s];
+      const int p = graph.values.at(in).producer;
+      if (p < 0 || !keep[p] || uses[in] != 1 || graph.nodes[p].op != OpKind::kConv) continue;
+      const ConvAttrs* c = std::get_if<ConvAttrs>(&graph.nodes[p].attrs);
+      if (!c || c->residual || !c->activation.none()) continue;
+      if (p > conv) conv = p, side = s;
+    }
+    const AddAttrs* add_attrs = std::get_if<AddAttrs>(&add.attrs);
+    if (conv < 0 || !add_attrs) continue;
+    // The conv moves to the Add's place (its own output had no other reader).
+    Node merged = std::move(graph.nodes[conv]);
+    ConvAttrs& c = std::get<ConvAttrs>(merged.attrs);
+    c.residual = true;
+    c.activation = add_attrs->activation;
+    merged.inputs.push_back(add.inputs[1 - side]);
+    merged.output = add.output;
+    graph.nodes[i] = std::move(merged);
+    keep[conv] = false;
+    ++fused;
+  }
+  if (fused) compact(graph, keep);
+  return fused;
+}
+
 int remove_dead_nodes(Graph& graph) {
   std::vector<bool> live_value(graph.values.size(), false);
   for (ValueId v : graph.outputs) live_value.at(v) = true;
@@ -202,6 +238,7 @@ void optimize_graph(Graph& graph) {
   fold_batchnorms(graph);
   fuse_gated_activations(graph);
   fuse_activations(graph);
+  fuse_residual_adds(graph);
   remove_dead_nodes(graph);
   validate_graph(graph);
 }

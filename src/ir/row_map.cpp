@@ -101,8 +101,10 @@ RowRange required_input_rows(const Graph& graph, const Node& node, int input_ind
   const int64_t out_height = graph.shape_of(node.output).height();
   if (needs_whole_input(node)) return RowRange{0, in_height};
   switch (node.op) {
-    case OpKind::kConv:
-      return window_rows(std::get<ConvAttrs>(node.attrs).window, in_height, out);
+    case OpKind::kConv:  // input 1, a fused residual, is elementwise (below)
+      if (input_index == 0)
+        return window_rows(std::get<ConvAttrs>(node.attrs).window, in_height, out);
+      break;
     case OpKind::kPool:
       return window_rows(std::get<PoolAttrs>(node.attrs).window, in_height, out);
     case OpKind::kConvTranspose:

@@ -17,6 +17,11 @@
 //
 //     The blocked buffers live in a per-thread workspace shared by all
 //     kernels, so the unit boundaries stay contiguous NHWC row slices.
+//     Convs with a fused residual stay direct (the residual is NHWC).
+// A fused residual Add is a sum post-op before the activation: the residual's
+// rows are copied into the destination first (a binary-add post-op reads them
+// in place, but oneDNN 2.6 then leaves brgconv for its older jit kernel, and
+// resnet18 took 16.3 ms against 14.9 ms with the copy).
 #include <atomic>
 #include <cstdlib>
 #include <cstring>
@@ -104,6 +109,22 @@ class WinogradConvKernel : public Kernel {
   dnnl_exec_arg_t out_args_[2];
 };
 
+// A conv with a fused residual: the residual's rows are copied into the
+// destination, which the conv's sum post-op then adds to.
+class ResidualConvKernel : public Kernel {
+ public:
+  ResidualConvKernel(KernelPtr conv, size_t bytes) : conv_(std::move(conv)), bytes_(bytes) {}
+
+  void run(const std::vector<const float*>& inputs, float* dst) override {
+    std::memcpy(dst, inputs.at(1), bytes_);
+    conv_->run(inputs, dst);
+  }
+
+ private:
+  KernelPtr conv_;
+  size_t bytes_;
+};
+
 // Winograd pays off from this many output rows of a slice: it computes tiles
 // of 2 or 4 rows, so thinner slices waste most of a tile (edgeflow_bench_slices
 // on resnet18: a 1-row slice costs ~4x the whole layer's time per row, a
@@ -168,8 +189,14 @@ KernelPtr make_conv_kernel(const OnednnContext& ctx, const Graph& graph, const N
                              memory::format_tag::x);
   EF_ASSERT(static_cast<int64_t>(conv.bias.size()) == out_shape.channels());
 
-  const dnnl::primitive_attr attr = activation_attr(conv.activation);
-  if (use_winograd(conv, in_shape, out_shape, out)) {
+  // Post-ops: a fused residual (a binary add of its rows, laid out as the
+  // destination), then the activation.
+  dnnl::post_ops post_ops;
+  if (conv.residual) post_ops.append_sum(1.0f);
+  append_activation(post_ops, conv.activation);
+  dnnl::primitive_attr attr;
+  attr.set_post_ops(post_ops);
+  if (!conv.residual && use_winograd(conv, in_shape, out_shape, out)) {
     const memory::desc any_src_md(src_md.dims(), memory::data_type::f32, memory::format_tag::any);
     const memory::desc any_dst_md(dst_md.dims(), memory::data_type::f32, memory::format_tag::any);
     const dnnl::convolution_forward::desc desc(
@@ -203,6 +230,8 @@ KernelPtr make_conv_kernel(const OnednnContext& ctx, const Graph& graph, const N
                                                              pd.weights_desc()));
   kernel->bind_constant(DNNL_ARG_BIAS, constant_memory(ctx, bias_md, conv.bias.data()));
   kernel->bind_dst(DNNL_ARG_DST, dst_md);
+  if (conv.residual)
+    return std::make_unique<ResidualConvKernel>(std::move(kernel), dst_md.get_size());
   return kernel;
 }
 

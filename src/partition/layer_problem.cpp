@@ -18,7 +18,10 @@ AffineRowMap affine_row_map(const Graph& graph, const Node& node, int input_inde
   if (needs_whole_input(node)) return whole();
   const Window* w = nullptr;
   switch (node.op) {
-    case OpKind::kConv: w = &std::get<ConvAttrs>(node.attrs).window; break;
+    case OpKind::kConv:  // input 1, a fused residual, is elementwise
+      if (input_index != 0) return m.in_height == H ? m : whole();
+      w = &std::get<ConvAttrs>(node.attrs).window;
+      break;
     case OpKind::kPool: w = &std::get<PoolAttrs>(node.attrs).window; break;
     case OpKind::kPad:
       m.lo_offset = m.hi_offset = -static_cast<double>(std::get<PadAttrs>(node.attrs).top);

@@ -105,6 +105,7 @@ void encode_attrs(const Node& node, bool with_weights, planpb::Node* out) {
     auto* p = out->mutable_conv();
     encode_window(c->window, p->mutable_window());
     p->set_group(c->group);
+    p->set_residual(c->residual);
     encode_activation(c->activation, p->mutable_activation());
     if (with_weights) {
       encode_tensor(c->weight, p->mutable_weight());
@@ -154,6 +155,7 @@ NodeAttrs decode_attrs(const planpb::Node& in) {
       ConvAttrs c;
       c.window = decode_window(in.conv().window());
       c.group = in.conv().group();
+      c.residual = in.conv().residual();
       c.activation = decode_activation(in.conv().activation());
       if (in.has_weights()) {
         c.weight = decode_tensor(in.conv().weight(), "conv weight");

@@ -1,6 +1,6 @@
 // IR passes on hand-built graphs: shape inference per op (and its errors),
-// BatchNorm folding checked numerically, activation fusion and where it must
-// not happen, dead node removal, and the validator catching broken graphs.
+// BatchNorm folding checked numerically, activation and residual-Add fusion
+// and where they must not happen, dead node removal, and the validator catching broken graphs.
 #include "edgeflow/ir_passes.h"
 
 #include <gtest/gtest.h>
@@ -10,6 +10,7 @@
 #include <random>
 
 #include "edgeflow/error.h"
+#include "edgeflow/kernels.h"
 
 namespace edgeflow {
 namespace {
@@ -309,6 +310,90 @@ TEST(IrFuseActivations, LeftAloneWhereFusionIsWrong) {
   for (const Node& n : g.nodes) standalone += n.op == OpKind::kActivation;
   EXPECT_EQ(standalone, 4);  // after_pool, second, on_shared, on_output
   EXPECT_NO_THROW(validate_graph(g));
+}
+
+// ---------------------------------------------------------------- residual Add fusion
+
+// The graph's first output, every node computed by the reference.
+Tensor reference_output(const Graph& g, const Tensor& input) {
+  std::vector<Tensor> values(g.values.size());
+  values[g.input] = input;
+  for (const Node& n : g.nodes) {
+    std::vector<const Tensor*> inputs;
+    for (ValueId v : n.inputs) inputs.push_back(&values.at(v));
+    values.at(n.output) = reference_forward(g, n, inputs);
+  }
+  return values.at(g.outputs.at(0));
+}
+
+TEST(IrFuseResidualAdds, BlockBecomesConvsWithTheSameResult) {
+  // x -> c1 -> relu -> c2 ---------+
+  // x -> down (1x1) ---------------+-> add -> relu
+  GraphBuilder b({1, 4, 6, 6});
+  const ValueId c1 = b.add("c1", OpKind::kConv, {0}, conv(4, 4, 3, 1, 1));
+  const ValueId r1 = b.add("r1", OpKind::kActivation, {c1}, relu());
+  const ValueId c2 = b.add("c2", OpKind::kConv, {r1}, conv(4, 4, 3, 1, 3));
+  const ValueId down = b.add("down", OpKind::kConv, {0}, conv(4, 4, 1, 0, 5));
+  const ValueId add = b.add("add", OpKind::kAdd, {c2, down}, AddAttrs{});
+  Graph g = b.done({b.add("r2", OpKind::kActivation, {add}, relu())});
+  const Tensor x(Shape({1, 4, 6, 6}), random_values(144, 7));
+  const Tensor before = reference_output(g, x);
+
+  EXPECT_EQ(fuse_activations(g), 2);
+  EXPECT_EQ(fuse_residual_adds(g), 1);
+  EXPECT_NO_THROW(validate_graph(g));
+  ASSERT_EQ(g.nodes.size(), 3u);
+  // The later conv ('down') takes c2's output as its residual and the ReLU.
+  const Node& fused = g.nodes[2];
+  EXPECT_EQ(fused.name, "down");
+  const ConvAttrs& a = std::get<ConvAttrs>(fused.attrs);
+  EXPECT_TRUE(a.residual);
+  EXPECT_EQ(a.activation.kind, Activation::Kind::kRelu);
+  ASSERT_EQ(fused.inputs.size(), 2u);
+  EXPECT_EQ(fused.inputs[0], g.input);
+  EXPECT_EQ(fused.inputs[1], g.nodes[1].output);
+  EXPECT_EQ(g.values[fused.output].name, "r2_out");
+  EXPECT_EQ(fused.output, g.outputs[0]);
+
+  const Tensor after = reference_output(g, x);
+  ASSERT_EQ(after.size(), before.size());
+  for (size_t i = 0; i < after.size(); ++i) EXPECT_NEAR(after.data()[i], before.data()[i], 1e-6f);
+}
+
+TEST(IrFuseResidualAdds, LeftAloneWhereFusionIsWrong) {
+  GraphBuilder b({1, 2, 4, 4});
+  // The conv's output has a second reader.
+  const ValueId shared = b.add("shared", OpKind::kConv, {0}, conv(2, 2, 1, 0, 1));
+  const ValueId gap = b.add("gap", OpKind::kGlobalAveragePool, {shared}, std::monostate{});
+  const ValueId a1 = b.add("a1", OpKind::kAdd, {shared, 0}, AddAttrs{});
+  // The conv has an activation before the Add (ReLU(conv) + x is not conv + x, then ReLU).
+  const ValueId act = b.add("act", OpKind::kConv, {a1}, conv(2, 2, 1, 0, 3));
+  const ValueId r = b.add("r", OpKind::kActivation, {act}, relu());
+  const ValueId a2 = b.add("a2", OpKind::kAdd, {r, a1}, AddAttrs{});
+  // The conv's output is also a graph output.
+  const ValueId out = b.add("out", OpKind::kConv, {a2}, conv(2, 2, 1, 0, 5));
+  const ValueId a3 = b.add("a3", OpKind::kAdd, {out, a2}, AddAttrs{});
+  Graph g = b.done({a3, out, gap});
+  EXPECT_EQ(fuse_activations(g), 1);  // 'r' into 'act'
+  EXPECT_EQ(fuse_residual_adds(g), 0);
+  int adds = 0;
+  for (const Node& n : g.nodes) adds += n.op == OpKind::kAdd;
+  EXPECT_EQ(adds, 3);
+}
+
+TEST(IrFuseResidualAdds, ValidatorChecksTheResidualInput) {
+  GraphBuilder b({1, 2, 4, 4});
+  const ValueId cv = b.add("conv", OpKind::kConv, {0}, conv(2, 2, 1, 0, 1));
+  const ValueId add = b.add("add", OpKind::kAdd, {cv, 0}, AddAttrs{});
+  Graph g = b.done({add});
+  ASSERT_EQ(fuse_residual_adds(g), 1);
+  EXPECT_NO_THROW(validate_graph(g));
+  Graph missing = g;
+  missing.nodes[0].inputs.pop_back();
+  EXPECT_THROW(validate_graph(missing), Error);
+  Graph unmarked = g;
+  std::get<ConvAttrs>(unmarked.nodes[0].attrs).residual = false;
+  EXPECT_THROW(validate_graph(unmarked), Error);
 }
 
 // ---------------------------------------------------------------- dead nodes

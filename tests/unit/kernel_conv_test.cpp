@@ -1,5 +1,6 @@
 // Conv kernel vs the reference: random geometries (groups, depthwise,
-// dilation, asymmetric pads, strides, fused activations), whole and sliced.
+// dilation, asymmetric pads, strides, fused activations and residual Adds),
+// whole and sliced.
 #include "kernel_check.h"
 
 namespace edgeflow::test {
@@ -18,7 +19,7 @@ void random_axis(std::mt19937& rng, int64_t in, int64_t& kernel, int64_t& stride
   } while (in + pad_begin + pad_end < (kernel - 1) * dilation + 1);
 }
 
-Graph random_conv(std::mt19937& rng, bool depthwise) {
+Graph random_conv(std::mt19937& rng, bool depthwise, bool residual = false) {
   const int64_t height = random_height(rng);
   const int64_t width = random_width(rng);
   int64_t group = 1, in_per_group, out_per_group;
@@ -41,7 +42,12 @@ Graph random_conv(std::mt19937& rng, bool depthwise) {
   conv.bias = coin(rng, 0.8) ? random_values(group * out_per_group, rng)
                              : std::vector<float>(group * out_per_group, 0.0f);
   conv.activation = random_activation(rng);
-  return conv_graph(map_shape(group * in_per_group, height, width), std::move(conv));
+  const Graph plain = conv_graph(map_shape(group * in_per_group, height, width), conv);
+  if (!residual) return plain;
+  // The same conv with a residual input of its output's shape.
+  conv.residual = true;
+  const Shape in = plain.shape_of(0), out = plain.shape_of(plain.nodes[0].output);
+  return single_node_graph(OpKind::kConv, {in, out}, out, std::move(conv));
 }
 
 TEST(KernelConv, RandomGeometriesMatchReferenceWholeAndSliced) {
@@ -57,6 +63,15 @@ TEST(KernelConv, DepthwiseMatchesReferenceWholeAndSliced) {
   std::mt19937 rng(99);
   for (int config = 0; config < 30; ++config) {
     const Graph g = random_conv(rng, true);
+    SCOPED_TRACE("config " + std::to_string(config) + ": " + describe(g));
+    expect_kernel_matches_reference(g, rng);
+  }
+}
+
+TEST(KernelConv, ResidualAddMatchesReferenceWholeAndSliced) {
+  std::mt19937 rng(4321);
+  for (int config = 0; config < 30; ++config) {
+    const Graph g = random_conv(rng, config % 3 == 0, true);
     SCOPED_TRACE("config " + std::to_string(config) + ": " + describe(g));
     expect_kernel_matches_reference(g, rng);
   }

@@ -1,6 +1,7 @@
 // Reference Conv (ONNX): y[o][oh][ow] = b[o] + sum over the input channels of
 // o's group and the kernel taps of x[g*I/g + i][oh*s - pad + kh*d][...] * W[o][i][kh][kw],
-// taps outside the input reading zero; then the activation.
+// taps outside the input reading zero; plus a fused residual input's
+// y[o][oh][ow]; then the activation.
 #include "kernels/reference/reference_ops.h"
 
 namespace edgeflow::reference {
@@ -9,6 +10,7 @@ Tensor conv(const Graph& graph, const Node& node, const Inputs& inputs) {
   const ConvAttrs& a = std::get<ConvAttrs>(node.attrs);
   const Window& win = a.window;
   const Tensor& x = *inputs.at(0);
+  const Tensor* residual = a.residual ? inputs.at(1) : nullptr;
   const Shape& xs = x.shape();
   Tensor y(graph.shape_of(node.output));
   const Shape& ys = y.shape();
@@ -30,7 +32,9 @@ Tensor conv(const Graph& graph, const Node& node, const Inputs& inputs) {
               const float wv = a.weight.data()[((o * wd[1] + i) * wd[2] + kh) * wd[3] + kw];
               sum += double(xv) * double(wv);
             }
-        y.data()[nhwc_index(ys, oh, ow, o)] = activate(static_cast<float>(sum), a.activation);
+        const int64_t at = nhwc_index(ys, oh, ow, o);
+        if (residual) sum += double(residual->data()[at]);
+        y.data()[at] = activate(static_cast<float>(sum), a.activation);
       }
   }
   return y;
