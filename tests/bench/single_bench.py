@@ -55,8 +55,13 @@ def output_error(npy_path, ref_path):
     return float(np.max(np.abs(out - ref)) / max(np.max(np.abs(ref)), 1e-30))
 
 
-def edgeflow_env(winograd):
-    env = dict(os.environ, OMP_WAIT_POLICY=os.environ.get("OMP_WAIT_POLICY", "passive"))
+def edgeflow_env(winograd=False):
+    """EdgeFlow as a user runs it on one device: OpenMP's default waits (spin,
+    then sleep), as ONNX Runtime's and OpenCV's own thread pools spin too.
+    Passive waits (what run.sh sets for oversubscribed ranks) make every
+    kernel wake its threads: 2x slower at 2 threads on mobilenet_v2."""
+    env = dict(os.environ)
+    env.pop("OMP_WAIT_POLICY", None)
     env.pop("EDGEFLOW_WINOGRAD", None)
     if winograd:
         env["EDGEFLOW_WINOGRAD"] = "1"
@@ -226,7 +231,7 @@ def explain(args, out_dir, misses):
           "passes (edgeflow_bench_slices --layers) beside ONNX Runtime's profiler "
           "(median kernel time per node, summed). Sums are below the end-to-end "
           "medians: both leave out what happens between layers.\n"]
-    env = dict(os.environ, OMP_WAIT_POLICY=os.environ.get("OMP_WAIT_POLICY", "passive"))
+    env = edgeflow_env()
     for model, t in misses:
         js = os.path.join(out_dir, f"layers-{model}-t{t}.jsonl")
         text = subprocess.run(
@@ -272,7 +277,7 @@ def run_slices(args, out_dir, threads_list):
         if t == 1:
             cmd.append("--cpu-time")  # one thread: its CPU time, steadier on a busy machine
         log(" ".join(cmd))
-        env = dict(os.environ, OMP_WAIT_POLICY="passive")
+        env = edgeflow_env()
         md.append(subprocess.run(cmd, check=True, env=env, stdout=subprocess.PIPE,
                                  text=True).stdout)
     with open(os.path.join(out_dir, "slices.md"), "w") as f:
@@ -371,7 +376,7 @@ def main():
     header = (f"Command: `./run.sh bench single{' --quick' if args.quick else ''}`; {cpu}, "
               f"{os.cpu_count()} cores; {rounds} rounds x {repeat} timed inferences per engine "
               f"and setting (after {warmup} warm-up), engines interleaved, medians; "
-              f"OMP_WAIT_POLICY={os.environ.get('OMP_WAIT_POLICY', 'passive')}; load average "
+              f"EdgeFlow with OpenMP's default waits; load average "
               f"{load_before} before, {load_average()} after; {time.time() - t_start:.0f} s.")
     worst = {e: max(results[(m, t, e)]["error"] for m in models for t in threads_list)
              for e in engines}
