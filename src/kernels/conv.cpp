@@ -54,9 +54,8 @@ float* workspace(size_t floats) {
   return buffer.data();
 }
 
-// Winograd conv over NHWC slices: reorder in, convolve, reorder out. The
-// three primitives run through oneDNN's C API with argument arrays made
-// once, so run() itself allocates nothing.
+// Winograd conv over NHWC slices: reorder in, convolve, reorder out, with
+// argument arrays made once, so run() itself allocates nothing.
 class WinogradConvKernel : public Kernel {
  public:
   WinogradConvKernel(const OnednnContext& ctx, const dnnl::convolution_forward::primitive_desc& pd,
@@ -87,18 +86,12 @@ class WinogradConvKernel : public Kernel {
     dst_.set_data_handle(dst);
     blocked_src_.set_data_handle(scratch);
     blocked_dst_.set_data_handle(scratch + src_floats_);
-    execute(reorder_in_, in_args_, 2);
-    execute(conv_, conv_args_, 4);
-    execute(reorder_out_, out_args_, 2);
-    dnnl::error::wrap_c_api(dnnl_stream_wait(ctx_.stream.get()), "stream wait");
+    execute_and_wait(ctx_, reorder_in_, in_args_, 2);
+    execute_and_wait(ctx_, conv_, conv_args_, 4);
+    execute_and_wait(ctx_, reorder_out_, out_args_, 2);
   }
 
  private:
-  void execute(const dnnl::primitive& p, const dnnl_exec_arg_t* args, int count) {
-    dnnl::error::wrap_c_api(dnnl_primitive_execute(p.get(), ctx_.stream.get(), count, args),
-                            "winograd conv: execute");
-  }
-
   OnednnContext ctx_;
   dnnl::convolution_forward conv_;
   memory src_, dst_, blocked_src_, blocked_dst_, weights_, bias_;

@@ -24,29 +24,33 @@ struct ReorderStep {
 
 class ReorderChainKernel : public Kernel {
  public:
-  ReorderChainKernel(const OnednnContext& ctx, std::vector<ReorderStep> steps)
-      : ctx_(ctx), steps_(std::move(steps)) {
-    EF_ASSERT(steps_.size() == 1 || steps_.size() == 2);
-    for (const ReorderStep& s : steps_)
+  ReorderChainKernel(const OnednnContext& ctx, const std::vector<ReorderStep>& steps)
+      : ctx_(ctx) {
+    EF_ASSERT(steps.size() == 1 || steps.size() == 2);
+    for (const ReorderStep& s : steps) {
       primitives_.emplace_back(dnnl::reorder::primitive_desc(ctx.engine, s.from, ctx.engine, s.to));
-    if (steps_.size() == 2) scratch_.resize(steps_[0].to.get_size() / sizeof(float));
+      from_.push_back(memory(s.from, ctx.engine, DNNL_MEMORY_NONE));
+      to_.push_back(memory(s.to, ctx.engine, DNNL_MEMORY_NONE));
+    }
+    if (steps.size() == 2) scratch_.resize(steps[0].to.get_size() / sizeof(float));
   }
 
   void run(const std::vector<const float*>& inputs, float* dst) override {
     void* source = const_cast<float*>(inputs.at(0));  // only read
-    for (size_t i = 0; i < steps_.size(); ++i) {
-      void* target = i + 1 == steps_.size() ? static_cast<void*>(dst) : scratch_.data();
-      memory from(steps_[i].from, ctx_.engine, source), to(steps_[i].to, ctx_.engine, target);
-      primitives_[i].execute(ctx_.stream, from, to);
+    for (size_t i = 0; i < primitives_.size(); ++i) {
+      void* target = i + 1 == primitives_.size() ? static_cast<void*>(dst) : scratch_.data();
+      from_[i].set_data_handle(source);
+      to_[i].set_data_handle(target);
+      const dnnl_exec_arg_t args[] = {{DNNL_ARG_FROM, from_[i].get()}, {DNNL_ARG_TO, to_[i].get()}};
+      execute_and_wait(ctx_, primitives_[i], args, 2);
       source = target;
     }
-    ctx_.stream.wait();
   }
 
  private:
   OnednnContext ctx_;
-  std::vector<ReorderStep> steps_;
   std::vector<dnnl::reorder> primitives_;
+  std::vector<memory> from_, to_;  // each step's ends, data handles set per run
   std::vector<float> scratch_;
 };
 
@@ -77,7 +81,7 @@ KernelPtr make_reshape_kernel(const OnednnContext& ctx, const Graph& graph, cons
   std::vector<ReorderStep> steps;
   if (!plain_storage(in.dims)) steps.push_back({storage_desc(in.dims), plain_desc(in.dims)});
   if (!plain_storage(y.dims)) steps.push_back({plain_desc(y.dims), storage_desc(y.dims)});
-  return std::make_unique<ReorderChainKernel>(ctx, std::move(steps));
+  return std::make_unique<ReorderChainKernel>(ctx, steps);
 }
 
 }  // namespace edgeflow::kernels

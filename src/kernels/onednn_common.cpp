@@ -146,6 +146,13 @@ SliceAxis window_width_axis(const Window& window, int64_t in_width, int64_t out_
   return axis;
 }
 
+void execute_and_wait(const OnednnContext& ctx, const dnnl::primitive& primitive,
+                      const dnnl_exec_arg_t* args, int count) {
+  dnnl::error::wrap_c_api(dnnl_primitive_execute(primitive.get(), ctx.stream.get(), count, args),
+                          "could not execute a primitive");
+  dnnl::error::wrap_c_api(dnnl_stream_wait(ctx.stream.get()), "could not wait on a stream");
+}
+
 PrimitiveKernel::PrimitiveKernel(const OnednnContext& ctx, dnnl::primitive primitive)
     : ctx_(ctx), primitive_(std::move(primitive)) {}
 
@@ -168,8 +175,9 @@ void PrimitiveKernel::run(const std::vector<const float*>& inputs, float* dst) {
     mem.set_data_handle(const_cast<float*>(inputs[index]));  // read-only argument
   }
   dst_.set_data_handle(dst);
-  primitive_.execute(ctx_.stream, args_);
-  ctx_.stream.wait();
+  if (exec_args_.empty())
+    for (const auto& [arg, mem] : args_) exec_args_.push_back({arg, mem.get()});
+  execute_and_wait(ctx_, primitive_, exec_args_.data(), static_cast<int>(exec_args_.size()));
 }
 
 void CopyKernel::run(const std::vector<const float*>& inputs, float* dst) {

@@ -72,6 +72,12 @@ SliceAxis window_height_axis(const Graph& graph, const Node& node, const Window&
 // Width axis (always whole): declared left pad, right pad made consistent.
 SliceAxis window_width_axis(const Window& window, int64_t in_width, int64_t out_width);
 
+// Executes `primitive` on the context's stream with `count` arguments and
+// waits for it: oneDNN's C API, so nothing is allocated per call (the C++
+// execute() builds a vector from its argument map every time).
+void execute_and_wait(const OnednnContext& ctx, const dnnl::primitive& primitive,
+                      const dnnl_exec_arg_t* args, int count);
+
 // A kernel that executes one primitive. Memories bound to inputs/dst get
 // their data handles set in run(); constants are bound once.
 class PrimitiveKernel : public Kernel {
@@ -85,7 +91,8 @@ class PrimitiveKernel : public Kernel {
  private:
   OnednnContext ctx_;
   dnnl::primitive primitive_;
-  std::unordered_map<int, dnnl::memory> args_;
+  std::unordered_map<int, dnnl::memory> args_;  // owns the bound memories
+  std::vector<dnnl_exec_arg_t> exec_args_;      // args_ for the C API, made once
   std::vector<std::pair<dnnl::memory, size_t>> inputs_;
   dnnl::memory dst_;
 };
