@@ -21,7 +21,8 @@ enum class OpKind {
   kAdd,                // elementwise sum of two same-shape maps
   kConcat,             // along channels
   kActivation,         // standalone Relu / Clip
-  kBatchNorm,          // standalone per-channel affine (not after a conv)
+  kBatchNorm,          // standalone per-channel affine (not after a conv) of
+                       // its inputs concatenated along channels (a fused Concat)
   kPad,                // constant padding on H/W (and channels)
   kFlatten,            // to [1, C*H*W] in ONNX (NCHW) element order
   kGemm,               // y = x * W^T + b on a [1, K] vector
@@ -98,8 +99,10 @@ struct ActivationAttrs {
   Activation activation;
 };
 
+// y = activation(x * scale[c] + shift[c]), x the node's inputs concatenated
+// along channels (one input unless fuse_concat_batchnorms fused a Concat).
 struct BatchNormAttrs {
-  std::vector<float> scale;  // y = x * scale[c] + shift[c]
+  std::vector<float> scale;
   std::vector<float> shift;
   Activation activation;
 };

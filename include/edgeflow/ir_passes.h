@@ -38,6 +38,13 @@ int fuse_gated_activations(Graph& graph);
 // of Adds fused.
 int fuse_residual_adds(Graph& graph);
 
+// Fuses every kConcat whose only reader is a kBatchNorm with no activation or
+// a ReLU into that BatchNorm, which then takes the Concat's inputs (it
+// normalizes their channel concatenation; DenseNet's Concat -> BN -> ReLU):
+// the concatenated map is written once, normalized, instead of written and
+// read again. Returns the number of Concats fused.
+int fuse_concat_batchnorms(Graph& graph);
+
 // Removes nodes whose outputs reach no graph output, and values no node or
 // graph input/output refers to. Returns the number of nodes removed.
 int remove_dead_nodes(Graph& graph);
@@ -50,7 +57,8 @@ int remove_dead_nodes(Graph& graph);
 void validate_graph(const Graph& graph);
 
 // fold_batchnorms, fuse_gated_activations, fuse_activations,
-// fuse_residual_adds, remove_dead_nodes, then validate_graph.
+// fuse_residual_adds, fuse_concat_batchnorms, remove_dead_nodes, then
+// validate_graph.
 void optimize_graph(Graph& graph);
 
 }  // namespace edgeflow

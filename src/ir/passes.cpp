@@ -100,10 +100,10 @@ Shape pool_shape(const Graph& graph, const Node& node) {
   return window_shape(graph, node, w, in.channels(), a.ceil_mode);
 }
 
-Shape concat_shape(const Graph& graph, const Node& node) {
+// The channel concatenation of a node's feature-map inputs (of a Concat, and
+// of a BatchNorm that a Concat was fused into).
+Shape channel_concat_shape(const Graph& graph, const Node& node) {
   if (node.inputs.empty()) fail_node(node, "has no inputs");
-  if (!std::holds_alternative<std::monostate>(node.attrs))
-    fail_node(node, "has attributes of the wrong kind");
   Shape out = expect_feature_map(graph, node, 0);
   for (size_t i = 1; i < node.inputs.size(); ++i) {
     const Shape& s = expect_feature_map(graph, node, i);
@@ -113,6 +113,12 @@ Shape concat_shape(const Graph& graph, const Node& node) {
     out.dims[1] += s.dims[1];
   }
   return out;
+}
+
+Shape concat_shape(const Graph& graph, const Node& node) {
+  if (!std::holds_alternative<std::monostate>(node.attrs))
+    fail_node(node, "has attributes of the wrong kind");
+  return channel_concat_shape(graph, node);
 }
 
 Shape pad_shape(const Graph& graph, const Node& node) {
@@ -234,10 +240,13 @@ Shape infer_unbounded(const Graph& graph, const Node& node) {
       check_activation(node, a);
       return input_shape(graph, node, 0);
     }
-    case OpKind::kBatchNorm: {
-      expect_inputs(node, 1);
+    case OpKind::kBatchNorm: {  // of its inputs' channel concatenation
       const BatchNormAttrs& a = attrs_of<BatchNormAttrs>(node);
-      const Shape& in = expect_feature_map(graph, node, 0);
+      const Shape in = channel_concat_shape(graph, node);
+      if (node.inputs.size() > 1 && !a.activation.none() &&
+          a.activation.kind != Activation::Kind::kRelu)
+        fail_node(node, std::string("with a fused Concat allows no activation but Relu, has ") +
+                            activation_name(a.activation.kind));
       if (static_cast<int64_t>(a.scale.size()) != in.channels() ||
           static_cast<int64_t>(a.shift.size()) != in.channels())
         fail_node(node, "scale/shift have " + std::to_string(a.scale.size()) + "/" +

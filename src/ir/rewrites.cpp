@@ -1,5 +1,5 @@
-// IR rewrites: BatchNorm folding, gated-activation, activation and
-// residual-Add fusion, dead node removal, and optimize_graph() running them all.
+// IR rewrites: BatchNorm folding, gated-activation, activation, residual-Add
+// and Concat-BatchNorm fusion, dead node removal, and optimize_graph() running them all.
 #include <cmath>
 #include <variant>
 #include <vector>
@@ -216,6 +216,26 @@ int fuse_residual_adds(Graph& graph) {
   return fused;
 }
 
+int fuse_concat_batchnorms(Graph& graph) {
+  const std::vector<int> uses = use_counts(graph);
+  std::vector<bool> keep(graph.nodes.size(), true);
+  int fused = 0;
+  for (size_t i = 0; i < graph.nodes.size(); ++i) {
+    Node& bn = graph.nodes[i];
+    const BatchNormAttrs* b = std::get_if<BatchNormAttrs>(&bn.attrs);
+    if (bn.op != OpKind::kBatchNorm || !b || bn.inputs.size() != 1) continue;
+    if (!b->activation.none() && b->activation.kind != Activation::Kind::kRelu) continue;
+    const ValueId in = bn.inputs[0];
+    const int p = graph.values.at(in).producer;
+    if (p < 0 || !keep[p] || uses[in] != 1 || graph.nodes[p].op != OpKind::kConcat) continue;
+    bn.inputs = graph.nodes[p].inputs;
+    keep[p] = false;
+    ++fused;
+  }
+  if (fused) compact(graph, keep);
+  return fused;
+}
+
 int remove_dead_nodes(Graph& graph) {
   std::vector<bool> live_value(graph.values.size(), false);
   for (ValueId v : graph.outputs) live_value.at(v) = true;
@@ -239,6 +259,7 @@ void optimize_graph(Graph& graph) {
   fuse_gated_activations(graph);
   fuse_activations(graph);
   fuse_residual_adds(graph);
+  fuse_concat_batchnorms(graph);
   remove_dead_nodes(graph);
   validate_graph(graph);
 }

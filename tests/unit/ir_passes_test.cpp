@@ -1,6 +1,6 @@
 // IR passes on hand-built graphs: shape inference per op (and its errors),
-// BatchNorm folding checked numerically, activation and residual-Add fusion
-// and where they must not happen, dead node removal, and the validator catching broken graphs.
+// BatchNorm folding checked numerically, activation, residual-Add and
+// Concat-BatchNorm fusion and where they must not happen, dead node removal, and the validator catching broken graphs.
 #include "edgeflow/ir_passes.h"
 
 #include <gtest/gtest.h>
@@ -394,6 +394,53 @@ TEST(IrFuseResidualAdds, ValidatorChecksTheResidualInput) {
   Graph unmarked = g;
   std::get<ConvAttrs>(unmarked.nodes[0].attrs).residual = false;
   EXPECT_THROW(validate_graph(unmarked), Error);
+}
+
+// ---------------------------------------------------------------- Concat -> BatchNorm fusion
+
+TEST(IrFuseConcatBatchNorms, DenseStepBecomesOneBatchNormWithTheSameResult) {
+  GraphBuilder b({1, 3, 5, 5});
+  const ValueId c1 = b.add("c1", OpKind::kConv, {0}, conv(2, 3, 3, 1, 1));
+  const ValueId cat = b.add("cat", OpKind::kConcat, {0, c1}, std::monostate{});
+  const ValueId bn = b.add("bn", OpKind::kBatchNorm, {cat}, batch_norm(5, 3));
+  const ValueId r = b.add("r", OpKind::kActivation, {bn}, relu());
+  Graph g = b.done({b.add("c2", OpKind::kConv, {r}, conv(4, 5, 1, 0, 5))});
+  const Tensor x(Shape({1, 3, 5, 5}), random_values(75, 9));
+  const Tensor before = reference_output(g, x);
+
+  EXPECT_EQ(fuse_activations(g), 1);
+  EXPECT_EQ(fuse_concat_batchnorms(g), 1);
+  EXPECT_NO_THROW(validate_graph(g));
+  ASSERT_EQ(g.nodes.size(), 3u);
+  const Node& fused = g.nodes[1];
+  EXPECT_EQ(fused.op, OpKind::kBatchNorm);
+  EXPECT_EQ(fused.inputs, (std::vector<ValueId>{g.input, g.nodes[0].output}));
+  EXPECT_EQ(std::get<BatchNormAttrs>(fused.attrs).activation.kind, Activation::Kind::kRelu);
+  EXPECT_EQ(g.shape_of(fused.output), Shape({1, 5, 5, 5}));
+
+  const Tensor after = reference_output(g, x);
+  ASSERT_EQ(after.size(), before.size());
+  for (size_t i = 0; i < after.size(); ++i) EXPECT_NEAR(after.data()[i], before.data()[i], 1e-6f);
+}
+
+TEST(IrFuseConcatBatchNorms, LeftAloneWhereFusionIsWrong) {
+  GraphBuilder b({1, 2, 4, 4});
+  // The Concat has a second reader.
+  const ValueId shared = b.add("shared", OpKind::kConcat, {0, 0}, std::monostate{});
+  const ValueId bn1 = b.add("bn1", OpKind::kBatchNorm, {shared}, batch_norm(4, 1));
+  // The BatchNorm's activation is not a ReLU.
+  const ValueId cat = b.add("cat", OpKind::kConcat, {bn1, shared}, std::monostate{});
+  BatchNormAttrs clipped = batch_norm(8, 3);
+  clipped.activation = Activation{Activation::Kind::kClip, 0.0f, 6.0f};
+  const ValueId bn2 = b.add("bn2", OpKind::kBatchNorm, {cat}, clipped);
+  Graph g = b.done({bn2});
+  EXPECT_EQ(fuse_concat_batchnorms(g), 0);
+  EXPECT_EQ(g.nodes.size(), 4u);
+
+  // The validator refuses what the pass would not make.
+  Graph forced = g;
+  forced.nodes[3].inputs = forced.nodes[2].inputs;
+  EXPECT_THROW(validate_graph(forced), Error);
 }
 
 // ---------------------------------------------------------------- dead nodes

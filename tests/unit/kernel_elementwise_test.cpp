@@ -73,5 +73,26 @@ TEST(KernelBatchNorm, MatchesReferenceWholeAndSliced) {
   }
 }
 
+TEST(KernelBatchNorm, WithAFusedConcatMatchesReferenceWholeAndSliced) {
+  std::mt19937 rng(29);
+  for (int config = 0; config < 30; ++config) {
+    const int64_t height = random_height(rng), width = random_width(rng);
+    std::vector<Shape> inputs;
+    int64_t channels = 0;
+    for (int64_t i = uniform_int(rng, 2, 5); i > 0; --i) {
+      inputs.push_back(map_shape(uniform_int(rng, 1, 40), height, width));
+      channels += inputs.back().channels();
+    }
+    BatchNormAttrs bn;
+    bn.scale = random_values(static_cast<size_t>(channels), rng, -2.0f, 2.0f);
+    bn.shift = random_values(static_cast<size_t>(channels), rng);
+    if (coin(rng)) bn.activation.kind = Activation::Kind::kRelu;
+    const Graph g = single_node_graph(OpKind::kBatchNorm, inputs, map_shape(channels, height, width),
+                                      std::move(bn));
+    SCOPED_TRACE("config " + std::to_string(config) + ": " + describe(g));
+    expect_kernel_matches_reference(g, rng);
+  }
+}
+
 }  // namespace
 }  // namespace edgeflow::test

@@ -1378,12 +1378,12 @@ TEST(OnnxRobustness, MutatedModelsFailOnlyWithBadInput) {
 // ---------------------------------------------------------------- zoo models
 
 TEST(OnnxZoo, ImportsExportedModels) {
-  // Nodes after import (BatchNorm folded, activations and residual Adds
-  // fused) of the models models/export_zoo.py writes; every one ends in a
-  // 1x1000 classifier.
+  // Nodes after import (BatchNorm folded; activations, residual Adds and
+  // Concats before a BatchNorm fused) of the models models/export_zoo.py
+  // writes; every one ends in a 1x1000 classifier.
   const std::map<std::string, size_t> kNodes = {
       {"resnet18", 24},     {"resnet50", 57},     {"googlenet", 82},     {"inception_v3", 130},
-      {"densenet121", 247}, {"mobilenet_v2", 55}, {"squeezenet1_1", 39}, {"vgg16", 23},
+      {"densenet121", 189}, {"mobilenet_v2", 55}, {"squeezenet1_1", 39}, {"vgg16", 23},
   };
   const std::filesystem::path zoo = std::filesystem::path(EDGEFLOW_SOURCE_DIR) / "models" / "zoo";
   if (!std::filesystem::is_directory(zoo)) GTEST_SKIP() << "no " << zoo.string();
@@ -1415,6 +1415,12 @@ TEST(OnnxZoo, ImportsExportedModels) {
       EXPECT_EQ(count_op(g, OpKind::kGemm), 1);
       EXPECT_EQ(count_op(g, OpKind::kBatchNorm), 0);
       EXPECT_EQ(count_op(g, OpKind::kActivation), 0);
+    }
+    if (name == "densenet121") {  // every one of the 58 Concats feeds a BN -> ReLU
+      EXPECT_EQ(count_op(g, OpKind::kConcat), 0);
+      int fused = 0;
+      for (const Node& n : g.nodes) fused += n.op == OpKind::kBatchNorm && n.inputs.size() > 1;
+      EXPECT_EQ(fused, 58);
     }
     if (name == "inception_v3") {
       EXPECT_EQ(g.input_shape(), Shape({1, 3, 299, 299}));
