@@ -3,8 +3,9 @@
 
 namespace edgeflow::kernels {
 
-// Whether 3x3 stride-1 convs may run as Winograd F(4x4, 3x3). Off unless the
-// environment has EDGEFLOW_WINOGRAD=1 or set_conv_winograd(true) was called.
+// Whether 3x3 stride-1 convs may run as Winograd (F(2x2, 3x3) or F(4x4, 3x3)).
+// On unless the environment has EDGEFLOW_WINOGRAD=0 or set_conv_winograd(false)
+// was called.
 bool conv_winograd();
 
 // Overrides the environment for kernels made from now on (tests, tools).

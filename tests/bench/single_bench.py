@@ -28,10 +28,11 @@ MODELS = ["resnet18", "resnet50", "googlenet", "inception_v3", "densenet121", "m
           "squeezenet1_1", "vgg16"]
 QUICK_MODELS = ["resnet18", "googlenet", "mobilenet_v2", "squeezenet1_1"]
 ENGINES = ["edgeflow", "opencv", "onnxruntime"]
-# EdgeFlow with EDGEFLOW_WINOGRAD=1 (src/kernels/conv.cpp), reported beside
-# the default unless --no-winograd; the targets are judged on the default.
-WINOGRAD = "edgeflow_winograd"
-LABELS = {"edgeflow": "EdgeFlow", WINOGRAD: "EdgeFlow + Winograd", "opencv": "OpenCV DNN",
+# EdgeFlow with EDGEFLOW_WINOGRAD=0 (direct convolution only, src/kernels/
+# conv.cpp), reported beside the default unless --no-direct; the targets are
+# judged on the default.
+DIRECT = "edgeflow_direct"
+LABELS = {"edgeflow": "EdgeFlow", DIRECT: "EdgeFlow, direct only", "opencv": "OpenCV DNN",
           "onnxruntime": "ONNX Runtime"}
 TARGET = {"opencv": 0.8, "onnxruntime": 1.0}
 MAX_ERROR = 1e-4  # CLI.md: EdgeFlow vs an independent engine
@@ -55,7 +56,7 @@ def output_error(npy_path, ref_path):
     return float(np.max(np.abs(out - ref)) / max(np.max(np.abs(ref)), 1e-30))
 
 
-def edgeflow_env(winograd=False):
+def edgeflow_env(direct=False):
     """EdgeFlow as a user runs it on one device: OpenMP's default waits (spin,
     then sleep), as ONNX Runtime's and OpenCV's own thread pools spin too.
     Passive waits (what run.sh sets for oversubscribed ranks) make every
@@ -63,15 +64,15 @@ def edgeflow_env(winograd=False):
     env = dict(os.environ)
     env.pop("OMP_WAIT_POLICY", None)
     env.pop("EDGEFLOW_WINOGRAD", None)
-    if winograd:
-        env["EDGEFLOW_WINOGRAD"] = "1"
+    if direct:
+        env["EDGEFLOW_WINOGRAD"] = "0"
     return env
 
 
-def run_edgeflow(args, model, threads, warmup, repeat, winograd=False):
+def run_edgeflow(args, model, threads, warmup, repeat, direct=False):
     """Latency of build/edgeflow (one rank, no mpirun) per request; at one
     thread also the CPU time of its kernels per forward pass."""
-    env = edgeflow_env(winograd)
+    env = edgeflow_env(direct)
     with tempfile.TemporaryDirectory() as tmp:
         out = os.path.join(tmp, "run.jsonl")
         saved = os.path.join(tmp, "out.npy")
@@ -119,11 +120,11 @@ def run_ort(args, model, threads, warmup, repeat):
                        "--ref", os.path.join(ZOO, model + ".ref.npy")], env)
 
 
-def run_edgeflow_winograd(args, model, threads, warmup, repeat):
-    return run_edgeflow(args, model, threads, warmup, repeat, winograd=True)
+def run_edgeflow_direct(args, model, threads, warmup, repeat):
+    return run_edgeflow(args, model, threads, warmup, repeat, direct=True)
 
 
-RUNNERS = {"edgeflow": run_edgeflow, WINOGRAD: run_edgeflow_winograd, "opencv": run_opencv,
+RUNNERS = {"edgeflow": run_edgeflow, DIRECT: run_edgeflow_direct, "opencv": run_opencv,
            "onnxruntime": run_ort}
 
 
@@ -133,23 +134,23 @@ def fmt_ratio(r, target):
 
 
 def make_table(results, models, threads_list, engines):
-    wino = WINOGRAD in engines
+    direct = DIRECT in engines
     head = "| model | threads | EdgeFlow ms |"
-    head += " EdgeFlow + Winograd ms |" if wino else ""
+    head += " EdgeFlow, direct only ms |" if direct else ""
     head += " OpenCV DNN ms | ONNX Runtime ms | EdgeFlow / OpenCV (<= 0.8) | EdgeFlow / ORT (<= 1.0) |"
-    head += " + Winograd / OpenCV | + Winograd / ORT |" if wino else ""
+    head += " direct only / OpenCV | direct only / ORT |" if direct else ""
     lines = [head, "|" + "---|" * (head.count("|") - 1)]
     for model in models:
         for t in threads_list:
             med = {e: statistics.median(results[(model, t, e)]["times"]) for e in engines}
             row = f"| {model} | {t} | {med['edgeflow']:.2f} |"
-            row += f" {med[WINOGRAD]:.2f} |" if wino else ""
+            row += f" {med[DIRECT]:.2f} |" if direct else ""
             row += (f" {med['opencv']:.2f} | {med['onnxruntime']:.2f} | "
                     f"{fmt_ratio(med['edgeflow'] / med['opencv'], TARGET['opencv'])} | "
                     f"{fmt_ratio(med['edgeflow'] / med['onnxruntime'], TARGET['onnxruntime'])} |")
             if wino:
-                row += (f" {fmt_ratio(med[WINOGRAD] / med['opencv'], TARGET['opencv'])} | "
-                        f"{fmt_ratio(med[WINOGRAD] / med['onnxruntime'], TARGET['onnxruntime'])} |")
+                row += (f" {fmt_ratio(med[DIRECT] / med['opencv'], TARGET['opencv'])} | "
+                        f"{fmt_ratio(med[DIRECT] / med['onnxruntime'], TARGET['onnxruntime'])} |")
             lines.append(row)
     return "\n".join(lines)
 
@@ -163,15 +164,15 @@ def make_cpu_table(results, models, engines):
              "latency; EdgeFlow's is its kernels' time in forward passes):", "",
              "| model | " + " | ".join(LABELS[e] for e in cols) +
              " | EdgeFlow / OpenCV | EdgeFlow / ORT |" +
-             (" + Winograd / ORT |" if WINOGRAD in cols else ""),
-             "|" + "---|" * (len(cols) + 3 + (1 if WINOGRAD in cols else 0))]
+             (" direct only / ORT |" if DIRECT in cols else ""),
+             "|" + "---|" * (len(cols) + 3 + (1 if DIRECT in cols else 0))]
     for m in models:
         med = {e: statistics.median(results[(m, 1, e)]["cpu"]) for e in cols}
         row = f"| {m} | " + " | ".join(f"{med[e]:.2f}" for e in cols)
         row += (f" | {med['edgeflow'] / med['opencv']:.2f} | "
                 f"{med['edgeflow'] / med['onnxruntime']:.2f} |")
-        if WINOGRAD in cols:
-            row += f" {med[WINOGRAD] / med['onnxruntime']:.2f} |"
+        if DIRECT in cols:
+            row += f" {med[DIRECT] / med['onnxruntime']:.2f} |"
         lines.append(row)
     return "\n".join(lines)
 
@@ -182,7 +183,7 @@ def make_plot(results, models, threads_list, engines, path):
     import matplotlib.pyplot as plt
     fig, axes = plt.subplots(1, len(threads_list), figsize=(6.5 * len(threads_list), 4.8),
                              squeeze=False)
-    colors = {"edgeflow": "#1f77b4", WINOGRAD: "#9ecae1", "opencv": "#ff7f0e",
+    colors = {"edgeflow": "#1f77b4", DIRECT: "#9ecae1", "opencv": "#ff7f0e",
               "onnxruntime": "#2ca02c"}
     width = 0.8 / len(engines)
     for ax, t in zip(axes[0], threads_list):
@@ -324,8 +325,8 @@ def main():
     ap.add_argument("--threads", default="1,2")
     ap.add_argument("--rounds", type=int)
     ap.add_argument("--repeat", type=int)
-    ap.add_argument("--no-winograd", action="store_true",
-                    help="leave out the EdgeFlow + Winograd column")
+    ap.add_argument("--no-direct", action="store_true",
+                    help="leave out the EdgeFlow, direct only column")
     ap.add_argument("--no-slices", action="store_true", help="skip the slice-height part")
     ap.add_argument("--no-explain", action="store_true",
                     help="skip the per-op breakdown of missed targets")
@@ -336,7 +337,7 @@ def main():
     rounds = args.rounds or (2 if args.quick else 3)
     repeat = args.repeat or (8 if args.quick else 20)
     warmup = 2 if args.quick else 3
-    engines = ENGINES if args.no_winograd else ["edgeflow", WINOGRAD, "opencv", "onnxruntime"]
+    engines = ENGINES if args.no_direct else ["edgeflow", DIRECT, "opencv", "onnxruntime"]
     out_dir = args.out or os.path.join(args.build, "bench-single")
     os.makedirs(out_dir, exist_ok=True)
 

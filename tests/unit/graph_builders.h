@@ -65,6 +65,13 @@ inline Graph conv_graph(const Shape& in, ConvAttrs attrs) {
   return single_node_graph(OpKind::kConv, {in}, out, std::move(attrs));
 }
 
+// A conv with a fused residual input (value 1) of its output's shape.
+inline Graph residual_conv_graph(const Shape& in, ConvAttrs attrs) {
+  const Shape out = window_output(in, attrs.window, attrs.weight.shape().dims.at(0), false);
+  attrs.residual = true;
+  return single_node_graph(OpKind::kConv, {in, out}, out, std::move(attrs));
+}
+
 inline Graph pool_graph(const Shape& in, const PoolAttrs& attrs) {
   return single_node_graph(OpKind::kPool, {in},
                            window_output(in, attrs.window, in.channels(), attrs.ceil_mode),

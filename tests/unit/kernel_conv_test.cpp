@@ -42,12 +42,8 @@ Graph random_conv(std::mt19937& rng, bool depthwise, bool residual = false) {
   conv.bias = coin(rng, 0.8) ? random_values(group * out_per_group, rng)
                              : std::vector<float>(group * out_per_group, 0.0f);
   conv.activation = random_activation(rng);
-  const Graph plain = conv_graph(map_shape(group * in_per_group, height, width), conv);
-  if (!residual) return plain;
-  // The same conv with a residual input of its output's shape.
-  conv.residual = true;
-  const Shape in = plain.shape_of(0), out = plain.shape_of(plain.nodes[0].output);
-  return single_node_graph(OpKind::kConv, {in, out}, out, std::move(conv));
+  const Shape in = map_shape(group * in_per_group, height, width);
+  return residual ? residual_conv_graph(in, std::move(conv)) : conv_graph(in, std::move(conv));
 }
 
 TEST(KernelConv, RandomGeometriesMatchReferenceWholeAndSliced) {

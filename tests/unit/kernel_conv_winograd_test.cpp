@@ -1,7 +1,7 @@
-// The opt-in Winograd path of the conv kernel (set_conv_winograd) against the
+// The Winograd path of the conv kernel (set_conv_winograd) against the
 // reference: 3x3 stride-1 convs with enough channels to take it, whole and as
-// random row slices (thin ones fall back to direct convolution), with pads
-// and a fused ReLU.
+// random row slices (thin ones fall back to direct convolution), with pads,
+// a fused ReLU and a fused residual Add.
 #include "kernel_check.h"
 #include "kernels/conv_options.h"
 
@@ -23,7 +23,7 @@ class KernelConvWinograd : public ::testing::Test {
 
 // oneDNN's Winograd takes channel counts in multiples of 16, pads of 0 or 1
 // and ReLU as its fused activation (others fall back to direct convolution).
-Graph winograd_conv(std::mt19937& rng) {
+Graph winograd_conv(std::mt19937& rng, bool residual = false) {
   const int64_t in_channels = 16 * uniform_int(rng, 2, 5);
   const int64_t out_channels = 16 * uniform_int(rng, 4, 6);
   const int64_t height = uniform_int(rng, 4, 24);
@@ -34,13 +34,23 @@ Graph winograd_conv(std::mt19937& rng) {
   conv.weight = random_weights(Shape({out_channels, in_channels, 3, 3}), in_channels * 9, rng);
   conv.bias = random_values(static_cast<size_t>(out_channels), rng);
   if (coin(rng, 0.7)) conv.activation.kind = Activation::Kind::kRelu;
-  return conv_graph(map_shape(in_channels, height, width), std::move(conv));
+  const Shape in = map_shape(in_channels, height, width);
+  return residual ? residual_conv_graph(in, std::move(conv)) : conv_graph(in, std::move(conv));
 }
 
 TEST_F(KernelConvWinograd, MatchesReferenceWholeAndSliced) {
   std::mt19937 rng(4343);
   for (int config = 0; config < 12; ++config) {
     const Graph g = winograd_conv(rng);
+    SCOPED_TRACE("config " + std::to_string(config) + ": " + describe(g));
+    expect_kernel_matches_reference(g, rng);
+  }
+}
+
+TEST_F(KernelConvWinograd, ResidualAddMatchesReferenceWholeAndSliced) {
+  std::mt19937 rng(4747);
+  for (int config = 0; config < 8; ++config) {
+    const Graph g = winograd_conv(rng, true);
     SCOPED_TRACE("config " + std::to_string(config) + ": " + describe(g));
     expect_kernel_matches_reference(g, rng);
   }
