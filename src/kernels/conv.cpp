@@ -9,10 +9,12 @@
 //     2.6 picks NHWC for direct f32 convolution on AVX-512 anyway, and as a
 //     matmul a 1x1 conv runs the same brgemm kernel at the same speed, so
 //     nothing is reordered;
-//   Winograd (oneDNN's F(2x2, 3x3) or F(4x4, 3x3)), blocked nChw16c
-//     (conv_winograd(), on unless EDGEFLOW_WINOGRAD=0): 3x3 stride-1 convs
-//     with enough rows and channels, at 0.4-0.7x the time of direct
-//     convolution with the reorders included (vgg16: 73 against 129 ms):
+//   Winograd (oneDNN's F(2x2, 3x3) or F(4x4, 3x3)), blocked nChw16c: 3x3
+//     stride-1 convs with enough rows and channels where it ran faster than
+//     direct convolution, reorders included, when the kernel was made
+//     (winograd_mode()): 0.4-0.9x the time on most such layers (vgg16: 73
+//     against 129 ms), but slower on some small maps (googlenet's 14x14
+//     convs to 208 channels: 0.52 against 0.33 ms):
 //
 //       NHWC input rows --reorder--> nChw16c --winograd--> nChw16c --reorder--> NHWC output rows
 //
@@ -22,13 +24,19 @@
 // rows are copied into the destination first (a binary-add post-op reads them
 // in place, but oneDNN 2.6 then leaves brgconv for its older jit kernel, and
 // resnet18 took 16.3 ms against 14.9 ms with the copy).
+#include <omp.h>
+
 #include <atomic>
 #include <cstdlib>
 #include <cstring>
+#include <map>
+#include <mutex>
+#include <string>
 #include <vector>
 
 #include "edgeflow/error.h"
 #include "kernels/conv_options.h"
+#include "kernels/kernel_timing.h"
 #include "kernels/onednn_kernels.h"
 
 namespace edgeflow::kernels {
@@ -135,44 +143,113 @@ class ResidualConvKernel : public Kernel {
 // 2-row one ~2x, more than direct convolution; from 4 rows ~1x).
 constexpr int64_t kWinogradMinRows = 4;
 
-// -1: not set, follow EDGEFLOW_WINOGRAD; else 0 or 1 (set_conv_winograd).
-std::atomic<int> g_winograd{-1};
+// -1: not set, follow EDGEFLOW_WINOGRAD; else a WinogradMode.
+std::atomic<int> g_winograd_mode{-1};
 
-// Winograd for 3x3 stride-1 undilated ungrouped convs where it beat direct
-// convolution (reorders included) on the zoo's layers: at least 32 input and
-// 64 output channels, and with 32 to 63 input channels only on maps up to 56
-// wide (wider ones are memory-bound and lose). oneDNN also needs channels in
-// multiples of 16 and pads of at most 1; else pd creation fails and the
-// kernel is direct.
-bool use_winograd(const ConvAttrs& conv, const Shape& in_shape, const Shape& out_shape,
-                  RowRange out) {
+// Candidates for Winograd: 3x3 stride-1 undilated ungrouped convs of at least
+// 32 input and 64 output channels (on the zoo, smaller ones always lost to
+// direct convolution). oneDNN also needs channels in multiples of 16 and pads
+// of at most 1, else it has no Winograd primitive for the conv.
+bool winograd_candidate(const ConvAttrs& conv, const Shape& in_shape, const Shape& out_shape,
+                        RowRange out) {
   const Window& w = conv.window;
-  const bool eligible = conv.group == 1 && w.kernel_h == 3 && w.kernel_w == 3 &&
-                        w.stride_h == 1 && w.stride_w == 1 && w.dilation_h == 1 &&
-                        w.dilation_w == 1;
-  if (!eligible || !conv_winograd() || out.size() < kWinogradMinRows) return false;
-  const int64_t ic = in_shape.channels(), oc = out_shape.channels();
-  return oc >= 64 && (ic >= 64 || (ic >= 32 && out_shape.width() <= 56));
+  return conv.group == 1 && w.kernel_h == 3 && w.kernel_w == 3 && w.stride_h == 1 &&
+         w.stride_w == 1 && w.dilation_h == 1 && w.dilation_w == 1 &&
+         out.size() >= kWinogradMinRows && in_shape.channels() >= 32 &&
+         out_shape.channels() >= 64;
+}
+
+// Everything a conv primitive for one slice is made from.
+struct ConvSetup {
+  const ConvAttrs& conv;
+  memory::desc src_md, dst_md, user_wei_md, any_wei_md, bias_md;
+  memory::dims strides, dilation, pad_begin, pad_end;
+  dnnl::primitive_attr attr;
+
+  dnnl::convolution_forward::desc desc(dnnl::algorithm algorithm, const memory::desc& src,
+                                       const memory::desc& dst) const {
+    return dnnl::convolution_forward::desc(dnnl::prop_kind::forward_inference, algorithm, src,
+                                           any_wei_md, bias_md, dst, strides, dilation,
+                                           pad_begin, pad_end);
+  }
+  memory weights(const OnednnContext& ctx, const memory::desc& target) const {
+    return reordered_constant(ctx, user_wei_md, conv.weight.data(), target);
+  }
+  memory bias(const OnednnContext& ctx) const {
+    return constant_memory(ctx, bias_md, conv.bias.data());
+  }
+};
+
+KernelPtr make_direct_kernel(const OnednnContext& ctx, const ConvSetup& s) {
+  const dnnl::convolution_forward::primitive_desc pd(
+      s.desc(dnnl::algorithm::convolution_direct, s.src_md, s.dst_md), s.attr, ctx.engine);
+  auto kernel = std::make_unique<PrimitiveKernel>(ctx, dnnl::convolution_forward(pd));
+  kernel->bind_input(DNNL_ARG_SRC, s.src_md, 0);
+  kernel->bind_constant(DNNL_ARG_WEIGHTS, s.weights(ctx, pd.weights_desc()));
+  kernel->bind_constant(DNNL_ARG_BIAS, s.bias(ctx));
+  kernel->bind_dst(DNNL_ARG_DST, s.dst_md);
+  if (s.conv.residual)
+    return std::make_unique<ResidualConvKernel>(std::move(kernel), s.dst_md.get_size());
+  return kernel;
+}
+
+// nullptr when oneDNN has no Winograd implementation for this shape,
+// activation (it fuses ReLU, not every eltwise) or CPU.
+KernelPtr make_winograd_kernel(const OnednnContext& ctx, const ConvSetup& s) {
+  const memory::desc any_src(s.src_md.dims(), memory::data_type::f32, memory::format_tag::any);
+  const memory::desc any_dst(s.dst_md.dims(), memory::data_type::f32, memory::format_tag::any);
+  try {
+    const dnnl::convolution_forward::primitive_desc pd(
+        s.desc(dnnl::algorithm::convolution_winograd, any_src, any_dst), s.attr, ctx.engine);
+    return std::make_unique<WinogradConvKernel>(ctx, pd, s.src_md, s.dst_md,
+                                                s.weights(ctx, pd.weights_desc()), s.bias(ctx),
+                                                s.conv.residual);
+  } catch (const dnnl::error&) {
+    return nullptr;
+  }
+}
+
+// Whether Winograd ran faster than direct convolution on a conv of this
+// geometry, measured once per geometry and thread count for the process (so
+// every slice of one shape takes the same algorithm).
+bool winograd_measured_faster(const ConvSetup& s, Kernel& winograd, Kernel& direct) {
+  static std::mutex mutex;
+  static std::map<std::string, bool> faster;
+  std::string key;
+  for (const memory::dims& d : {s.src_md.dims(), s.dst_md.dims(), s.pad_begin, s.pad_end})
+    for (int64_t v : d) key += std::to_string(v) + ",";
+  key += (s.conv.residual ? "r" : "") + std::to_string(omp_get_max_threads());
+  const std::lock_guard<std::mutex> lock(mutex);
+  auto it = faster.find(key);
+  if (it == faster.end()) {
+    std::vector<size_t> inputs = {s.src_md.get_size() / sizeof(float)};
+    if (s.conv.residual) inputs.push_back(s.dst_md.get_size() / sizeof(float));
+    const size_t dst = s.dst_md.get_size() / sizeof(float);
+    it = faster.emplace(key, fastest_run_seconds(winograd, inputs, dst) <
+                                 fastest_run_seconds(direct, inputs, dst)).first;
+  }
+  return it->second;
 }
 
 }  // namespace
 
-// Winograd is on unless EDGEFLOW_WINOGRAD=0. Its rounding depends on where a
-// slice's tiles start, so a layer computed in row slices differs from the
-// whole layer by ~1.3e-6 of its largest value: within CLI.md's 1e-5 between
-// any partition and one rank, which the full test tier checks on every zoo
-// model at np = 1 to 7.
-bool conv_winograd() {
-  const int set = g_winograd.load();
-  if (set >= 0) return set == 1;
-  static const bool from_env = [] {
+// Winograd's rounding depends on where a slice's tiles start, so a layer
+// computed in row slices differs from the whole layer by ~1.3e-6 of its
+// largest value: within CLI.md's 1e-5 between any partition and one rank,
+// which the full test tier checks on every zoo model at np = 1 to 7.
+WinogradMode winograd_mode() {
+  const int set = g_winograd_mode.load();
+  if (set >= 0) return static_cast<WinogradMode>(set);
+  static const WinogradMode from_env = [] {
     const char* env = std::getenv("EDGEFLOW_WINOGRAD");
-    return !(env && std::strcmp(env, "0") == 0);
+    if (env && std::strcmp(env, "0") == 0) return WinogradMode::kOff;
+    if (env && std::strcmp(env, "1") == 0) return WinogradMode::kAlways;
+    return WinogradMode::kMeasured;
   }();
   return from_env;
 }
 
-void set_conv_winograd(bool on) { g_winograd.store(on ? 1 : 0); }
+void set_winograd_mode(WinogradMode mode) { g_winograd_mode.store(static_cast<int>(mode)); }
 
 KernelPtr make_conv_kernel(const OnednnContext& ctx, const Graph& graph, const Node& node,
                            RowRange out) {
@@ -182,62 +259,39 @@ KernelPtr make_conv_kernel(const OnednnContext& ctx, const Graph& graph, const N
   const Shape& out_shape = graph.shape_of(node.output);
   const SliceAxis h = window_height_axis(graph, node, win, out);
   const SliceAxis w = window_width_axis(win, in_shape.width(), out_shape.width());
-
-  const memory::desc src_md = rows_desc(in_shape, RowRange{0, h.in});
-  const memory::desc dst_md = rows_desc(out_shape, out);
-  const memory::dims wdims = weight_dims(conv);
-  const memory::desc user_wei_md(wdims, memory::data_type::f32,
-                                 conv.group == 1 ? memory::format_tag::oihw
-                                                 : memory::format_tag::goihw);
-  const memory::desc any_wei_md(wdims, memory::data_type::f32, memory::format_tag::any);
-  const memory::desc bias_md({out_shape.channels()}, memory::data_type::f32,
-                             memory::format_tag::x);
   EF_ASSERT(static_cast<int64_t>(conv.bias.size()) == out_shape.channels());
 
+  const memory::dims wdims = weight_dims(conv);
+  ConvSetup setup{conv,
+                  rows_desc(in_shape, RowRange{0, h.in}),
+                  rows_desc(out_shape, out),
+                  memory::desc(wdims, memory::data_type::f32,
+                               conv.group == 1 ? memory::format_tag::oihw
+                                               : memory::format_tag::goihw),
+                  memory::desc(wdims, memory::data_type::f32, memory::format_tag::any),
+                  memory::desc({out_shape.channels()}, memory::data_type::f32,
+                               memory::format_tag::x),
+                  {win.stride_h, win.stride_w},
+                  {win.dilation_h - 1, win.dilation_w - 1},
+                  {h.pad_begin, w.pad_begin},
+                  {h.pad_end, w.pad_end},
+                  {}};
   // Post-ops: a fused residual (a sum with the destination, which holds the
   // residual's rows before the conv runs), then the activation.
   dnnl::post_ops post_ops;
   if (conv.residual) post_ops.append_sum(1.0f);
   append_activation(post_ops, conv.activation);
-  dnnl::primitive_attr attr;
-  attr.set_post_ops(post_ops);
-  if (use_winograd(conv, in_shape, out_shape, out)) {
-    const memory::desc any_src_md(src_md.dims(), memory::data_type::f32, memory::format_tag::any);
-    const memory::desc any_dst_md(dst_md.dims(), memory::data_type::f32, memory::format_tag::any);
-    const dnnl::convolution_forward::desc desc(
-        dnnl::prop_kind::forward_inference, dnnl::algorithm::convolution_winograd, any_src_md,
-        any_wei_md, bias_md, any_dst_md, {win.stride_h, win.stride_w},
-        {win.dilation_h - 1, win.dilation_w - 1}, {h.pad_begin, w.pad_begin},
-        {h.pad_end, w.pad_end});
-    try {
-      const dnnl::convolution_forward::primitive_desc pd(desc, attr, ctx.engine);
-      return std::make_unique<WinogradConvKernel>(
-          ctx, pd, src_md, dst_md,
-          reordered_constant(ctx, user_wei_md, conv.weight.data(), pd.weights_desc()),
-          constant_memory(ctx, bias_md, conv.bias.data()), conv.residual);
-    } catch (const dnnl::error&) {
-      // No Winograd implementation for this shape, activation (it fuses
-      // ReLU, not every eltwise) or CPU: direct convolution below.
-    }
-  }
+  setup.attr.set_post_ops(post_ops);
 
-  const dnnl::convolution_forward::desc desc(
-      dnnl::prop_kind::forward_inference, dnnl::algorithm::convolution_direct, src_md,
-      any_wei_md, bias_md, dst_md, {win.stride_h, win.stride_w},
-      {win.dilation_h - 1, win.dilation_w - 1}, {h.pad_begin, w.pad_begin},
-      {h.pad_end, w.pad_end});
-  const dnnl::convolution_forward::primitive_desc pd(desc, attr, ctx.engine);
-
-  auto kernel = std::make_unique<PrimitiveKernel>(ctx, dnnl::convolution_forward(pd));
-  kernel->bind_input(DNNL_ARG_SRC, src_md, 0);
-  kernel->bind_constant(DNNL_ARG_WEIGHTS, reordered_constant(ctx, user_wei_md,
-                                                             conv.weight.data(),
-                                                             pd.weights_desc()));
-  kernel->bind_constant(DNNL_ARG_BIAS, constant_memory(ctx, bias_md, conv.bias.data()));
-  kernel->bind_dst(DNNL_ARG_DST, dst_md);
-  if (conv.residual)
-    return std::make_unique<ResidualConvKernel>(std::move(kernel), dst_md.get_size());
-  return kernel;
+  KernelPtr direct = make_direct_kernel(ctx, setup);
+  const WinogradMode mode = winograd_mode();
+  if (mode == WinogradMode::kOff || !winograd_candidate(conv, in_shape, out_shape, out))
+    return direct;
+  KernelPtr winograd = make_winograd_kernel(ctx, setup);
+  if (!winograd) return direct;
+  if (mode == WinogradMode::kAlways || winograd_measured_faster(setup, *winograd, *direct))
+    return winograd;
+  return direct;
 }
 
 }  // namespace edgeflow::kernels

@@ -8,8 +8,9 @@
 //       [--warmup W] [--repeat R] [--ref REF.npy] [--profile DIR]
 //
 // --profile DIR: ONNX Runtime's own profiler on; the line then also holds
-// "ops_ms": per op type, the sum over nodes of each node's median kernel time
-// over the timed runs (ORT's fused nodes keep the type of their anchor op).
+// "nodes": every node's op type, shapes and median kernel time over the timed
+// runs, in execution order, and "ops_ms": their sums per op type (ORT's fused
+// nodes keep the type of their anchor op).
 'use strict';
 const fs = require('fs');
 const path = require('path');
@@ -55,24 +56,39 @@ function usage() {
   process.exit(1);
 }
 
-// Per op type: the sum over nodes of the median kernel time of each node,
-// from the newest profile in `dir`, skipping each node's first `skip` runs.
-function opTimes(dir, skip) {
+// The nodes of the newest profile in `dir` in execution order, each with its
+// op type, output and weight shapes (as the kernel saw them: NCHWc kernels
+// pad channels) and its median kernel time, skipping each node's first
+// `skip` runs.
+function nodeTimes(dir, skip) {
   const files = fs.readdirSync(dir).filter((f) => f.startsWith('ort') && f.endsWith('.json'));
   files.sort((x, y) => fs.statSync(path.join(dir, y)).mtimeMs - fs.statSync(path.join(dir, x)).mtimeMs);
   const events = JSON.parse(fs.readFileSync(path.join(dir, files[0]), 'utf8'));
   const perNode = new Map();
   for (const e of events) {
     if (e.cat !== 'Node' || !e.name.endsWith('_kernel_time')) continue;
-    if (!perNode.has(e.name)) perNode.set(e.name, { op: e.args.op_name, us: [] });
+    if (!perNode.has(e.name)) {
+      const shapes = (list) => (list || []).map((t) => Object.values(t)[0]);
+      const inputs = shapes(e.args.input_type_shape);
+      perNode.set(e.name, { name: e.name.replace(/_kernel_time$/, ''), op: e.args.op_name,
+                            out: shapes(e.args.output_type_shape)[0] || [],
+                            weight: inputs.length > 1 ? inputs[1] : [], us: [] });
+    }
     perNode.get(e.name).us.push(e.dur);
   }
-  const ops = {};
-  for (const { op, us } of perNode.values()) {
+  const nodes = [];
+  for (const { us, ...node } of perNode.values()) {
     const timed = us.slice(skip).sort((x, y) => x - y);
     if (timed.length === 0) continue;
-    ops[op] = (ops[op] || 0) + timed[Math.floor(timed.length / 2)] / 1e3;
+    nodes.push({ ...node, ms: timed[Math.floor(timed.length / 2)] / 1e3 });
   }
+  return nodes;
+}
+
+// Per op type: the sum of its nodes' median kernel times.
+function opTimes(nodes) {
+  const ops = {};
+  for (const { op, ms } of nodes) ops[op] = (ops[op] || 0) + ms;
   return ops;
 }
 
@@ -116,7 +132,8 @@ async function main() {
                    threads: a.threads, error, times_ms: times, cpu_ms: cpu };
   if (a.profile) {
     session.endProfiling();
-    record.ops_ms = opTimes(a.profile, a.warmup);
+    record.nodes = nodeTimes(a.profile, a.warmup);
+    record.ops_ms = opTimes(record.nodes);
   }
   process.stdout.write(JSON.stringify(record) + '\n');
 }

@@ -225,6 +225,53 @@ def ort_op(op):
     return op
 
 
+def layer_key(op_family, out, kernel):
+    return (op_family, tuple(out), tuple(kernel))
+
+
+def ef_layer_key(r):
+    """(family, output dims, kernel) of an EdgeFlow layer record: 'Conv 3x3/2 g96'."""
+    label = r["op"]
+    kernel = ()
+    if label.startswith("Conv"):
+        kernel = tuple(int(k) for k in label.split()[1].split("/")[0].split("x"))
+    return layer_key(ef_op(label), [int(d) for d in r["out"].split("x")], kernel)
+
+
+def ort_layer_key(n):
+    kernel = tuple(n["weight"][2:4]) if n["op"] in ("Conv", "FusedConv") else ()
+    return layer_key(ort_op(n["op"]), n["out"], kernel)
+
+
+def layer_table(ef_layers, ort_nodes, top=12):
+    """EdgeFlow's layers beside ONNX Runtime's nodes of the same op, output
+    shape and kernel (in order of appearance), the largest differences first;
+    then what has no counterpart (fused on one side only, or ORT's reorders)."""
+    pending = {}
+    for n in ort_nodes:
+        pending.setdefault(ort_layer_key(n), []).append(n)
+    pairs, ef_only = [], []
+    for r in ef_layers:
+        queue = pending.get(ef_layer_key(r))
+        if queue:
+            pairs.append((r, queue.pop(0)))
+        else:
+            ef_only.append(r)
+    ort_only = [n for queue in pending.values() for n in queue]
+    pairs.sort(key=lambda p: -abs(p[0]["ms"] - p[1]["ms"]))
+    md = ["| layer | op | output | EdgeFlow ms | ONNX Runtime ms | difference ms |",
+          "|---|---|---|---|---|---|"]
+    for r, n in pairs[:top]:
+        md.append(f"| {r['node']} | {r['op']} | {r['out']} | {r['ms']:.3f} | {n['ms']:.3f} | "
+                  f"{r['ms'] - n['ms']:+.3f} |")
+    matched = sum(r["ms"] - n["ms"] for r, n in pairs)
+    md.append(f"\n{len(pairs)} layers matched, EdgeFlow {matched:+.2f} ms over them in all; "
+              f"without a counterpart: EdgeFlow {sum(r['ms'] for r in ef_only):.2f} ms "
+              f"({len(ef_only)} layers), ONNX Runtime {sum(n['ms'] for n in ort_only):.2f} ms "
+              f"({', '.join(sorted(set(n['op'] for n in ort_only))) or 'none'}).\n")
+    return "\n".join(md)
+
+
 def explain(args, out_dir, misses):
     """Per op type, EdgeFlow's layer times (in forward passes) beside ONNX
     Runtime's own profile, for each (model, threads) that missed a target."""
@@ -235,15 +282,14 @@ def explain(args, out_dir, misses):
     env = edgeflow_env()
     for model, t in misses:
         js = os.path.join(out_dir, f"layers-{model}-t{t}.jsonl")
-        text = subprocess.run(
+        subprocess.run(
             [os.path.join(args.build, "tests", "bench", "edgeflow_bench_slices"),
              os.path.join(ZOO, model + ".onnx"), "--layers", "--threads", str(t), "--repeat", "20",
-             "--top", "12", "--json", js], check=True, env=env, stdout=subprocess.PIPE,
-            text=True).stdout
+             "--top", "0", "--json", js], check=True, env=env, stdout=subprocess.DEVNULL)
         ef = {}
-        for r in map(json.loads, open(js)):
-            if r["kind"] == "layer":
-                ef[ef_op(r["op"])] = ef.get(ef_op(r["op"]), 0.0) + r["ms"]
+        ef_layers = [r for r in map(json.loads, open(js)) if r["kind"] == "layer"]
+        for r in ef_layers:
+            ef[ef_op(r["op"])] = ef.get(ef_op(r["op"]), 0.0) + r["ms"]
         with tempfile.TemporaryDirectory() as tmp:
             d = json.loads(subprocess.run(
                 ["node", os.path.join(HERE, "ort_bench.js"), os.path.join(ZOO, model + ".onnx"),
@@ -261,7 +307,8 @@ def explain(args, out_dir, misses):
                       f"{ef.get(o, 0) - ort.get(o, 0):+.2f} |")
         md.append(f"| **sum** | {sum(ef.values()):.2f} | {sum(ort.values()):.2f} | "
                   f"{sum(ef.values()) - sum(ort.values()):+.2f} |\n")
-        md.append("EdgeFlow's slowest layers:\n" + text[text.find("| layer |"):].strip() + "\n")
+        md.append("Layer by layer, the largest differences:\n\n" +
+                  layer_table(ef_layers, d["nodes"]))
     with open(os.path.join(out_dir, "explain.md"), "w") as f:
         f.write("\n".join(md) + "\n")
     return "\n".join(md)

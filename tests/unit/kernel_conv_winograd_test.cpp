@@ -1,4 +1,4 @@
-// The Winograd path of the conv kernel (set_conv_winograd) against the
+// The Winograd path of the conv kernel (forced: WinogradMode::kAlways) against the
 // reference: 3x3 stride-1 convs with enough channels to take it, whole and as
 // random row slices (thin ones fall back to direct convolution), with pads,
 // a fused ReLU and a fused residual Add.
@@ -8,17 +8,18 @@
 namespace edgeflow::test {
 namespace {
 
-// Winograd on for the test's kernels, the previous setting back afterwards.
+// Winograd wherever oneDNN takes it for the test's kernels, the previous
+// setting back afterwards.
 class KernelConvWinograd : public ::testing::Test {
  protected:
   void SetUp() override {
-    was_on_ = kernels::conv_winograd();
-    kernels::set_conv_winograd(true);
+    was_ = kernels::winograd_mode();
+    kernels::set_winograd_mode(kernels::WinogradMode::kAlways);
   }
-  void TearDown() override { kernels::set_conv_winograd(was_on_); }
+  void TearDown() override { kernels::set_winograd_mode(was_); }
 
  private:
-  bool was_on_ = false;
+  kernels::WinogradMode was_ = kernels::WinogradMode::kMeasured;
 };
 
 // oneDNN's Winograd takes channel counts in multiples of 16, pads of 0 or 1
