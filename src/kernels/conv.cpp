@@ -29,14 +29,12 @@
 #include <atomic>
 #include <cstdlib>
 #include <cstring>
-#include <map>
-#include <mutex>
 #include <string>
 #include <vector>
 
 #include "edgeflow/error.h"
 #include "kernels/conv_options.h"
-#include "kernels/kernel_timing.h"
+#include "kernels/kernel_choice.h"
 #include "kernels/onednn_kernels.h"
 
 namespace edgeflow::kernels {
@@ -180,17 +178,36 @@ struct ConvSetup {
   }
 };
 
-KernelPtr make_direct_kernel(const OnednnContext& ctx, const ConvSetup& s) {
-  const dnnl::convolution_forward::primitive_desc pd(
-      s.desc(dnnl::algorithm::convolution_direct, s.src_md, s.dst_md), s.attr, ctx.engine);
-  auto kernel = std::make_unique<PrimitiveKernel>(ctx, dnnl::convolution_forward(pd));
-  kernel->bind_input(DNNL_ARG_SRC, s.src_md, 0);
-  kernel->bind_constant(DNNL_ARG_WEIGHTS, s.weights(ctx, pd.weights_desc()));
-  kernel->bind_constant(DNNL_ARG_BIAS, s.bias(ctx));
-  kernel->bind_dst(DNNL_ARG_DST, s.dst_md);
-  if (s.conv.residual)
-    return std::make_unique<ResidualConvKernel>(std::move(kernel), s.dst_md.get_size());
-  return kernel;
+// One direct kernel per implementation oneDNN offers for the conv, in its
+// order of preference, at most kDirectCandidates: its first, then others but
+// its reference and gemm-based ones (10-100x slower wherever a jit kernel
+// exists; some odd geometries have nothing else). The
+// first is not always the fastest: for NHWC depthwise convs oneDNN 2.6 puts
+// brdgmm_dw before jit_dw, which runs mobilenet_v2's in 0.7x the time.
+constexpr size_t kDirectCandidates = 3;
+
+std::vector<KernelPtr> make_direct_kernels(const OnednnContext& ctx, const ConvSetup& s) {
+  // The iterator behind next_impl() refers to the op descriptor: keep it alive.
+  const dnnl::convolution_forward::desc desc =
+      s.desc(dnnl::algorithm::convolution_direct, s.src_md, s.dst_md);
+  dnnl::convolution_forward::primitive_desc pd(desc, s.attr, ctx.engine);
+  std::vector<KernelPtr> kernels;
+  do {
+    const std::string impl = pd.impl_info_str();
+    const bool slow = impl.find("ref") != std::string::npos || impl.find("gemm") != std::string::npos;
+    if (slow && !kernels.empty()) continue;
+    auto kernel = std::make_unique<PrimitiveKernel>(ctx, dnnl::convolution_forward(pd));
+    kernel->bind_input(DNNL_ARG_SRC, s.src_md, 0);
+    kernel->bind_constant(DNNL_ARG_WEIGHTS, s.weights(ctx, pd.weights_desc()));
+    kernel->bind_constant(DNNL_ARG_BIAS, s.bias(ctx));
+    kernel->bind_dst(DNNL_ARG_DST, s.dst_md);
+    if (s.conv.residual)
+      kernels.push_back(std::make_unique<ResidualConvKernel>(std::move(kernel),
+                                                             s.dst_md.get_size()));
+    else
+      kernels.push_back(std::move(kernel));
+  } while (kernels.size() < kDirectCandidates && pd.next_impl());
+  return kernels;
 }
 
 // nullptr when oneDNN has no Winograd implementation for this shape,
@@ -209,26 +226,15 @@ KernelPtr make_winograd_kernel(const OnednnContext& ctx, const ConvSetup& s) {
   }
 }
 
-// Whether Winograd ran faster than direct convolution on a conv of this
-// geometry, measured once per geometry and thread count for the process (so
-// every slice of one shape takes the same algorithm).
-bool winograd_measured_faster(const ConvSetup& s, Kernel& winograd, Kernel& direct) {
-  static std::mutex mutex;
-  static std::map<std::string, bool> faster;
-  std::string key;
-  for (const memory::dims& d : {s.src_md.dims(), s.dst_md.dims(), s.pad_begin, s.pad_end})
-    for (int64_t v : d) key += std::to_string(v) + ",";
-  key += (s.conv.residual ? "r" : "") + std::to_string(omp_get_max_threads());
-  const std::lock_guard<std::mutex> lock(mutex);
-  auto it = faster.find(key);
-  if (it == faster.end()) {
-    std::vector<size_t> inputs = {s.src_md.get_size() / sizeof(float)};
-    if (s.conv.residual) inputs.push_back(s.dst_md.get_size() / sizeof(float));
-    const size_t dst = s.dst_md.get_size() / sizeof(float);
-    it = faster.emplace(key, fastest_run_seconds(winograd, inputs, dst) <
-                                 fastest_run_seconds(direct, inputs, dst)).first;
-  }
-  return it->second;
+// What the measured choice among a conv's kernels depends on: its geometry,
+// the thread count and the candidates made for it.
+std::string choice_key(const ConvSetup& s, size_t candidates) {
+  std::string key = "conv";
+  for (const memory::dims& d : {s.src_md.dims(), s.dst_md.dims(), s.strides, s.dilation,
+                                s.pad_begin, s.pad_end, memory::dims(s.any_wei_md.dims())})
+    for (int64_t v : d) key += "," + std::to_string(v);
+  return key + (s.conv.residual ? ",residual" : "") + ",threads " +
+         std::to_string(omp_get_max_threads()) + ",candidates " + std::to_string(candidates);
 }
 
 }  // namespace
@@ -283,15 +289,19 @@ KernelPtr make_conv_kernel(const OnednnContext& ctx, const Graph& graph, const N
   append_activation(post_ops, conv.activation);
   setup.attr.set_post_ops(post_ops);
 
-  KernelPtr direct = make_direct_kernel(ctx, setup);
+  std::vector<KernelPtr> candidates = make_direct_kernels(ctx, setup);
   const WinogradMode mode = winograd_mode();
-  if (mode == WinogradMode::kOff || !winograd_candidate(conv, in_shape, out_shape, out))
-    return direct;
-  KernelPtr winograd = make_winograd_kernel(ctx, setup);
-  if (!winograd) return direct;
-  if (mode == WinogradMode::kAlways || winograd_measured_faster(setup, *winograd, *direct))
-    return winograd;
-  return direct;
+  if (mode != WinogradMode::kOff && winograd_candidate(conv, in_shape, out_shape, out)) {
+    if (KernelPtr winograd = make_winograd_kernel(ctx, setup)) {
+      if (mode == WinogradMode::kAlways) return winograd;
+      candidates.push_back(std::move(winograd));
+    }
+  }
+  std::vector<size_t> inputs = {setup.src_md.get_size() / sizeof(float)};
+  if (conv.residual) inputs.push_back(setup.dst_md.get_size() / sizeof(float));
+  const std::string key = choice_key(setup, candidates.size());
+  return fastest_kernel(std::move(candidates), key, inputs,
+                        setup.dst_md.get_size() / sizeof(float));
 }
 
 }  // namespace edgeflow::kernels
