@@ -148,7 +148,7 @@ def make_table(results, models, threads_list, engines):
             row += (f" {med['opencv']:.2f} | {med['onnxruntime']:.2f} | "
                     f"{fmt_ratio(med['edgeflow'] / med['opencv'], TARGET['opencv'])} | "
                     f"{fmt_ratio(med['edgeflow'] / med['onnxruntime'], TARGET['onnxruntime'])} |")
-            if wino:
+            if direct:
                 row += (f" {fmt_ratio(med[DIRECT] / med['opencv'], TARGET['opencv'])} | "
                         f"{fmt_ratio(med[DIRECT] / med['onnxruntime'], TARGET['onnxruntime'])} |")
             lines.append(row)
