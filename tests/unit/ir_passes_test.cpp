@@ -326,6 +326,13 @@ Tensor reference_output(const Graph& g, const Tensor& input) {
   return values.at(g.outputs.at(0));
 }
 
+// The rewritten graph computes what the original did (to float rounding).
+void expect_same_output(const Graph& rewritten, const Tensor& input, const Tensor& before) {
+  const Tensor after = reference_output(rewritten, input);
+  ASSERT_EQ(after.size(), before.size());
+  for (size_t i = 0; i < after.size(); ++i) EXPECT_NEAR(after.data()[i], before.data()[i], 1e-6f);
+}
+
 TEST(IrFuseResidualAdds, BlockBecomesConvsWithTheSameResult) {
   // x -> c1 -> relu -> c2 ---------+
   // x -> down (1x1) ---------------+-> add -> relu
@@ -354,10 +361,7 @@ TEST(IrFuseResidualAdds, BlockBecomesConvsWithTheSameResult) {
   EXPECT_EQ(fused.inputs[1], g.nodes[1].output);
   EXPECT_EQ(g.values[fused.output].name, "r2_out");
   EXPECT_EQ(fused.output, g.outputs[0]);
-
-  const Tensor after = reference_output(g, x);
-  ASSERT_EQ(after.size(), before.size());
-  for (size_t i = 0; i < after.size(); ++i) EXPECT_NEAR(after.data()[i], before.data()[i], 1e-6f);
+  expect_same_output(g, x, before);
 }
 
 TEST(IrFuseResidualAdds, LeftAloneWhereFusionIsWrong) {
@@ -417,10 +421,7 @@ TEST(IrFuseConcatBatchNorms, DenseStepBecomesOneBatchNormWithTheSameResult) {
   EXPECT_EQ(fused.inputs, (std::vector<ValueId>{g.input, g.nodes[0].output}));
   EXPECT_EQ(std::get<BatchNormAttrs>(fused.attrs).activation.kind, Activation::Kind::kRelu);
   EXPECT_EQ(g.shape_of(fused.output), Shape({1, 5, 5, 5}));
-
-  const Tensor after = reference_output(g, x);
-  ASSERT_EQ(after.size(), before.size());
-  for (size_t i = 0; i < after.size(); ++i) EXPECT_NEAR(after.data()[i], before.data()[i], 1e-6f);
+  expect_same_output(g, x, before);
 }
 
 TEST(IrFuseConcatBatchNorms, LeftAloneWhereFusionIsWrong) {
