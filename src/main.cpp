@@ -298,9 +298,15 @@ int run(int argc, char** argv) {
       if (transport && running) transport->abort(static_cast<int>(e.code()));
       return static_cast<int>(e.code());
     }
-    // A worker: tell rank 0, which reports it and ends the job.
+    // A worker: tell rank 0, which reports it and ends the job. Rank 0 does
+    // so at its own timeout plus up to 2 s collecting the workers' reports
+    // (explain_stall), and its last progress may come a while after this
+    // worker's (under load, seconds): only if it has not ended the job well
+    // after that does this worker end itself.
     report_failure_to_root(*transport, e);
-    std::this_thread::sleep_for(std::chrono::duration<double>(std::min(options.timeout_s, 10.0)));
+    constexpr double kRootGraceSeconds = 5.0;
+    std::this_thread::sleep_for(
+        std::chrono::duration<double>(std::min(options.timeout_s, 10.0) + kRootGraceSeconds));
     std::fprintf(stderr, "edgeflow: error: rank %d: %s (rank 0 did not end the job)\n", rank,
                  e.what());
     std::_Exit(static_cast<int>(e.code()));
