@@ -103,32 +103,48 @@ double verify_against_single(const Session& s, const Options& options, KernelFac
   return worst;
 }
 
-// Every rank's bytes sent per peer, peak memory and kernel time, on rank 0.
-RunSummary gather_summary(const RuntimeStats& stats, Transport* transport, int world) {
+// Every rank's bytes sent per peer, peak memory and kernel time (in all and
+// per layer), on rank 0.
+RunSummary gather_summary(const Graph& graph, const RuntimeStats& stats, Transport* transport,
+                          int world) {
   RunSummary summary;
   summary.world_size = world;
   const double mine_rss = peak_rss_mb();
+  std::vector<double> layer_busy = stats.node_busy_s;
   if (!transport) {
     summary.bytes_sent = {stats.bytes_sent};
     summary.peak_rss_mb = {mine_rss};
     summary.busy_s = {stats.busy_s};
-    return summary;
+  } else {
+    std::string mine(reinterpret_cast<const char*>(stats.bytes_sent.data()),
+                     stats.bytes_sent.size() * sizeof(int64_t));
+    mine.append(reinterpret_cast<const char*>(&mine_rss), sizeof mine_rss);
+    mine.append(reinterpret_cast<const char*>(&stats.busy_s), sizeof stats.busy_s);
+    mine.append(reinterpret_cast<const char*>(stats.node_busy_s.data()),
+                stats.node_busy_s.size() * sizeof(double));
+    const std::vector<std::string> all = transport->gather(mine, 0);
+    const size_t head = world * sizeof(int64_t) + 2 * sizeof(double);
+    layer_busy.assign(graph.nodes.size(), 0.0);
+    for (const std::string& b : all) {
+      EF_ASSERT(b.size() == head + graph.nodes.size() * sizeof(double));
+      std::vector<int64_t> row(world);
+      double rss = 0, busy = 0;
+      std::memcpy(row.data(), b.data(), world * sizeof(int64_t));
+      std::memcpy(&rss, b.data() + world * sizeof(int64_t), sizeof rss);
+      std::memcpy(&busy, b.data() + world * sizeof(int64_t) + sizeof rss, sizeof busy);
+      summary.bytes_sent.push_back(row);
+      summary.peak_rss_mb.push_back(rss);
+      summary.busy_s.push_back(busy);
+      for (size_t n = 0; n < graph.nodes.size(); ++n) {
+        double v = 0;
+        std::memcpy(&v, b.data() + head + n * sizeof(double), sizeof v);
+        layer_busy[n] += v;
+      }
+    }
   }
-  std::string mine(reinterpret_cast<const char*>(stats.bytes_sent.data()),
-                   stats.bytes_sent.size() * sizeof(int64_t));
-  mine.append(reinterpret_cast<const char*>(&mine_rss), sizeof mine_rss);
-  mine.append(reinterpret_cast<const char*>(&stats.busy_s), sizeof stats.busy_s);
-  const std::vector<std::string> all = transport->gather(mine, 0);
-  for (const std::string& b : all) {
-    std::vector<int64_t> row(world);
-    double rss = 0, busy = 0;
-    std::memcpy(row.data(), b.data(), world * sizeof(int64_t));
-    std::memcpy(&rss, b.data() + world * sizeof(int64_t), sizeof rss);
-    std::memcpy(&busy, b.data() + world * sizeof(int64_t) + sizeof rss, sizeof busy);
-    summary.bytes_sent.push_back(row);
-    summary.peak_rss_mb.push_back(rss);
-    summary.busy_s.push_back(busy);
-  }
+  for (size_t n = 0; n < graph.nodes.size(); ++n)
+    summary.layers.push_back(
+        LayerTime{graph.nodes[n].name, op_name(graph.nodes[n].op), layer_busy.at(n)});
   return summary;
 }
 
@@ -265,7 +281,7 @@ int run(int argc, char** argv) {
     }
 
     // Phase 6: statistics from every rank, report, verify.
-    RunSummary summary = gather_summary(executor->stats(), transport.get(), world);
+    RunSummary summary = gather_summary(setup.graph, executor->stats(), transport.get(), world);
     if (!options.trace.empty()) {
       const std::string mine = encode_trace(executor->stats().trace);
       const std::vector<std::string> all =

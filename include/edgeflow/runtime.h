@@ -46,6 +46,7 @@ struct RuntimeStats {
   std::vector<int64_t> bytes_sent;  // per destination rank, all requests
   int64_t requests = 0;
   double busy_s = 0;                // time in this rank's kernels, all requests
+  std::vector<double> node_busy_s;  // per graph node: its units' kernel time, all requests
   std::vector<TraceEvent> trace;
 };
 

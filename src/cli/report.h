@@ -17,6 +17,13 @@
 
 namespace edgeflow {
 
+// One layer's kernel time over all ranks' units, this run.
+struct LayerTime {
+  std::string name;
+  std::string op;
+  double busy_s = 0;
+};
+
 struct RunSummary {
   int world_size = 1;
   double wall_s = 0;                                            // this run's inference phase
@@ -25,6 +32,7 @@ struct RunSummary {
   std::vector<std::vector<int64_t>> planned_bytes_per_request;  // [src][dst], from the plan
   std::vector<double> peak_rss_mb;                              // per rank
   std::vector<double> busy_s;                                   // per rank: kernel time, this run
+  std::vector<LayerTime> layers;                                // per node, in model order
   double starved_s = 0;                                         // rank 0 waited for inputs to load
   double verify_error = -1;                                     // < 0: not verified
   double predicted_ms = -1;                                     // < 0: no measured profile

@@ -104,6 +104,15 @@ void Reporter::finish(const RunSummary& s) {
     }
   rec.add_objects("bytes_sent_per_link", links);
   rec.add_numbers("busy_s_per_rank", s.busy_s);
+  // Where the time goes: each layer's kernel time per request, all ranks.
+  std::vector<JsonObject> layers;
+  for (const LayerTime& l : s.layers) {
+    JsonObject o;
+    o.add_string("layer", l.name).add_string("op", l.op);
+    o.add_number("ms_per_request", s.requests_run ? 1e3 * l.busy_s / s.requests_run : 0.0);
+    layers.push_back(o);
+  }
+  rec.add_objects("layers", layers);
   rec.add_numbers("peak_rss_mb", s.peak_rss_mb);
   if (s.verify_error >= 0) rec.add_number("verify_error", s.verify_error);
   if (s.predicted_ms >= 0) rec.add_number("predicted_latency_ms", s.predicted_ms);

@@ -104,6 +104,7 @@ struct Executor::Impl {
       units.push_back(std::move(pu));
     }
     stats.bytes_sent.assign(plan.world_size(), 0);
+    stats.node_busy_s.assign(graph.nodes.size(), 0.0);
     slots.resize(options.inflight);
     for (Slot& s : slots) {
       s.buffers.resize(graph.values.size());
@@ -204,7 +205,9 @@ struct Executor::Impl {
       throw Error(e.code(), "rank " + std::to_string(plan.rank()) + ", unit '" + pu.name +
                                 "': " + e.what());
     }
-    stats.busy_s += (now_us() - start) * 1e-6;
+    const double spent_s = (now_us() - start) * 1e-6;
+    stats.busy_s += spent_s;
+    stats.node_busy_s[u.node()] += spent_s;
     trace(pu.name, "compute", slot.request, start);
     if (transport) post_sends(s, u.forward());
   }

@@ -203,6 +203,14 @@ def case_outputs_accuracy(edgeflow, make_images, model, tmp):
         check(s["latency_ms"][key] > 0, f"latency {key} missing")
     check(s["images_per_s"] > 0 and s["bytes_moved_per_image"] > 0, "throughput or bytes missing")
     check(len(s["busy_s_per_rank"]) == 3, "busy time per rank missing")
+    layers = s.get("layers", [])
+    check(layers and all(l["layer"] and l["ms_per_request"] >= 0 for l in layers),
+          "per-layer kernel time missing")
+    # The layers' kernel time is the ranks' kernel time, split by layer.
+    per_request = sum(s["busy_s_per_rank"]) * 1e3 / (s["count_this_run"] - s["errors"])
+    check(abs(sum(l["ms_per_request"] for l in layers) - per_request) <= 1e-6 * per_request,
+          f"layers sum to {sum(l['ms_per_request'] for l in layers)} ms per request, the ranks' "
+          f"kernel time to {per_request}")
     print(f"ok: 44 outputs equal np = 1 (max {worst:.2g}), order, {len(broken)} errors, "
           f"accuracy top-1 {top1}/{labelled} top-5 {top5}/{labelled}")
 
