@@ -14,7 +14,7 @@ models/zoo/inputs8). Checks that
 """
 import argparse, collections, json, os, subprocess, sys, tempfile, time
 
-from bench_run import MPI_ENV, ROOT, ZOO, mpirun_command, write_report
+from bench_run import ROOT, ZOO, mpi_env, mpirun_command, write_report
 
 
 def rank_pids(launcher_pid):
@@ -65,7 +65,7 @@ def main():
             "--inflight", str(args.inflight), "--threads", "1", "--quiet", "--json", js,
             "--partitioner", "equal"], args.bin)
         t0 = time.time()
-        proc = subprocess.Popen(cmd, env=MPI_ENV, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+        proc = subprocess.Popen(cmd, env=mpi_env(args.np), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
                                 text=True)
         samples = collections.defaultdict(list)  # rank -> [(seconds, MB)]
         while proc.poll() is None:
