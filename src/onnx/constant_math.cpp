@@ -12,11 +12,6 @@
 namespace edgeflow::onnx_import {
 namespace {
 
-constexpr int64_t kMaxElements = int64_t(1) << 31;
-// A result larger than both operands is made from nothing in the file: at most
-// this many elements (256 MB), so that a few bytes cannot ask for gigabytes.
-constexpr int64_t kMaxBroadcastElements = int64_t(1) << 26;
-
 // Row-major index into `dims` (right-aligned to `out`) of output multi-index `at`.
 int64_t broadcast_index(const Dims& dims, const Dims& out, const std::vector<int64_t>& at) {
   int64_t index = 0;
@@ -27,6 +22,15 @@ int64_t broadcast_index(const Dims& dims, const Dims& out, const std::vector<int
 }
 
 }  // namespace
+
+int64_t bounded_count(const Dims& dims, int64_t limit) {
+  int64_t count = 1;
+  for (int64_t d : dims) {
+    if (d < 0 || (d > 0 && count > limit / d)) return -1;
+    count *= d;
+  }
+  return count;
+}
 
 std::vector<float> constant_floats(const Constant& c) {
   if (c.is_float()) return c.floats;
@@ -44,12 +48,9 @@ Constant fold_binary(const onnx::NodeProto& node, ConstantOp op, const Constant&
                           " do not broadcast");
     out[i] = x == 1 ? y : x;
   }
-  int64_t count = 1;
-  for (int64_t d : out) {
-    if (d > 0 && count > kMaxElements / d) fail_node(node, "result has more than 2^31 elements");
-    count *= d;
-  }
-  if (count > std::max({kMaxBroadcastElements, a.size(), b.size()}))
+  // A result larger than both operands is made from nothing in the file.
+  const int64_t count = bounded_count(out, std::max({kMaxMadeElements, a.size(), b.size()}));
+  if (count < 0)
     fail_node(node, "broadcasting " + Shape(a.dims).str() + " and " + Shape(b.dims).str() +
                         " makes a constant of more than 2^26 elements");
   Constant c;

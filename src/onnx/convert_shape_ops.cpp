@@ -286,16 +286,10 @@ void convert_constant_of_shape(Importer& im, const onnx::NodeProto& node) {
   const Constant* shape = im.constant_input(node, 0, "shape");
   if (!shape) fail_node(node, "input 0 (shape) is missing");
   Dims dims = constant_ints(node, *shape, "shape");
-  // The constant is made from nothing in the file: at most 2^26 elements
-  // (256 MB), so that a few bytes cannot ask for gigabytes.
-  constexpr int64_t kMaxMadeElements = int64_t(1) << 26;
-  int64_t count = 1;
-  for (int64_t d : dims) {
-    if (d < 0 || (d > 0 && count > kMaxMadeElements / d))
-      fail_node(node, "shape " + Shape(dims).str() +
-                          " is negative or holds more than 2^26 elements");
-    count *= d;
-  }
+  const int64_t count = bounded_count(dims, kMaxMadeElements);
+  if (count < 0)
+    fail_node(node, "shape " + Shape(dims).str() +
+                        " is negative or holds more than 2^26 elements");
   Constant c;
   c.dims = dims;
   c.floats.assign(static_cast<size_t>(count), 0.0f);

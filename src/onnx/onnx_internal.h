@@ -243,4 +243,12 @@ Constant fold_unary(const Constant& in, float (*f)(float));
 // The constant as floats (integers converted).
 std::vector<float> constant_floats(const Constant& c);
 
+// A constant made from little in the file (ConstantOfShape, a broadcast, a
+// sparse tensor made dense) holds at most this many elements (256 MB of
+// floats), so that a few bytes cannot ask for gigabytes.
+constexpr int64_t kMaxMadeElements = int64_t(1) << 26;
+// The element count of `dims`, or -1 when a dim is negative or the count
+// exceeds `limit` (checked before it could overflow).
+int64_t bounded_count(const Dims& dims, int64_t limit);
+
 }  // namespace edgeflow::onnx_import

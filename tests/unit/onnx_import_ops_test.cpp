@@ -405,6 +405,24 @@ TEST(OnnxConstants, SplitConstantOfShapeAndEveryConstantKind) {
             std::vector<float>{0.5f});
 }
 
+// Found by fuzz_onnx_import: a few bytes of sparse tensor asked for 16 GB dense.
+TEST(OnnxConstants, HugeSparseTensorIsRefusedBeforeAllocating) {
+  ModelBuilder m = conv_then(13);
+  onnx::AttributeProto& a = onnx_test::add_attr(m.node("Constant", {}, {"k"}, "k"), "sparse_value",
+                                                onnx::AttributeProto::SPARSE_TENSOR);
+  onnx::SparseTensorProto* st = a.mutable_sparse_tensor();
+  st->add_dims(1 << 16), st->add_dims(1 << 16);
+  ModelBuilder::fill_float(*st->mutable_values(), "v", {1}, {5.0f});
+  onnx::TensorProto* idx = st->mutable_indices();
+  idx->set_data_type(onnx::TensorProto::INT64);
+  idx->add_dims(1);
+  idx->add_int64_data(1);
+  m.node("Mul", {"c", "k"}, {"y"}, "mul");
+  EXPECT_MESSAGE_HAS(import_error(m),
+                     "node 'k' (Constant): attribute 'sparse_value': dims 65536x65536 are negative "
+                     "or hold more than 2^26 elements");
+}
+
 TEST(OnnxConstants, SplitOfAComputedTensorIsRefused) {
   ModelBuilder m = conv_then(13);
   attr_int(m.node("Split", {"c"}, {"y", "z"}, "chunk"), "axis", 1);
