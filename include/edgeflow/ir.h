@@ -69,6 +69,12 @@ struct Window {
   int64_t pad_top = 0, pad_left = 0, pad_bottom = 0, pad_right = 0;
   int64_t extent_h() const { return (kernel_h - 1) * dilation_h + 1; }
   int64_t extent_w() const { return (kernel_w - 1) * dilation_w + 1; }
+  // Every output pixel sees at least one input pixel: no pad reaches the
+  // kernel's extent.
+  bool pads_within_extent() const {
+    return pad_top < extent_h() && pad_bottom < extent_h() && pad_left < extent_w() &&
+           pad_right < extent_w();
+  }
 };
 
 struct ConvAttrs {
@@ -79,6 +85,7 @@ struct ConvAttrs {
   std::vector<float> bias;  // [O], zeros if the model has none
   // A residual Add fused into the conv (fuse_residual_adds): inputs[1], of
   // the output's shape, is added to the conv's output before the activation.
+  // Only where window.pads_within_extent() (see fuse_residual_adds).
   bool residual = false;
   Activation activation;
 };

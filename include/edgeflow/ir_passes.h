@@ -31,7 +31,8 @@ int fuse_activations(Graph& graph);
 int fuse_gated_activations(Graph& graph);
 
 // Fuses every kAdd one of whose inputs comes from a kConv that has no other
-// consumer, is not a graph output, has no activation and no residual yet into
+// consumer, is not a graph output, has no activation and no residual yet, and
+// whose pads stay within its kernel (Window::pads_within_extent), into
 // that conv: the conv takes the other input as its residual (ConvAttrs::
 // residual) and the Add's activation, and moves to the Add's place in the
 // node order. Of two such convs, the later one is fused. Returns the number

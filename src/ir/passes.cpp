@@ -82,6 +82,9 @@ Shape conv_shape(const Graph& graph, const Node& node) {
     fail_node(node, "bias has " + std::to_string(a.bias.size()) + " values for " +
                         std::to_string(wd[0]) + " output channels");
   const Shape out = window_shape(graph, node, a.window, wd[0], false);
+  if (a.residual && !a.window.pads_within_extent())
+    fail_node(node, "a fused residual needs pads smaller than the kernel " +
+                        dims_str(a.window.kernel_h, a.window.kernel_w));
   if (a.residual && input_shape(graph, node, 1) != out)
     fail_node(node, "residual input " + input_shape(graph, node, 1).str() +
                         " differs from the output " + out.str());
@@ -94,8 +97,7 @@ Shape pool_shape(const Graph& graph, const Node& node) {
   const Shape& in = expect_feature_map(graph, node, 0);
   const Window& w = a.window;
   check_window(node, w);
-  if (w.pad_top >= w.extent_h() || w.pad_bottom >= w.extent_h() || w.pad_left >= w.extent_w() ||
-      w.pad_right >= w.extent_w())
+  if (!w.pads_within_extent())
     fail_node(node, "pads must be smaller than the kernel " + dims_str(w.kernel_h, w.kernel_w));
   return window_shape(graph, node, w, in.channels(), a.ceil_mode);
 }

@@ -197,6 +197,10 @@ int fuse_residual_adds(Graph& graph) {
       if (p < 0 || !keep[p] || uses[in] != 1 || graph.nodes[p].op != OpKind::kConv) continue;
       const ConvAttrs* c = std::get_if<ConvAttrs>(&graph.nodes[p].attrs);
       if (!c || c->residual || !c->activation.none()) continue;
+      // oneDNN 2.6's brgconv drops the sum post-op on output rows that see
+      // only padding (wrong values; with a ReLU after it, a crash in its JIT
+      // code). Such convs keep their Add.
+      if (!c->window.pads_within_extent()) continue;
       if (p > conv) conv = p, side = s;
     }
     const AddAttrs* add_attrs = std::get_if<AddAttrs>(&add.attrs);

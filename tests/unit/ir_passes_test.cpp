@@ -385,6 +385,18 @@ TEST(IrFuseResidualAdds, LeftAloneWhereFusionIsWrong) {
   EXPECT_EQ(adds, 3);
 }
 
+// Found by fuzz_plan_decode: oneDNN's brgconv crashed on a fused 1x1 conv
+// with pad 1, whose first output row sees only padding.
+TEST(IrFuseResidualAdds, ConvsWithPaddingOnlyRowsKeepTheirAdd) {
+  GraphBuilder b({1, 2, 4, 4});
+  const ValueId wide = b.add("wide", OpKind::kConv, {0}, conv(2, 2, 1, 1, 1));  // 6x6
+  const ValueId wider = b.add("wider", OpKind::kConv, {0}, conv(2, 2, 1, 1, 3));
+  Graph g = b.done({b.add("add", OpKind::kAdd, {wide, wider}, AddAttrs{})});
+  EXPECT_EQ(fuse_residual_adds(g), 0);
+  ASSERT_EQ(g.nodes.size(), 3u);
+  EXPECT_EQ(g.nodes[2].op, OpKind::kAdd);
+}
+
 TEST(IrFuseResidualAdds, ValidatorChecksTheResidualInput) {
   GraphBuilder b({1, 2, 4, 4});
   const ValueId cv = b.add("conv", OpKind::kConv, {0}, conv(2, 2, 1, 0, 1));
@@ -398,6 +410,12 @@ TEST(IrFuseResidualAdds, ValidatorChecksTheResidualInput) {
   Graph unmarked = g;
   std::get<ConvAttrs>(unmarked.nodes[0].attrs).residual = false;
   EXPECT_THROW(validate_graph(unmarked), Error);
+  // Pads that reach the kernel's extent: what the pass would not make.
+  Graph padded = g;
+  Window& w = std::get<ConvAttrs>(padded.nodes[0].attrs).window;
+  w.pad_top = 3, w.stride_h = 2;  // output rows 0 and 1 see only padding; still 4x4
+  EXPECT_MESSAGE_HAS(error_of([&] { validate_graph(padded); }),
+                     "node 'conv' (Conv): a fused residual needs pads smaller than the kernel 1x1");
 }
 
 // ---------------------------------------------------------------- Concat -> BatchNorm fusion
