@@ -2,6 +2,7 @@
 // dims arithmetic of Reshape, Unsqueeze and Squeeze, on int64/float
 // constants. Pure functions; errors name the node.
 #include <algorithm>
+#include <cstdio>
 #include <set>
 
 #include "edgeflow/error.h"
@@ -264,8 +265,14 @@ Constant fold_cast(const onnx::NodeProto& node, const Constant& in, int64_t to) 
     case onnx::TensorProto::BOOL:
       out.type = Constant::Type::kInt64;
       if (in.is_float())
-        for (float v : in.floats)
+        for (float v : in.floats) {
+          if (to != onnx::TensorProto::BOOL && !fits_int64(v)) {
+            char text[32];
+            std::snprintf(text, sizeof text, "%g", v);
+            fail_node(node, std::string("value ") + text + " does not fit an integer");
+          }
           out.ints.push_back(to == onnx::TensorProto::BOOL ? v != 0.0f : static_cast<int64_t>(v));
+        }
       else
         for (int64_t v : in.ints) out.ints.push_back(to == onnx::TensorProto::BOOL ? v != 0 : v);
       return out;

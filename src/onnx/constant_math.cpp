@@ -76,7 +76,7 @@ Constant fold_binary(const onnx::NodeProto& node, ConstantOp op, const Constant&
           break;
         case ConstantOp::kPow: {
           const double p = std::pow(double(x), double(y));
-          overflow = !(std::fabs(p) < 9.2e18);
+          overflow = !fits_int64(p);
           r = overflow ? 0 : static_cast<int64_t>(p);
           break;
         }

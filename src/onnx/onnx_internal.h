@@ -6,6 +6,7 @@
 
 #include <onnx/onnx_pb.h>
 
+#include <cmath>
 #include <cstdint>
 #include <map>
 #include <memory>
@@ -242,6 +243,9 @@ Constant fold_binary(const onnx::NodeProto& node, ConstantOp op, const Constant&
 Constant fold_unary(const Constant& in, float (*f)(float));
 // The constant as floats (integers converted).
 std::vector<float> constant_floats(const Constant& c);
+
+// v (not NaN) converts to int64 without overflow.
+inline bool fits_int64(double v) { return std::fabs(v) < 9.2e18; }
 
 // A constant made from little in the file (ConstantOfShape, a broadcast, a
 // sparse tensor made dense) holds at most this many elements (256 MB of

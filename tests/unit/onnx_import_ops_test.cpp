@@ -14,6 +14,7 @@ namespace edgeflow {
 namespace {
 
 using onnx_test::attr_float;
+using onnx_test::attr_floats;
 using onnx_test::attr_int;
 using onnx_test::attr_ints;
 using onnx_test::attr_string;
@@ -421,6 +422,17 @@ TEST(OnnxConstants, HugeSparseTensorIsRefusedBeforeAllocating) {
   EXPECT_MESSAGE_HAS(import_error(m),
                      "node 'k' (Constant): attribute 'sparse_value': dims 65536x65536 are negative "
                      "or hold more than 2^26 elements");
+}
+
+// Found by fuzz_onnx_import: a float outside int64's range cast to INT64
+// (undefined behaviour in C++).
+TEST(OnnxConstants, CastOfAHugeFloatToAnIntegerIsRefused) {
+  ModelBuilder m = conv_then(13);
+  attr_floats(m.node("Constant", {}, {"big"}, "big"), "value_floats", {-4.5e36f});
+  attr_int(m.node("Cast", {"big"}, {"k"}, "to_int"), "to", onnx::TensorProto::INT64);
+  m.node("Mul", {"c", "k"}, {"y"}, "mul");
+  EXPECT_MESSAGE_HAS(import_error(m),
+                     "node 'to_int' (Cast): value -4.5e+36 does not fit an integer");
 }
 
 TEST(OnnxConstants, SplitOfAComputedTensorIsRefused) {
