@@ -1,5 +1,5 @@
-// The per-layer LP of DESIGN.md section 3, solved with lp_solve (the only
-// file that includes it: its macros clash with other headers).
+// The per-layer LP of DESIGN.md section 3, solved with lp_solve
+// (partition/lp_model.h).
 //
 // The ranks that get rows ("active") and real cut points z between them:
 //
@@ -23,8 +23,6 @@
 // availability-aware, equal), within a budget of LPs per layer. Every LP
 // answer is rounded by an exact windowed search and judged by the exact
 // integer cost (then by the LP's value, then by the sum of finish times).
-#include <lpsolve/lp_lib.h>
-
 #include <algorithm>
 #include <cmath>
 #include <map>
@@ -33,6 +31,7 @@
 
 #include "edgeflow/error.h"
 #include "partition/layer_problem.h"
+#include "partition/lp_model.h"
 
 namespace edgeflow {
 namespace {
@@ -46,26 +45,6 @@ constexpr int kSearchedStarts = 2;  // local search from the two best starting p
 constexpr int kAllMovesUpTo = 8;    // more active ranks: only the promising moves
 // LPs per layer: generous for a few ranks, fewer (and larger) for many.
 int solve_budget(int ranks) { return ranks <= 8 ? 300 : std::clamp(1200 / ranks, 24, 300); }
-
-struct LpDeleter {
-  void operator()(lprec* lp) const { delete_lp(lp); }
-};
-using LpHandle = std::unique_ptr<lprec, LpDeleter>;
-
-std::string lp_status_name(int status) {
-  switch (status) {
-    case NOMEMORY: return "out of memory";
-    case INFEASIBLE: return "infeasible";
-    case UNBOUNDED: return "unbounded";
-    case DEGENERATE: return "degenerate";
-    case NUMFAILURE: return "numerical failure";
-    case USERABORT: return "aborted";
-    case TIMEOUT: return "timeout";
-    case PRESOLVED: return "presolved";
-    case ACCURACYERROR: return "accuracy error";
-    default: return "status " + std::to_string(status);
-  }
-}
 
 // Active ranks and the real cut points between them.
 struct Config {
@@ -83,30 +62,6 @@ struct NeedPattern {
   bool operator==(const NeedPattern& o) const {
     return lo_piece == o.lo_piece && hi_piece == o.hi_piece && empty == o.empty &&
            first == o.first && last == o.last;
-  }
-};
-
-// A linear expression c + sum a_i * column_i over at most two columns.
-struct Lin {
-  double c = 0.0;
-  int col[2] = {0, 0};
-  double a[2] = {0.0, 0.0};
-  Lin scaled(double k) const {
-    Lin r = *this;
-    r.c *= k, r.a[0] *= k, r.a[1] *= k;
-    return r;
-  }
-  Lin plus(const Lin& o) const {
-    Lin r = *this;
-    r.c += o.c;
-    for (int i = 0; i < 2; ++i) {
-      if (o.col[i] == 0) continue;
-      int slot = r.col[0] == o.col[i] ? 0 : r.col[1] == o.col[i] ? 1 : r.col[0] == 0 ? 0 : 1;
-      EF_ASSERT(r.col[slot] == 0 || r.col[slot] == o.col[i]);
-      r.col[slot] = o.col[i];
-      r.a[slot] += o.a[i];
-    }
-    return r;
   }
 };
 
@@ -322,94 +277,18 @@ class LpSearch {
     return e;
   }
 
-  // The LP in plain form, loaded into lp_solve by solve_model().
-  struct Model {
-    int columns = 0;
-    int objective = 0;                 // the makespan column T
-    std::vector<double> cost;          // objective coefficients, 1-based (entry 0 unused)
-    std::vector<double> lower, upper;  // [column], 1-based
-    struct Row {
-      int count;
-      double vals[4];
-      int cols[4];
-      int type;  // GE or LE
-      double rhs;
-    };
-    std::vector<Row> rows;
-
-    Model(int n) : columns(n), cost(n + 1, 0.0), lower(n + 1, 0.0), upper(n + 1, 1e30) {}
-
-    // e + coef * extra (>= or <=) rhs. One-column rows become bounds.
-    void add(const Lin& e, double coef, int extra, int type, double rhs) {
-      Row r{0, {0, 0, 0, 0}, {0, 0, 0, 0}, type, rhs - e.c};
-      for (int i = 0; i < 2; ++i)
-        if (e.col[i] != 0 && e.a[i] != 0.0) r.vals[r.count] = e.a[i], r.cols[r.count++] = e.col[i];
-      if (extra != 0) r.vals[r.count] = coef, r.cols[r.count++] = extra;
-      if (r.count == 0) return;  // a constant: nothing to constrain
-      if (r.count == 1) {
-        const double v = r.rhs / r.vals[0];
-        const bool at_least = (type == GE) == (r.vals[0] > 0);
-        if (at_least)
-          lower[r.cols[0]] = std::max(lower[r.cols[0]], v);
-        else
-          upper[r.cols[0]] = std::min(upper[r.cols[0]], v);
-        return;
-      }
-      rows.push_back(r);
-    }
-  };
-
-  // Loads `m` into lp_solve with `scaling` and solves; the status, and the
-  // column values in x (1-based) when it is optimal. One lprec serves every
-  // LP of the layer (rows dropped, columns resized): make_lp is costly (it
-  // tries to dlopen an external BLAS each time).
-  int solve_model(const Model& m, int scaling, std::vector<double>* x) {
-    if (!lp_) {
-      lp_.reset(make_lp(0, m.columns));
-      if (!lp_) fail_runtime("partition: layer '" + p_.name() + "': lp_solve could not allocate");
-      set_verbose(lp_.get(), NEUTRAL);
-      set_minim(lp_.get());
-    }
-    lprec* L = lp_.get();
-    resize_lp(L, 0, std::min(get_Ncolumns(L), m.columns));  // drops every row and extra columns
-    while (get_Ncolumns(L) < m.columns) add_columnex(L, 0, nullptr, nullptr);
-    std::vector<double> obj(m.cost);
-    set_obj_fn(L, obj.data());
-    for (int c = 1; c <= m.columns; ++c) {
-      // Rounding can leave a pattern's bounds crossed by a hair.
-      const double lo = m.lower[c], hi = std::max(m.upper[c], m.lower[c]);
-      set_bounds(L, c, lo, hi >= 1e30 ? get_infinite(L) : hi);
-    }
-    set_add_rowmode(L, TRUE);
-    for (const Model::Row& r : m.rows) {
-      double vals[4] = {r.vals[0], r.vals[1], r.vals[2], r.vals[3]};
-      int cols[4] = {r.cols[0], r.cols[1], r.cols[2], r.cols[3]};
-      add_constraintex(L, r.count, vals, cols, r.type, r.rhs);
-    }
-    set_add_rowmode(L, FALSE);
-    set_scaling(L, scaling);
-    default_basis(L);
-    const int status = ::solve(L);
-    if (status == OPTIMAL || status == SUBOPTIMAL) {
-      x->assign(m.columns + 1, 0.0);
-      get_variables(L, x->data() + 1);
-    }
-    return status;
-  }
-
   // Solves the LP of config c's pattern; returns the LP's real cut points
   // and its makespan (ms) in *makespan.
   Config solve_lp(const Config& c, const std::vector<NeedPattern>& pat, double* makespan) {
     const int k = static_cast<int>(c.active.size());
     const Columns col{k};
-    Model model(col.T());
-    model.objective = col.T();
+    LpModel model(col.T());
     model.cost[col.T()] = 1.0;
     for (int t = 1; t < k; ++t) model.upper[col.z(t)] = static_cast<double>(H_);
     // Monotone cuts.
     for (int t = 1; t + 1 < k; ++t) {
       Lin d = cut_expr(col, t + 1).plus(cut_expr(col, t).scaled(-1.0));
-      model.add(d, 0, 0, GE, 0.0);
+      model.add(d, 0, 0, Sense::kAtLeast, 0.0);
     }
     const int64_t delivery = p_.delivery_row_bytes();
     for (int t = 0; t < k; ++t) {
@@ -425,20 +304,20 @@ class LpSearch {
         const double hin = static_cast<double>(in.map.in_height);
         // Keep the pattern: the pieces, and lo / hi inside their sources.
         if (np.lo_piece == kLinear) {
-          model.add(lo, 0, 0, GE, static_cast<double>(y[np.first]));
-          model.add(lo, 0, 0, LE, static_cast<double>(y[np.first + 1]));
+          model.add(lo, 0, 0, Sense::kAtLeast, static_cast<double>(y[np.first]));
+          model.add(lo, 0, 0, Sense::kAtMost, static_cast<double>(y[np.first + 1]));
         } else {
           Lin raw = cut_expr(col, t).scaled(in.map.scale);
           raw.c += in.map.lo_offset;
-          model.add(raw, 0, 0, np.lo_piece == kLow ? LE : GE, np.lo_piece == kLow ? 0.0 : hin);
+          model.add(raw, 0, 0, np.lo_piece == kLow ? Sense::kAtMost : Sense::kAtLeast, np.lo_piece == kLow ? 0.0 : hin);
         }
         if (np.hi_piece == kLinear) {
-          model.add(hi, 0, 0, GE, static_cast<double>(y[np.last]));
-          model.add(hi, 0, 0, LE, static_cast<double>(y[np.last + 1]));
+          model.add(hi, 0, 0, Sense::kAtLeast, static_cast<double>(y[np.last]));
+          model.add(hi, 0, 0, Sense::kAtMost, static_cast<double>(y[np.last + 1]));
         } else {
           Lin raw = cut_expr(col, t + 1).scaled(in.map.scale);
           raw.c += in.map.hi_offset;
-          model.add(raw, 0, 0, np.hi_piece == kLow ? LE : GE, np.hi_piece == kLow ? 0.0 : hin);
+          model.add(raw, 0, 0, np.hi_piece == kLow ? Sense::kAtMost : Sense::kAtLeast, np.hi_piece == kLow ? 0.0 : hin);
         }
         // Arrivals: S_t - w * o_j >= T_{m,j} + L_{j,t}.
         for (int j = np.first; j <= np.last; ++j) {
@@ -454,7 +333,7 @@ class LpSearch {
             o.c = static_cast<double>(y[j + 1] - y[j]);
           const LinkCost& link = p_.profile().links[j][rank];
           const double w = kMs * static_cast<double>(in.row_bytes) / link.bytes_per_s;
-          model.add(o.scaled(-w), 1.0, col.s(t), GE, kMs * (in.ready_s[j] + link.latency_s));
+          model.add(o.scaled(-w), 1.0, col.s(t), Sense::kAtLeast, kMs * (in.ready_s[j] + link.latency_s));
         }
       }
       // Finish: T - S_t - (alpha + delivery) * (z_{t+1} - z_t) >= beta (+ delivery latency).
@@ -473,26 +352,21 @@ class LpSearch {
       model.cost[col.s(t)] += kTieBreak;
       for (int i = 0; i < 2; ++i)
         if (rows.col[i] != 0) model.cost[rows.col[i]] += kTieBreak * per_row * rows.a[i];
-      Model::Row r{
-          2, {1.0, -1.0, 0.0, 0.0}, {col.T(), col.s(t), 0, 0}, GE, fixed + per_row * rows.c};
+      // Four columns (T, S_t and two cuts): more than LpModel::add takes.
+      LpModel::Row r{2, {1.0, -1.0, 0.0, 0.0}, {col.T(), col.s(t), 0, 0}, Sense::kAtLeast,
+                     fixed + per_row * rows.c};
       for (int i = 0; i < 2; ++i)
         if (rows.col[i] != 0 && rows.a[i] != 0.0)
           r.vals[r.count] = -per_row * rows.a[i], r.cols[r.count++] = rows.col[i];
       model.rows.push_back(r);
     }
-    // lp_solve's post-solve accuracy check fails now and then on these small
-    // degenerate LPs under one scaling and passes under another: try a few.
     std::vector<double> x;
-    int status = 0;
-    for (int scaling : {SCALE_GEOMETRIC + SCALE_EQUILIBRATE + SCALE_INTEGERS,
-                        SCALE_GEOMETRIC + SCALE_DYNUPDATE, SCALE_NONE, SCALE_CURTISREID}) {
-      status = solve_model(model, scaling, &x);
-      if (stats_) ++stats_->solves;
-      if (status == OPTIMAL || status == SUBOPTIMAL) break;
-    }
-    if (status != OPTIMAL && status != SUBOPTIMAL)
-      fail_runtime("partition: layer '" + p_.name() + "': lp_solve failed (" +
-                   lp_status_name(status) + ")");
+    std::string failure;
+    int attempts = 0;
+    const bool solved = lp_.solve(model, &x, &failure, &attempts);
+    if (stats_) stats_->solves += attempts;
+    if (!solved)
+      fail_runtime("partition: layer '" + p_.name() + "': lp_solve failed (" + failure + ")");
     *makespan = x[col.T()];
     Config out = c;
     for (int t = 1; t < k; ++t) out.z[t] = std::clamp(x[col.z(t)], 0.0, static_cast<double>(H_));
@@ -751,7 +625,7 @@ class LpSearch {
   int M_;
   std::vector<double> breakpoints_;  // of any cut (they depend on the inputs only)
   std::map<std::vector<int>, Outcome> cache_;
-  LpHandle lp_;     // reused by every LP of the layer
+  LpSolver lp_;     // reused by every LP of the layer
   int solves_ = 0;  // patterns solved (the budget counts these)
 };
 
