@@ -3,12 +3,9 @@
 // Phases: 1 flags -> 2 transport -> 3 set-up (rank 0 imports the model,
 // partitions it and scatters the plans) -> 4 kernels on every rank ->
 // 5 inference (rank 0 feeds and collects) -> 6 report and --verify.
-#include <sys/resource.h>
-
 #include <algorithm>
 #include <chrono>
 #include <cmath>
-#include <cstring>
 #include <cstdio>
 #include <cstdlib>
 #include <thread>
@@ -16,6 +13,7 @@
 #include "cli/batch_job.h"
 #include "cli/batch_signals.h"
 #include "cli/options.h"
+#include "cli/rank_reports.h"
 #include "cli/report.h"
 #include "cli/setup.h"
 #include "edgeflow/emulation.h"
@@ -41,12 +39,6 @@ int default_threads() {
   const int cores = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   const int local_ranks = std::max(1, env_int("OMPI_COMM_WORLD_LOCAL_SIZE", 1));
   return std::max(1, cores / local_ranks);
-}
-
-double peak_rss_mb() {
-  rusage usage{};
-  getrusage(RUSAGE_SELF, &usage);
-  return usage.ru_maxrss / 1024.0;
 }
 
 // A deterministic synthetic input: a smooth pattern, the same on every run.
@@ -101,51 +93,6 @@ double verify_against_single(const Session& s, const Options& options, KernelFac
     worst = std::max(worst, relative_max_error(outputs[i][0].values(), ref[0].values()));
   }
   return worst;
-}
-
-// Every rank's bytes sent per peer, peak memory and kernel time (in all and
-// per layer), on rank 0.
-RunSummary gather_summary(const Graph& graph, const RuntimeStats& stats, Transport* transport,
-                          int world) {
-  RunSummary summary;
-  summary.world_size = world;
-  const double mine_rss = peak_rss_mb();
-  std::vector<double> layer_busy = stats.node_busy_s;
-  if (!transport) {
-    summary.bytes_sent = {stats.bytes_sent};
-    summary.peak_rss_mb = {mine_rss};
-    summary.busy_s = {stats.busy_s};
-  } else {
-    std::string mine(reinterpret_cast<const char*>(stats.bytes_sent.data()),
-                     stats.bytes_sent.size() * sizeof(int64_t));
-    mine.append(reinterpret_cast<const char*>(&mine_rss), sizeof mine_rss);
-    mine.append(reinterpret_cast<const char*>(&stats.busy_s), sizeof stats.busy_s);
-    mine.append(reinterpret_cast<const char*>(stats.node_busy_s.data()),
-                stats.node_busy_s.size() * sizeof(double));
-    const std::vector<std::string> all = transport->gather(mine, 0);
-    const size_t head = world * sizeof(int64_t) + 2 * sizeof(double);
-    layer_busy.assign(graph.nodes.size(), 0.0);
-    for (const std::string& b : all) {
-      EF_ASSERT(b.size() == head + graph.nodes.size() * sizeof(double));
-      std::vector<int64_t> row(world);
-      double rss = 0, busy = 0;
-      std::memcpy(row.data(), b.data(), world * sizeof(int64_t));
-      std::memcpy(&rss, b.data() + world * sizeof(int64_t), sizeof rss);
-      std::memcpy(&busy, b.data() + world * sizeof(int64_t) + sizeof rss, sizeof busy);
-      summary.bytes_sent.push_back(row);
-      summary.peak_rss_mb.push_back(rss);
-      summary.busy_s.push_back(busy);
-      for (size_t n = 0; n < graph.nodes.size(); ++n) {
-        double v = 0;
-        std::memcpy(&v, b.data() + head + n * sizeof(double), sizeof v);
-        layer_busy[n] += v;
-      }
-    }
-  }
-  for (size_t n = 0; n < graph.nodes.size(); ++n)
-    summary.layers.push_back(
-        LayerTime{graph.nodes[n].name, op_name(graph.nodes[n].op), layer_busy.at(n)});
-  return summary;
 }
 
 // The names the report gives the inputs.
@@ -281,18 +228,11 @@ int run(int argc, char** argv) {
     }
 
     // Phase 6: statistics from every rank, report, verify.
-    RunSummary summary = gather_summary(setup.graph, executor->stats(), transport.get(), world);
-    if (!options.trace.empty()) {
-      const std::string mine = encode_trace(executor->stats().trace);
-      const std::vector<std::string> all =
-          transport ? transport->gather(mine, 0) : std::vector<std::string>{mine};
-      if (rank == 0) {
-        std::vector<std::vector<TraceEvent>> events;
-        for (const std::string& b : all) events.push_back(decode_trace(b));
-        write_chrome_trace(options.trace, events);
-      }
-    }
+    RankReports reports = gather_rank_reports(setup.graph, executor->stats(), transport.get(),
+                                              world, !options.trace.empty());
     if (rank != 0) return 0;
+    if (!options.trace.empty()) write_chrome_trace(options.trace, reports.traces);
+    RunSummary& summary = reports.summary;
     summary.wall_s = wall_s;
     summary.requests_run = outcome.requests_run;
     summary.starved_s = outcome.starved_s;

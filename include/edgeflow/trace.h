@@ -10,10 +10,6 @@
 
 namespace edgeflow {
 
-// A rank's events as bytes for the gather, and back.
-std::string encode_trace(const std::vector<TraceEvent>& events);
-std::vector<TraceEvent> decode_trace(const std::string& bytes);
-
 // Writes the events of every rank (index = rank) as Chrome trace JSON; times
 // are shifted so that the earliest event starts at 0.
 void write_chrome_trace(const std::string& path, const std::vector<std::vector<TraceEvent>>& ranks);

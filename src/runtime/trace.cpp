@@ -1,10 +1,8 @@
-// Trace events: a compact binary form for the gather, and the Chrome trace
-// JSON writer.
+// Trace events as Chrome trace JSON.
 #include "edgeflow/trace.h"
 
 #include <algorithm>
 #include <cstdio>
-#include <cstring>
 #include <limits>
 #include <memory>
 
@@ -12,63 +10,6 @@
 #include "edgeflow/io.h"
 
 namespace edgeflow {
-namespace {
-
-template <typename T>
-void put(std::string& out, const T& v) {
-  out.append(reinterpret_cast<const char*>(&v), sizeof v);
-}
-
-template <typename T>
-T take(const std::string& in, size_t& pos) {
-  if (pos + sizeof(T) > in.size()) fail_runtime("trace: truncated events");
-  T v;
-  std::memcpy(&v, in.data() + pos, sizeof v);
-  pos += sizeof v;
-  return v;
-}
-
-std::string take_string(const std::string& in, size_t& pos) {
-  const auto n = take<uint32_t>(in, pos);
-  if (pos + n > in.size()) fail_runtime("trace: truncated events");
-  std::string s = in.substr(pos, n);
-  pos += n;
-  return s;
-}
-
-void put_string(std::string& out, const std::string& s) {
-  put(out, static_cast<uint32_t>(s.size()));
-  out += s;
-}
-
-}  // namespace
-
-std::string encode_trace(const std::vector<TraceEvent>& events) {
-  std::string out;
-  for (const TraceEvent& e : events) {
-    put_string(out, e.name);
-    put_string(out, e.category);
-    put(out, e.request);
-    put(out, e.start_us);
-    put(out, e.duration_us);
-  }
-  return out;
-}
-
-std::vector<TraceEvent> decode_trace(const std::string& bytes) {
-  std::vector<TraceEvent> events;
-  size_t pos = 0;
-  while (pos < bytes.size()) {
-    TraceEvent e;
-    e.name = take_string(bytes, pos);
-    e.category = take_string(bytes, pos);
-    e.request = take<int64_t>(bytes, pos);
-    e.start_us = take<double>(bytes, pos);
-    e.duration_us = take<double>(bytes, pos);
-    events.push_back(std::move(e));
-  }
-  return events;
-}
 
 void write_chrome_trace(const std::string& path,
                         const std::vector<std::vector<TraceEvent>>& ranks) {
