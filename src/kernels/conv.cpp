@@ -29,6 +29,7 @@
 #include <atomic>
 #include <cstdlib>
 #include <cstring>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -148,7 +149,7 @@ std::atomic<int> g_winograd_mode{-1};
 // 32 input and 64 output channels (on the zoo, smaller ones always lost to
 // direct convolution). oneDNN also needs channels in multiples of 16 and pads
 // of at most 1, else it has no Winograd primitive for the conv.
-bool winograd_candidate(const ConvAttrs& conv, const Shape& in_shape, const Shape& out_shape,
+bool winograd_fits(const ConvAttrs& conv, const Shape& in_shape, const Shape& out_shape,
                         RowRange out) {
   const Window& w = conv.window;
   return conv.group == 1 && w.kernel_h == 3 && w.kernel_w == 3 && w.stride_h == 1 &&
@@ -186,55 +187,63 @@ struct ConvSetup {
 // brdgmm_dw before jit_dw, which runs mobilenet_v2's in 0.7x the time.
 constexpr size_t kDirectCandidates = 3;
 
-std::vector<KernelPtr> make_direct_kernels(const OnednnContext& ctx, const ConvSetup& s) {
+KernelPtr make_direct_kernel(const OnednnContext& ctx, const ConvSetup& s,
+                             const dnnl::convolution_forward::primitive_desc& pd) {
+  auto kernel = std::make_unique<PrimitiveKernel>(ctx, dnnl::convolution_forward(pd));
+  kernel->bind_input(DNNL_ARG_SRC, s.src_md, 0);
+  kernel->bind_constant(DNNL_ARG_WEIGHTS, s.weights(ctx, pd.weights_desc()));
+  kernel->bind_constant(DNNL_ARG_BIAS, s.bias(ctx));
+  kernel->bind_dst(DNNL_ARG_DST, s.dst_md);
+  if (!s.conv.residual) return kernel;
+  return std::make_unique<ResidualConvKernel>(std::move(kernel), s.dst_md.get_size());
+}
+
+// Candidates are cheap to list (a primitive descriptor each) and made only
+// when timed or chosen. `s` must outlive them.
+std::vector<KernelCandidate> direct_candidates(const OnednnContext& ctx, const ConvSetup& s) {
   // The iterator behind next_impl() refers to the op descriptor: keep it alive.
   const dnnl::convolution_forward::desc desc =
       s.desc(dnnl::algorithm::convolution_direct, s.src_md, s.dst_md);
   dnnl::convolution_forward::primitive_desc pd(desc, s.attr, ctx.engine);
-  std::vector<KernelPtr> kernels;
+  std::vector<KernelCandidate> candidates;
   do {
     const std::string impl = pd.impl_info_str();
     const bool slow = impl.find("ref") != std::string::npos || impl.find("gemm") != std::string::npos;
-    if (slow && !kernels.empty()) continue;
-    auto kernel = std::make_unique<PrimitiveKernel>(ctx, dnnl::convolution_forward(pd));
-    kernel->bind_input(DNNL_ARG_SRC, s.src_md, 0);
-    kernel->bind_constant(DNNL_ARG_WEIGHTS, s.weights(ctx, pd.weights_desc()));
-    kernel->bind_constant(DNNL_ARG_BIAS, s.bias(ctx));
-    kernel->bind_dst(DNNL_ARG_DST, s.dst_md);
-    if (s.conv.residual)
-      kernels.push_back(std::make_unique<ResidualConvKernel>(std::move(kernel),
-                                                             s.dst_md.get_size()));
-    else
-      kernels.push_back(std::move(kernel));
-  } while (kernels.size() < kDirectCandidates && pd.next_impl());
-  return kernels;
+    if (slow && !candidates.empty()) continue;
+    // A copy keeps this implementation: next_impl() moves `pd` to a new one.
+    candidates.push_back({impl, [&ctx, &s, pd] { return make_direct_kernel(ctx, s, pd); }});
+  } while (candidates.size() < kDirectCandidates && pd.next_impl());
+  return candidates;
 }
 
-// nullptr when oneDNN has no Winograd implementation for this shape,
-// activation (it fuses ReLU, not every eltwise) or CPU.
-KernelPtr make_winograd_kernel(const OnednnContext& ctx, const ConvSetup& s) {
+// None when oneDNN has no Winograd implementation for this shape, activation
+// (it fuses ReLU, not every eltwise) or CPU.
+std::optional<KernelCandidate> winograd_candidate(const OnednnContext& ctx, const ConvSetup& s) {
   const memory::desc any_src(s.src_md.dims(), memory::data_type::f32, memory::format_tag::any);
   const memory::desc any_dst(s.dst_md.dims(), memory::data_type::f32, memory::format_tag::any);
+  std::optional<dnnl::convolution_forward::primitive_desc> pd;
   try {
-    const dnnl::convolution_forward::primitive_desc pd(
-        s.desc(dnnl::algorithm::convolution_winograd, any_src, any_dst), s.attr, ctx.engine);
-    return std::make_unique<WinogradConvKernel>(ctx, pd, s.src_md, s.dst_md,
-                                                s.weights(ctx, pd.weights_desc()), s.bias(ctx),
-                                                s.conv.residual);
+    pd.emplace(s.desc(dnnl::algorithm::convolution_winograd, any_src, any_dst), s.attr,
+               ctx.engine);
   } catch (const dnnl::error&) {
-    return nullptr;
+    return std::nullopt;
   }
+  return KernelCandidate{std::string("winograd ") + pd->impl_info_str(), [&ctx, &s, pd = *pd] {
+                           return std::make_unique<WinogradConvKernel>(
+                               ctx, pd, s.src_md, s.dst_md, s.weights(ctx, pd.weights_desc()),
+                               s.bias(ctx), s.conv.residual);
+                         }};
 }
 
-// What the measured choice among a conv's kernels depends on: its geometry,
-// the thread count and the candidates made for it.
-std::string choice_key(const ConvSetup& s, size_t candidates) {
+// What the measured choice among a conv's kernels depends on: its geometry
+// and the thread count (fastest_kernel adds the candidates' names).
+std::string choice_key(const ConvSetup& s) {
   std::string key = "conv";
   for (const memory::dims& d : {s.src_md.dims(), s.dst_md.dims(), s.strides, s.dilation,
                                 s.pad_begin, s.pad_end, memory::dims(s.any_wei_md.dims())})
     for (int64_t v : d) key += "," + std::to_string(v);
   return key + (s.conv.residual ? ",residual" : "") + ",threads " +
-         std::to_string(omp_get_max_threads()) + ",candidates " + std::to_string(candidates);
+         std::to_string(omp_get_max_threads());
 }
 
 }  // namespace
@@ -289,18 +298,17 @@ KernelPtr make_conv_kernel(const OnednnContext& ctx, const Graph& graph, const N
   append_activation(post_ops, conv.activation);
   setup.attr.set_post_ops(post_ops);
 
-  std::vector<KernelPtr> candidates = make_direct_kernels(ctx, setup);
+  std::vector<KernelCandidate> candidates = direct_candidates(ctx, setup);
   const WinogradMode mode = winograd_mode();
-  if (mode != WinogradMode::kOff && winograd_candidate(conv, in_shape, out_shape, out)) {
-    if (KernelPtr winograd = make_winograd_kernel(ctx, setup)) {
-      if (mode == WinogradMode::kAlways) return winograd;
-      candidates.push_back(std::move(winograd));
+  if (mode != WinogradMode::kOff && winograd_fits(conv, in_shape, out_shape, out)) {
+    if (std::optional<KernelCandidate> winograd = winograd_candidate(ctx, setup)) {
+      if (mode == WinogradMode::kAlways) return winograd->make();
+      candidates.push_back(std::move(*winograd));
     }
   }
   std::vector<size_t> inputs = {setup.src_md.get_size() / sizeof(float)};
   if (conv.residual) inputs.push_back(setup.dst_md.get_size() / sizeof(float));
-  const std::string key = choice_key(setup, candidates.size());
-  return fastest_kernel(std::move(candidates), key, inputs,
+  return fastest_kernel(candidates, choice_key(setup), inputs,
                         setup.dst_md.get_size() / sizeof(float));
 }
 

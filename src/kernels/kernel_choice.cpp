@@ -34,30 +34,32 @@ class ScratchBuffers {
 
 }  // namespace
 
-std::unique_ptr<Kernel> fastest_kernel(std::vector<std::unique_ptr<Kernel>> candidates,
+std::unique_ptr<Kernel> fastest_kernel(const std::vector<KernelCandidate>& candidates,
                                        const std::string& key,
                                        const std::vector<size_t>& input_floats,
                                        size_t dst_floats) {
   EF_ASSERT(!candidates.empty());
-  if (candidates.size() == 1) return std::move(candidates.front());
+  if (candidates.size() == 1) return candidates.front().make();
+  std::string full_key = key;
+  for (const KernelCandidate& c : candidates) full_key += "|" + c.name;
   static std::mutex mutex;
   static std::map<std::string, size_t> chosen;
   const std::lock_guard<std::mutex> lock(mutex);
-  auto it = chosen.find(key);
-  if (it == chosen.end()) {
-    ScratchBuffers buffers(input_floats, dst_floats);
-    std::vector<double> best(candidates.size(), std::numeric_limits<double>::infinity());
-    for (auto& c : candidates) buffers.seconds(*c);  // warm-up: first touch, caches
-    for (int run = 0; run < kTimedRuns; ++run)
-      for (size_t i = 0; i < candidates.size(); ++i)
-        best[i] = std::min(best[i], buffers.seconds(*candidates[i]));
-    size_t fastest = 0;
-    for (size_t i = 1; i < best.size(); ++i)
-      if (best[i] < best[fastest]) fastest = i;
-    it = chosen.emplace(key, fastest).first;
-  }
-  EF_ASSERT(it->second < candidates.size());
-  return std::move(candidates[it->second]);
+  if (auto it = chosen.find(full_key); it != chosen.end()) return candidates[it->second].make();
+
+  std::vector<std::unique_ptr<Kernel>> kernels;
+  for (const KernelCandidate& c : candidates) kernels.push_back(c.make());
+  ScratchBuffers buffers(input_floats, dst_floats);
+  std::vector<double> best(kernels.size(), std::numeric_limits<double>::infinity());
+  for (auto& k : kernels) buffers.seconds(*k);  // warm-up: first touch, caches
+  for (int run = 0; run < kTimedRuns; ++run)
+    for (size_t i = 0; i < kernels.size(); ++i)
+      best[i] = std::min(best[i], buffers.seconds(*kernels[i]));
+  size_t fastest = 0;
+  for (size_t i = 1; i < best.size(); ++i)
+    if (best[i] < best[fastest]) fastest = i;
+  chosen.emplace(full_key, fastest);
+  return std::move(kernels[fastest]);
 }
 
 }  // namespace edgeflow::kernels

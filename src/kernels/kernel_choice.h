@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstddef>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -12,12 +13,21 @@
 
 namespace edgeflow::kernels {
 
-// The candidate that ran fastest on zeroed inputs of `input_floats` floats
-// each and a destination of `dst_floats`: one warm-up run each, then the best
-// of a few. Measured once per `key` (which must name the geometry, the thread
-// count and how the candidates were made) for the process; later calls with
-// that key take the candidate at the same position without timing.
-std::unique_ptr<Kernel> fastest_kernel(std::vector<std::unique_ptr<Kernel>> candidates,
+// A kernel that could compute the slice: its name (e.g. oneDNN's
+// implementation string) and how to make it. Making one can cost: a JIT
+// compilation, a weight reorder.
+struct KernelCandidate {
+  std::string name;
+  std::function<std::unique_ptr<Kernel>()> make;
+};
+
+// Makes the candidate that runs fastest on zeroed inputs of `input_floats`
+// floats each and a destination of `dst_floats`. The first time a `key`
+// (which must name the geometry and the thread count) comes with these
+// candidate names in the process, every candidate is made and timed: one
+// warm-up run each, then the best of a few. Later calls make only the one
+// chosen then.
+std::unique_ptr<Kernel> fastest_kernel(const std::vector<KernelCandidate>& candidates,
                                        const std::string& key,
                                        const std::vector<size_t>& input_floats,
                                        size_t dst_floats);
