@@ -81,6 +81,40 @@ void take_over_output(Graph& graph, int p, int i) {
   graph.values[graph.nodes[i].output].producer = p;
 }
 
+// What merging a consumer with its producer left of the pair.
+enum class Merged { kNothing, kProducer, kConsumer };
+
+// The shape shared by the passes that merge a node into or with the node its
+// only input comes from: for every node of kind `consumer_op` with one input,
+// produced by a node nothing else reads, merge(producer, consumer) either
+// leaves both (kNothing) or merges them into one of the two, which then
+// stands for both (the producer takes over the consumer's output). Returns
+// the number of pairs merged.
+template <typename Merge>
+int merge_single_use_pairs(Graph& graph, OpKind consumer_op, Merge merge) {
+  const std::vector<int> uses = use_counts(graph);
+  std::vector<bool> keep(graph.nodes.size(), true);
+  int merged = 0;
+  for (size_t i = 0; i < graph.nodes.size(); ++i) {
+    Node& consumer = graph.nodes[i];
+    if (consumer.op != consumer_op || consumer.inputs.size() != 1) continue;
+    const ValueId in = consumer.inputs[0];
+    const int p = graph.values.at(in).producer;
+    if (p < 0 || !keep[p] || uses[in] != 1) continue;
+    switch (merge(graph.nodes[p], consumer)) {
+      case Merged::kNothing: continue;
+      case Merged::kProducer:
+        take_over_output(graph, p, static_cast<int>(i));
+        keep[i] = false;
+        break;
+      case Merged::kConsumer: keep[p] = false; break;
+    }
+    ++merged;
+  }
+  if (merged) compact(graph, keep);
+  return merged;
+}
+
 }  // namespace
 
 int fuse_gated_activations(Graph& graph) {
@@ -124,25 +158,17 @@ int fuse_gated_activations(Graph& graph) {
 }
 
 int fold_batchnorms(Graph& graph) {
-  const std::vector<int> uses = use_counts(graph);
-  std::vector<bool> keep(graph.nodes.size(), true);
-  int folded = 0;
-  for (size_t i = 0; i < graph.nodes.size(); ++i) {
-    Node& bn = graph.nodes[i];
-    if (bn.op != OpKind::kBatchNorm || bn.inputs.size() != 1) continue;
-    const ValueId in = bn.inputs[0];
-    const int p = graph.values.at(in).producer;
-    if (p < 0 || !keep[p] || graph.nodes[p].op != OpKind::kConv || uses[in] != 1) continue;
-    ConvAttrs* conv_attrs = std::get_if<ConvAttrs>(&graph.nodes[p].attrs);
+  return merge_single_use_pairs(graph, OpKind::kBatchNorm, [](Node& producer, const Node& bn) {
+    ConvAttrs* conv_attrs = std::get_if<ConvAttrs>(&producer.attrs);
     const BatchNormAttrs* bn_attrs = std::get_if<BatchNormAttrs>(&bn.attrs);
-    if (!conv_attrs || !bn_attrs) continue;
+    if (producer.op != OpKind::kConv || !conv_attrs || !bn_attrs) return Merged::kNothing;
     ConvAttrs& conv = *conv_attrs;
     const BatchNormAttrs& b = *bn_attrs;
     const size_t out_channels = conv.bias.size();
     if (!conv.activation.none() || b.scale.size() != out_channels ||
         b.shift.size() != out_channels || out_channels == 0 ||
         conv.weight.size() % out_channels != 0)
-      continue;
+      return Merged::kNothing;
     const size_t per_channel = conv.weight.size() / out_channels;
     float* w = conv.weight.data();
     for (size_t o = 0; o < out_channels; ++o) {
@@ -150,34 +176,19 @@ int fold_batchnorms(Graph& graph) {
       conv.bias[o] = conv.bias[o] * b.scale[o] + b.shift[o];
     }
     conv.activation = b.activation;
-    take_over_output(graph, p, static_cast<int>(i));
-    keep[i] = false;
-    ++folded;
-  }
-  if (folded) compact(graph, keep);
-  return folded;
+    return Merged::kProducer;
+  });
 }
 
 int fuse_activations(Graph& graph) {
-  const std::vector<int> uses = use_counts(graph);
-  std::vector<bool> keep(graph.nodes.size(), true);
-  int fused = 0;
-  for (size_t i = 0; i < graph.nodes.size(); ++i) {
-    const Node& act = graph.nodes[i];
-    if (act.op != OpKind::kActivation || act.inputs.size() != 1) continue;
-    const ValueId in = act.inputs[0];
-    const int p = graph.values.at(in).producer;
-    if (p < 0 || !keep[p] || uses[in] != 1) continue;
-    Activation* slot = activation_slot(graph.nodes[p]);
+  return merge_single_use_pairs(graph, OpKind::kActivation, [](Node& producer, const Node& act) {
+    Activation* slot = activation_slot(producer);
     const ActivationAttrs* a = std::get_if<ActivationAttrs>(&act.attrs);
-    if (!slot || !slot->none() || !a || a->activation.none() || !a->activation.fusable()) continue;
+    if (!slot || !slot->none() || !a || a->activation.none() || !a->activation.fusable())
+      return Merged::kNothing;
     *slot = a->activation;
-    take_over_output(graph, p, static_cast<int>(i));
-    keep[i] = false;
-    ++fused;
-  }
-  if (fused) compact(graph, keep);
-  return fused;
+    return Merged::kProducer;
+  });
 }
 
 int fuse_residual_adds(Graph& graph) {
@@ -221,23 +232,14 @@ int fuse_residual_adds(Graph& graph) {
 }
 
 int fuse_concat_batchnorms(Graph& graph) {
-  const std::vector<int> uses = use_counts(graph);
-  std::vector<bool> keep(graph.nodes.size(), true);
-  int fused = 0;
-  for (size_t i = 0; i < graph.nodes.size(); ++i) {
-    Node& bn = graph.nodes[i];
+  return merge_single_use_pairs(graph, OpKind::kBatchNorm, [](const Node& producer, Node& bn) {
     const BatchNormAttrs* b = std::get_if<BatchNormAttrs>(&bn.attrs);
-    if (bn.op != OpKind::kBatchNorm || !b || bn.inputs.size() != 1) continue;
-    if (!b->activation.none() && b->activation.kind != Activation::Kind::kRelu) continue;
-    const ValueId in = bn.inputs[0];
-    const int p = graph.values.at(in).producer;
-    if (p < 0 || !keep[p] || uses[in] != 1 || graph.nodes[p].op != OpKind::kConcat) continue;
-    bn.inputs = graph.nodes[p].inputs;
-    keep[p] = false;
-    ++fused;
-  }
-  if (fused) compact(graph, keep);
-  return fused;
+    if (producer.op != OpKind::kConcat || !b) return Merged::kNothing;
+    if (!b->activation.none() && b->activation.kind != Activation::Kind::kRelu)
+      return Merged::kNothing;
+    bn.inputs = producer.inputs;
+    return Merged::kConsumer;
+  });
 }
 
 int remove_dead_nodes(Graph& graph) {
