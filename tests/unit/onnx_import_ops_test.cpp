@@ -6,9 +6,7 @@
 // name the node, the op and the attribute.
 #include <gtest/gtest.h>
 
-#include "edgeflow/error.h"
-#include "edgeflow/onnx_import.h"
-#include "onnx_builders.h"
+#include "onnx_import_checks.h"
 
 namespace edgeflow {
 namespace {
@@ -19,32 +17,12 @@ using onnx_test::attr_int;
 using onnx_test::attr_ints;
 using onnx_test::attr_string;
 using onnx_test::attr_tensor;
+using onnx_test::import;
+using onnx_test::import_error;
 using onnx_test::ModelBuilder;
+using onnx_test::ops;
+using onnx_test::output_shape;
 using onnx_test::random_floats;
-
-Graph import(const ModelBuilder& m) { return import_onnx_bytes(m.bytes(), "test.onnx", {}); }
-
-std::string import_error(const ModelBuilder& m) {
-  try {
-    import(m);
-  } catch (const Error& e) {
-    EXPECT_EQ(e.code(), ExitCode::kBadInput) << e.what();
-    return e.what();
-  }
-  ADD_FAILURE() << "the import did not fail";
-  return "";
-}
-
-#define EXPECT_MESSAGE_HAS(message, part) \
-  EXPECT_NE((message).find(part), std::string::npos) << "message: " << (message)
-
-const Shape& output_shape(const Graph& g) { return g.shape_of(g.outputs.at(0)); }
-
-std::vector<OpKind> ops(const Graph& g) {
-  std::vector<OpKind> out;
-  for (const Node& n : g.nodes) out.push_back(n.op);
-  return out;
-}
 
 // ---------------------------------------------------------------- ConvTranspose
 
