@@ -9,24 +9,8 @@
 #include "edgeflow/ir_passes.h"
 #include "onnx_import_checks.h"
 
-namespace edgeflow {
+namespace edgeflow::onnx_test {
 namespace {
-
-using onnx_test::add_attr;
-using onnx_test::attr_float;
-using onnx_test::attr_floats;
-using onnx_test::attr_int;
-using onnx_test::attr_ints;
-using onnx_test::attr_string;
-using onnx_test::attr_tensor;
-using onnx_test::conv_model;
-using onnx_test::count_op;
-using onnx_test::import;
-using onnx_test::import_error;
-using onnx_test::ModelBuilder;
-using onnx_test::node_named;
-using onnx_test::output_shape;
-using onnx_test::random_floats;
 
 // ---------------------------------------------------------------- shape subgraphs
 
@@ -311,4 +295,4 @@ TEST(OnnxZoo, ImportsExportedModels) {
 }
 
 }  // namespace
-}  // namespace edgeflow
+}  // namespace edgeflow::onnx_test

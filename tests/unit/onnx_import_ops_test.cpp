@@ -8,21 +8,8 @@
 
 #include "onnx_import_checks.h"
 
-namespace edgeflow {
+namespace edgeflow::onnx_test {
 namespace {
-
-using onnx_test::attr_float;
-using onnx_test::attr_floats;
-using onnx_test::attr_int;
-using onnx_test::attr_ints;
-using onnx_test::attr_string;
-using onnx_test::attr_tensor;
-using onnx_test::import;
-using onnx_test::import_error;
-using onnx_test::ModelBuilder;
-using onnx_test::ops;
-using onnx_test::output_shape;
-using onnx_test::random_floats;
 
 // ---------------------------------------------------------------- ConvTranspose
 
@@ -420,4 +407,4 @@ TEST(OnnxConstants, SplitOfAComputedTensorIsRefused) {
 }
 
 }  // namespace
-}  // namespace edgeflow
+}  // namespace edgeflow::onnx_test
