@@ -7,10 +7,10 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
-#include <cstring>
 #include <random>
 
 #include "edgeflow/error.h"
+#include "profile.pb.h"
 
 namespace edgeflow {
 namespace {
@@ -135,18 +135,6 @@ std::vector<ComputeCost> profile_layers(const Graph& graph, KernelFactory& kerne
   return costs;
 }
 
-template <typename T>
-std::string to_bytes(const std::vector<T>& v) {
-  return std::string(reinterpret_cast<const char*>(v.data()), v.size() * sizeof(T));
-}
-
-template <typename T>
-std::vector<T> from_bytes(const std::string& b) {
-  std::vector<T> v(b.size() / sizeof(T));
-  std::memcpy(v.data(), b.data(), v.size() * sizeof(T));
-  return v;
-}
-
 // Half the median round trip of `bytes` between this rank and `peer`.
 double ping_pong(Transport& transport, int peer, bool initiator, size_t bytes, int repeats,
                  double timeout_s) {
@@ -184,6 +172,25 @@ std::vector<ComputeCost> profile_rank(const Graph& graph, KernelFactory& kernels
     fit_error->clear();
     return {};
   }
+}
+
+std::string encode_measurement(const std::vector<ComputeCost>& costs,
+                               const std::vector<double>& fit_error,
+                               const std::vector<LinkCost>& links) {
+  profilepb::RankMeasurement m;
+  for (const ComputeCost& c : costs) {
+    profilepb::Compute* pc = m.add_layers();
+    pc->set_alpha_s(c.alpha_s);
+    pc->set_beta_s(c.beta_s);
+  }
+  m.mutable_fit_error()->Add(fit_error.begin(), fit_error.end());
+  for (size_t d = 0; d < links.size(); ++d) {
+    profilepb::Link* l = m.add_links();
+    l->set_dst(static_cast<int32_t>(d));
+    l->set_latency_s(links[d].latency_s);
+    l->set_bytes_per_s(links[d].bytes_per_s);
+  }
+  return m.SerializeAsString();
 }
 
 }  // namespace
@@ -239,35 +246,36 @@ ClusterProfile measure_cluster(const Graph& graph, KernelFactory& kernels, Trans
   const int world = transport ? transport->world_size() : 1;
   std::vector<LinkCost> my_links = transport ? profile_links(*transport, options)
                                              : std::vector<LinkCost>(1);
-  std::vector<std::string> all_compute{to_bytes(mine)}, all_links{to_bytes(my_links)},
-      all_fits{to_bytes(fit_error)};
-  if (transport) {
-    all_compute = transport->gather(all_compute[0], 0);
-    all_links = transport->gather(all_links[0], 0);
-    all_fits = transport->gather(all_fits[0], 0);
-    if (transport->rank() != 0) return ClusterProfile{};
-  }
+  const std::string report_bytes = encode_measurement(mine, fit_error, my_links);
+  const std::vector<std::string> all =
+      transport ? transport->gather(report_bytes, 0) : std::vector<std::string>{report_bytes};
+  if (transport && transport->rank() != 0) return ClusterProfile{};
+  std::vector<profilepb::RankMeasurement> ranks(world);
+  for (int r = 0; r < world; ++r)
+    if (!ranks[r].ParseFromString(all[r]) || ranks[r].links_size() != world ||
+        (ranks[r].layers_size() != 0 &&
+         (ranks[r].layers_size() != static_cast<int>(graph.nodes.size()) ||
+          ranks[r].fit_error_size() != ranks[r].layers_size())))
+      fail_runtime("profiling: rank " + std::to_string(r) + " sent a malformed measurement");
   ClusterProfile p;
   p.world_size = world;
   p.usable.assign(world, true);
   p.compute.assign(graph.nodes.size(), std::vector<ComputeCost>(world));
   p.links.assign(world, std::vector<LinkCost>(world));
   for (int r = 0; r < world; ++r) {
-    const auto costs = from_bytes<ComputeCost>(all_compute[r]);
-    const auto fits = from_bytes<double>(all_fits[r]);
-    const auto links = from_bytes<LinkCost>(all_links[r]);
-    for (size_t n = 0; n < graph.nodes.size() && n < costs.size() && n < fits.size(); ++n) {
-      p.compute[n][r] = costs[n];
-      if (fits[n] > report->worst_fit_error)
-        report->worst_fit_error = fits[n], report->worst_fit_layer = graph.nodes[n].name,
+    const profilepb::RankMeasurement& m = ranks[r];
+    p.usable[r] = m.layers_size() != 0;
+    for (int n = 0; n < m.layers_size(); ++n) {
+      p.compute[n][r] = ComputeCost{m.layers(n).alpha_s(), m.layers(n).beta_s()};
+      if (m.fit_error(n) > report->worst_fit_error)
+        report->worst_fit_error = m.fit_error(n), report->worst_fit_layer = graph.nodes[n].name,
         report->worst_fit_rank = r;
     }
-    if (costs.size() != graph.nodes.size()) p.usable[r] = false;
     for (int d = 0; d < world; ++d)
       if (d != r) {
         // Each link was measured by its lower rank; links are symmetric.
-        const int lo = std::min(r, d), hi = std::max(r, d);
-        p.links[r][d] = from_bytes<LinkCost>(all_links[lo])[hi];
+        const profilepb::Link& l = ranks[std::min(r, d)].links(std::max(r, d));
+        p.links[r][d] = LinkCost{l.latency_s(), l.bytes_per_s()};
       }
   }
   report->seconds = seconds_since(t0);
