@@ -283,15 +283,26 @@ struct Executor::Impl {
     return Wait{"the rank's own units", -1};
   }
 
-  void check_worker_errors() {
-    if (auto bytes = transport->try_recv_bytes(-1, kTagError, nullptr))
-      throw decode_failure(*bytes);
+  // A worker's failure ends the job. A worker that gave up waiting may only
+  // be waiting for rank 0, which waits for the rank that stopped: then the
+  // stall is explained as if rank 0 had given up itself.
+  template <typename Describe>
+  void check_worker_errors(const Describe& waiting_for) {
+    auto bytes = transport->try_recv_bytes(-1, kTagError, nullptr);
+    if (!bytes) return;
+    const StallError report = decode_failure(*bytes);
+    if (report.awaited_rank < 0) throw report;
+    const Wait own = waiting_for();
+    explain_stall("rank 0: waiting for " + own.what, own.rank, report, {report});
   }
 
-  // Rank 0 stalled: a worker that stalled too explains more (the chain of
-  // waits ends at the rank that stopped), so collect their reports briefly.
-  [[noreturn]] void explain_stall(const StallError& own) {
-    std::vector<StallError> reports;
+  // A rank stalled (rank 0 itself: `first` is its own error). Workers that
+  // stalled too explain more (the chain of waits ends at the rank that
+  // stopped, which never reports), so their reports are collected briefly;
+  // the error names the first awaited rank that did not report, else it is
+  // `first`. `own` and `own_awaited` are rank 0's wait.
+  [[noreturn]] void explain_stall(const std::string& own, int own_awaited, const StallError& first,
+                                  std::vector<StallError> reports) {
     const auto until = Clock::now() + std::chrono::duration<double>(
                                           std::min(2.0, options.timeout_s));
     while (Clock::now() < until) {
@@ -309,10 +320,9 @@ struct Executor::Impl {
       if (r.awaited_rank >= 0 && !reported(r.awaited_rank))
         fail_runtime(std::string(r.what()) + "; rank " + std::to_string(r.awaited_rank) +
                      " is stalled or lost");
-    if (own.awaited_rank > 0 && !reported(own.awaited_rank))
-      fail_runtime(std::string(own.what()) + "; rank " + std::to_string(own.awaited_rank) +
-                   " is stalled or lost");
-    throw own;
+    if (own_awaited > 0 && !reported(own_awaited))
+      fail_runtime(own + "; rank " + std::to_string(own_awaited) + " is stalled or lost");
+    throw first;
   }
 
   void run_root(const Feed& next, const Done& done, const std::function<bool()>& should_stop) {
@@ -346,12 +356,13 @@ struct Executor::Impl {
           progressed = true;
         }
       }
-      if (transport) check_worker_errors();
+      const auto own_wait = [&] { return active ? awaited(first_active()) : Wait{"inputs", -1}; };
+      if (transport) check_worker_errors(own_wait);
       try {
-        idle(progressed, [&] { return active ? awaited(first_active()) : Wait{"inputs", -1}; });
+        idle(progressed, own_wait);
       } catch (const StallError& e) {
         if (!transport) throw;
-        explain_stall(e);
+        explain_stall(e.what(), e.awaited_rank, e, {});
       }
     }
     stop_workers();
