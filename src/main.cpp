@@ -263,9 +263,8 @@ int run(int argc, char** argv) {
     constexpr double kRootGraceSeconds = 5.0;
     std::this_thread::sleep_for(
         std::chrono::duration<double>(std::min(options.timeout_s, 10.0) + kRootGraceSeconds));
-    const std::string what = e.what();
-    const std::string mine = what.rfind("rank ", 0) == 0 ? what : "rank " + std::to_string(rank) + ": " + what;
-    std::fprintf(stderr, "edgeflow: error: %s (rank 0 did not end the job)\n", mine.c_str());
+    std::fprintf(stderr, "edgeflow: error: %s (rank 0 did not end the job)\n",
+                 attributed_to_rank(rank, e.what()).c_str());
     std::_Exit(static_cast<int>(e.code()));
   }
 }

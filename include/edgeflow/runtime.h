@@ -62,6 +62,9 @@ class StallError : public Error {
 
 // A worker's failure, sent to rank 0 (which reports it and ends the job).
 void report_failure_to_root(Transport& transport, const Error& error);
+// `message` as rank `rank` says it: "rank N: " first, unless it starts with a
+// rank already.
+std::string attributed_to_rank(int rank, const std::string& message);
 // Rank 0's view of such a report (any failure, carried as a StallError).
 StallError decode_failure(const std::string& bytes);
 

@@ -150,7 +150,7 @@ std::atomic<int> g_winograd_mode{-1};
 // direct convolution). oneDNN also needs channels in multiples of 16 and pads
 // of at most 1, else it has no Winograd primitive for the conv.
 bool winograd_fits(const ConvAttrs& conv, const Shape& in_shape, const Shape& out_shape,
-                        RowRange out) {
+                   RowRange out) {
   const Window& w = conv.window;
   return conv.group == 1 && w.kernel_h == 3 && w.kernel_w == 3 && w.stride_h == 1 &&
          w.stride_w == 1 && w.dilation_h == 1 && w.dilation_w == 1 &&

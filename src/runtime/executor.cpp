@@ -477,13 +477,15 @@ void report_failure_to_root(Transport& transport, const Error& error) {
   transport.send_bytes(bytes, 0, kTagError);
 }
 
+std::string attributed_to_rank(int rank, const std::string& message) {
+  return message.rfind("rank ", 0) == 0 ? message : "rank " + std::to_string(rank) + ": " + message;
+}
+
 StallError decode_failure(const std::string& bytes) {
   int32_t head[2] = {-1, -1};
   if (bytes.size() < sizeof head) return StallError("a rank failed (malformed report)", -1);
   std::memcpy(head, bytes.data(), sizeof head);
-  std::string message = bytes.substr(sizeof head);
-  if (message.rfind("rank ", 0) != 0) message = "rank " + std::to_string(head[0]) + ": " + message;
-  StallError e(message, head[1]);
+  StallError e(attributed_to_rank(head[0], bytes.substr(sizeof head)), head[1]);
   e.reporter = head[0];
   return e;
 }
