@@ -81,7 +81,6 @@ struct Executor::Impl {
   std::vector<PreparedUnit> units;
   std::vector<Slot> slots;
   RuntimeStats stats;
-  std::string control_bytes;  // the control message in flight (send_control)
   Clock::time_point last_progress = Clock::now();
 
   Impl(const planpb::RankPlan& p, Graph g, KernelFactory& kernels, Transport* t,
@@ -384,7 +383,8 @@ struct Executor::Impl {
     std::copy(input.values().begin(), input.values().end(), buffer.values().begin());
     if (transport) {
       const Control start{Control::kStart, s, id};
-      for (int peer = 1; peer < plan.world_size(); ++peer) send_control(start, peer);
+      for (int peer = 1; peer < plan.world_size(); ++peer)
+        transport->send_bytes(encode_control(start), peer, kTagControl);
       start_slot(s, id);
       post_sends(s, plan.input_sends());
     } else {
@@ -409,29 +409,8 @@ struct Executor::Impl {
   void stop_workers() {
     if (!transport) return;
     const Control stop{Control::kStop, 0, 0};
-    for (int peer = 1; peer < plan.world_size(); ++peer) send_control(stop, peer);
-  }
-
-  // Rank 0's control message to `peer`, bounded like every wait: a rank that
-  // stopped stops taking messages too, and once its queue is full a blocking
-  // send would hang rank 0 (with every unit on rank 0, nothing else waits for
-  // the stopped rank). The bytes stay alive until the send completes; after
-  // a stall the job ends.
-  void send_control(const Control& c, int peer) {
-    control_bytes = encode_control(c);
-    const Transport::Handle h =
-        transport->isend(control_bytes.data(), control_bytes.size(), peer, kTagControl);
-    const auto start = Clock::now();
-    while (!transport->test(h)) {
-      if (std::chrono::duration<double>(Clock::now() - start).count() > options.timeout_s) {
-        const std::string what = "rank 0: no progress for " +
-                                 std::to_string(static_cast<int>(options.timeout_s)) +
-                                 " s while sending a control message to rank " +
-                                 std::to_string(peer);
-        explain_stall(what, peer, StallError(what, peer), {});
-      }
-      std::this_thread::yield();
-    }
+    for (int peer = 1; peer < plan.world_size(); ++peer)
+      transport->send_bytes(encode_control(stop), peer, kTagControl);
   }
 
   void run_worker() {
