@@ -14,7 +14,7 @@
 #include <vector>
 
 #include "edgeflow/ir.h"
-#include "edgeflow/partition.h"
+#include "edgeflow/partition_cuts.h"
 
 namespace edgeflow {
 

@@ -1,7 +1,5 @@
-// A partition gives every layer's output rows to the ranks: rank i computes
-// rows [cuts[i], cuts[i+1]) of the layer, with 0 = cuts[0] <= ... <= cuts[n] = H.
-// Layers that need their whole input run on one rank (all rows there).
-// Policies that make partitions live behind one interface (make_partition).
+// The partition policies behind one interface (make_partition): each makes a
+// Partition (edgeflow/partition_cuts.h) of a graph for a cluster profile.
 #pragma once
 
 #include <cstdint>
@@ -11,32 +9,11 @@
 #include <vector>
 
 #include "edgeflow/ir.h"
+#include "edgeflow/partition_cuts.h"
 
 namespace edgeflow {
 
 struct ClusterProfile;  // edgeflow/cost.h
-
-struct Partition {
-  int world_size = 1;
-  std::vector<std::vector<int64_t>> cuts;  // per node: world_size + 1 cut points
-
-  RowRange rows(int node, int rank) const {
-    return RowRange{cuts.at(node).at(rank), cuts.at(node).at(rank + 1)};
-  }
-  // The rank that owns output row r of `node`.
-  int owner(int node, int64_t r) const;
-};
-
-// Checks that `p` fits `graph` (monotone cuts covering each layer, whole-input
-// layers on one rank); throws Error naming the layer otherwise.
-void validate_partition(const Graph& graph, const Partition& p);
-
-// Cut points giving `rows` to ranks in proportion to `weights` (rounded so
-// the sum is exact); zero weights get zero rows.
-std::vector<int64_t> proportional_cuts(int64_t rows, const std::vector<double>& weights);
-
-// Cut points giving all `rows` to `rank`.
-std::vector<int64_t> single_rank_cuts(int64_t rows, int world_size, int rank);
 
 struct PartitionerOptions {
   std::string name = "edgeflow";  // see partitioner_names()

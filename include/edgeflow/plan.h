@@ -12,7 +12,7 @@
 #include <vector>
 
 #include "edgeflow/ir.h"
-#include "edgeflow/partition.h"
+#include "edgeflow/partition_cuts.h"
 #include "plan.pb.h"
 
 namespace edgeflow {

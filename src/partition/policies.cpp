@@ -4,7 +4,7 @@
 
 #include <cstdio>
 
-#include "cost/plan_simulator.h"
+#include "edgeflow/plan_simulator.h"
 #include "edgeflow/error.h"
 
 namespace edgeflow {

@@ -15,7 +15,7 @@
 #include <cstdio>
 #include <set>
 
-#include "cost/plan_simulator.h"
+#include "edgeflow/plan_simulator.h"
 #include "edgeflow/error.h"
 #include "partition/layer_problem.h"
 #include "partition/policies.h"

@@ -1,180 +1,95 @@
 // Builds execution units, input requirements and forwarding tables from a
-// partition. Rows of a value flow from the rank that computes them to every
-// other rank that reads them, one message per (value, source rank, needed run
-// of rows on the destination):
-//
-//   rank s computes  [=========)              value v
-//   rank d reads          [=======)   [===)   two runs: two edges s -> d
-//
-// The graph input is "computed" by rank 0 (it holds the request); rank 0 reads
-// every row of the graph outputs (it collects the result).
-#include <algorithm>
-#include <map>
-
+// partition: every message of the flow module (edgeflow/flow.h) becomes an
+// edge of the plan, received by its destination and forwarded by the unit
+// that computes its rows (or, for the graph input, sent by rank 0).
 #include "edgeflow/error.h"
+#include "edgeflow/flow.h"
 #include "edgeflow/plan.h"
 
 namespace edgeflow {
 namespace {
-
-RowRange intersect(RowRange a, RowRange b) {
-  return RowRange{std::max(a.begin, b.begin), std::min(a.end, b.end)};
-}
-
-// Merges overlapping or touching ranges into sorted disjoint runs.
-std::vector<RowRange> merge_runs(std::vector<RowRange> ranges) {
-  std::sort(ranges.begin(), ranges.end(),
-            [](RowRange a, RowRange b) { return a.begin < b.begin; });
-  std::vector<RowRange> runs;
-  for (RowRange r : ranges) {
-    if (r.empty()) continue;
-    if (!runs.empty() && r.begin <= runs.back().end)
-      runs.back().end = std::max(runs.back().end, r.end);
-    else
-      runs.push_back(r);
-  }
-  return runs;
-}
-
-RowRange hull(const std::vector<RowRange>& ranges) {
-  RowRange h{0, 0};
-  bool first = true;
-  for (RowRange r : ranges) {
-    if (r.empty()) continue;
-    if (first) h = r, first = false;
-    else h = RowRange{std::min(h.begin, r.begin), std::max(h.end, r.end)};
-  }
-  return h;
-}
 
 void set_rows(planpb::Transfer* t, RowRange r) {
   t->set_row_begin(r.begin);
   t->set_row_end(r.end);
 }
 
-struct Edge {
-  int id;
-  ValueId value;
-  int src, dst;
-  RowRange rows;
-};
+void set_transfer(const Message& m, int id, int peer, planpb::Transfer* t) {
+  t->set_edge(id);
+  t->set_value(m.value);
+  t->set_peer(peer);
+  set_rows(t, m.region.rows);
+}
 
 class PlanBuilder {
  public:
   PlanBuilder(const Graph& graph, const Partition& partition)
-      : graph_(graph), part_(partition), world_(partition.world_size) {}
+      : graph_(graph), flows_(graph, partition), first_id_(flows_.first_id()) {}
 
-  std::vector<planpb::RankPlan> build() {
-    collect_needs();
-    make_edges();
-    std::vector<planpb::RankPlan> plans(world_);
-    for (int rank = 0; rank < world_; ++rank) fill_rank(rank, &plans[rank]);
+  std::vector<planpb::RankPlan> build() const {
+    std::vector<planpb::RankPlan> plans(flows_.world_size());
+    for (int rank = 0; rank < flows_.world_size(); ++rank) fill_rank(rank, &plans[rank]);
     return plans;
   }
 
  private:
-  // Rows of value v that `rank` computes (the graph input lives on rank 0).
-  RowRange produced(ValueId v, int rank) const {
-    const int producer = graph_.values.at(v).producer;
-    if (producer < 0) return rank == 0 ? RowRange{0, graph_.shape_of(v).height()} : RowRange{};
-    return part_.rows(producer, rank);
-  }
-
-  void collect_needs() {
-    needs_.assign(graph_.values.size(), std::vector<std::vector<RowRange>>(world_));
-    for (size_t n = 0; n < graph_.nodes.size(); ++n) {
-      const Node& node = graph_.nodes[n];
-      for (int rank = 0; rank < world_; ++rank) {
-        const RowRange out = part_.rows(static_cast<int>(n), rank);
-        if (out.empty()) continue;
-        for (size_t i = 0; i < node.inputs.size(); ++i)
-          needs_[node.inputs[i]][rank].push_back(
-              required_input_rows(graph_, node, static_cast<int>(i), out));
-      }
-    }
-    for (ValueId v : graph_.outputs)
-      needs_[v][0].push_back(RowRange{0, graph_.shape_of(v).height()});
-  }
-
-  void make_edges() {
-    for (ValueId v = 0; v < static_cast<ValueId>(graph_.values.size()); ++v)
-      for (int dst = 0; dst < world_; ++dst)
-        for (RowRange run : merge_runs(needs_[v][dst]))
-          for (int src = 0; src < world_; ++src) {
-            if (src == dst) continue;
-            const RowRange rows = intersect(run, produced(v, src));
-            if (rows.empty()) continue;
-            edges_.push_back(Edge{static_cast<int>(edges_.size()), v, src, dst, rows});
-          }
-  }
-
   void fill_rank(int rank, planpb::RankPlan* plan) const {
+    const int values = static_cast<int>(graph_.values.size());
     plan->set_rank(rank);
-    plan->set_world_size(world_);
-    plan->set_num_edges(static_cast<int>(edges_.size()));
+    plan->set_world_size(flows_.world_size());
+    plan->set_num_edges(first_id_[values]);
 
-    for (ValueId v = 0; v < static_cast<ValueId>(graph_.values.size()); ++v) {
-      std::vector<RowRange> held = needs_[v][rank];
-      held.push_back(produced(v, rank));
-      const RowRange h = hull(held);
+    for (ValueId v = 0; v < values; ++v) {
+      const Region h = flows_.held(v, rank);
       if (h.empty()) continue;
       planpb::Buffer* b = plan->add_buffers();
       b->set_value(v);
-      b->set_row_begin(h.begin);
-      b->set_row_end(h.end);
+      b->set_row_begin(h.rows.begin);
+      b->set_row_end(h.rows.end);
     }
 
-    for (const Edge& e : edges_) {
-      planpb::Transfer* t = nullptr;
-      if (e.dst == rank) {
-        t = plan->add_recvs();
-        t->set_peer(e.src);
-      } else if (e.src == rank && graph_.values[e.value].producer < 0) {
-        t = plan->add_input_sends();
-        t->set_peer(e.dst);
-      } else {
-        continue;
+    for (ValueId v = 0; v < values; ++v) {
+      const std::vector<Message>& messages = flows_.messages(v);
+      for (size_t k = 0; k < messages.size(); ++k) {
+        const Message& m = messages[k];
+        const int id = first_id_[v] + static_cast<int>(k);
+        if (m.dst == rank)
+          set_transfer(m, id, m.src, plan->add_recvs());
+        else if (m.src == rank && graph_.values[v].producer < 0)
+          set_transfer(m, id, m.dst, plan->add_input_sends());
       }
-      t->set_edge(e.id);
-      t->set_value(e.value);
-      set_rows(t, e.rows);
     }
 
+    const Partition& part = flows_.partition();
     for (size_t n = 0; n < graph_.nodes.size(); ++n) {
+      const int node_index = static_cast<int>(n);
       const Node& node = graph_.nodes[n];
-      const RowRange out = part_.rows(static_cast<int>(n), rank);
+      const RowRange out = part.rows(node_index, rank);
       if (out.empty()) continue;
       planpb::Unit* u = plan->add_units();
-      u->set_node(static_cast<int>(n));
+      u->set_node(node_index);
       u->set_row_begin(out.begin);
       u->set_row_end(out.end);
       for (size_t i = 0; i < node.inputs.size(); ++i) {
         const ValueId v = node.inputs[i];
-        const RowRange need = required_input_rows(graph_, node, static_cast<int>(i), out);
+        const Region need = flows_.required(node_index, static_cast<int>(i), rank);
         planpb::InputRequirement* req = u->add_inputs();
         req->set_value(v);
-        req->set_row_begin(need.begin);
-        req->set_row_end(need.end);
-        for (const Edge& e : edges_)
-          if (e.dst == rank && e.value == v && !intersect(e.rows, need).empty())
-            req->add_recv_edges(e.id);
+        req->set_row_begin(need.rows.begin);
+        req->set_row_end(need.rows.end);
+        flows_.for_each_message_into(v, rank, need,
+                                     [&](int k) { req->add_recv_edges(first_id_[v] + k); });
       }
-      for (const Edge& e : edges_) {
-        if (e.src != rank || e.value != node.output) continue;
-        planpb::Transfer* t = u->add_forward();
-        t->set_edge(e.id);
-        t->set_value(e.value);
-        t->set_peer(e.dst);
-        set_rows(t, e.rows);
-      }
+      const ValueId v = node.output;
+      for (int k : flows_.messages_from(v, rank))
+        set_transfer(flows_.messages(v)[k], first_id_[v] + k, flows_.messages(v)[k].dst,
+                     u->add_forward());
     }
   }
 
   const Graph& graph_;
-  const Partition& part_;
-  const int world_;
-  std::vector<std::vector<std::vector<RowRange>>> needs_;  // [value][rank]
-  std::vector<Edge> edges_;
+  const FlowTable flows_;
+  const std::vector<int> first_id_;
 };
 
 }  // namespace
@@ -189,9 +104,11 @@ std::vector<std::vector<int64_t>> planned_bytes(const Graph& graph,
   const size_t world = plans.size();
   std::vector<std::vector<int64_t>> bytes(world, std::vector<int64_t>(world, 0));
   for (size_t dst = 0; dst < world; ++dst)
-    for (const planpb::Transfer& t : plans[dst].recvs())
+    for (const planpb::Transfer& t : plans[dst].recvs()) {
+      const Shape& shape = graph.shape_of(t.value());
       bytes.at(t.peer()).at(dst) +=
-          (t.row_end() - t.row_begin()) * graph.shape_of(t.value()).row_elements() * 4;
+          region_bytes(shape, rows_region(shape, RowRange{t.row_begin(), t.row_end()}));
+    }
   return bytes;
 }
 

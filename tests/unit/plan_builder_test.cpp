@@ -8,6 +8,7 @@
 
 #include "dag_builder.h"
 #include "edgeflow/error.h"
+#include "edgeflow/partition.h"
 #include "edgeflow/plan.h"
 
 namespace edgeflow {

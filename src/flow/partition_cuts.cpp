@@ -1,5 +1,5 @@
 // Partition checks and the cut-point arithmetic shared by every policy.
-#include "edgeflow/partition.h"
+#include "edgeflow/partition_cuts.h"
 
 #include <algorithm>
 #include <cmath>

@@ -1,0 +1,129 @@
+// Message flows: for a partition, which region of which value every unit
+// reads, which rank holds it, and the messages that carry it. The one place
+// that knows this; the plan builder, the plan simulator and the byte
+// accounting all read it (docs/row-and-plan-model.md).
+//
+//   rank s computes  [=========)              value v
+//   rank d reads          [=======)   [===)   two runs: two messages s -> d
+//
+// The graph input is "computed" by rank 0 (it holds the request); rank 0
+// reads every row of the graph outputs (it collects the result). Messages of
+// a value are numbered by destination, then merged run of rows the
+// destination reads, then source; a plan's edge ids number the values' lists
+// one after another (FlowTable::first_id).
+#pragma once
+
+#include <cstdint>
+#include <utility>
+#include <vector>
+
+#include "edgeflow/ir.h"
+#include "edgeflow/partition_cuts.h"
+
+namespace edgeflow {
+
+// A block of one value: rows x channels. Channels are always all of the
+// value's channels for now; the type carries them so that a plan may split
+// a layer by channels later without another rewrite.
+struct Region {
+  RowRange rows;
+  RowRange channels;
+  bool empty() const { return rows.empty() || channels.empty(); }
+  bool operator==(const Region& o) const { return rows == o.rows && channels == o.channels; }
+};
+
+// All channels of `shape` (one "channel" for tensors without a channel axis).
+RowRange all_channels(const Shape& shape);
+// Rows `rows` of a value of `shape`, all channels.
+Region rows_region(const Shape& shape, RowRange rows);
+// Bytes of float32 data in `region` of a value of `shape`.
+int64_t region_bytes(const Shape& shape, const Region& region);
+
+RowRange intersect(RowRange a, RowRange b);
+Region intersect(const Region& a, const Region& b);
+// The smallest range holding every non-empty range of `ranges` (empty if none).
+RowRange hull(const std::vector<RowRange>& ranges);
+// Sorted disjoint runs covering the same rows (overlapping or touching
+// ranges merged, empty ones dropped).
+std::vector<RowRange> merge_runs(std::vector<RowRange> ranges);
+
+// One message of a plan: `region` of `value`, computed by `src`, read by `dst`.
+struct Message {
+  ValueId value = -1;
+  int src = 0, dst = 0;
+  Region region;
+  int64_t bytes = 0;
+};
+
+// The messages of every value for one partition. Changing one layer's cuts
+// rebuilds only the values that layer reads and writes (the whole-plan
+// search changes one layer at a time and re-simulates).
+class FlowTable {
+ public:
+  FlowTable(const Graph& graph, Partition partition);
+
+  const Graph& graph() const { return graph_; }
+  const Partition& partition() const { return part_; }
+  int world_size() const { return world_; }
+  // Replaces the cuts of `node` and rebuilds the flows it touches.
+  void set_cuts(int node, const std::vector<int64_t>& cuts);
+
+  // The region of value v that `rank` computes (the graph input: rank 0's).
+  Region produced(ValueId v, int rank) const;
+  // The region of input `input` that unit (node, rank) reads (empty when the
+  // rank has no rows of the node).
+  Region required(int node, int input, int rank) const;
+  // The region of value v that `rank` keeps: the hull of what it computes
+  // and what its units (or, on rank 0, the result) read.
+  Region held(ValueId v, int rank) const;
+
+  // The messages carrying value v, in plan order.
+  const std::vector<Message>& messages(ValueId v) const { return flows_[v].messages; }
+  // Indices into messages(v) of those sent to `dst`: [first, last).
+  std::pair<int, int> messages_to(ValueId v, int dst) const {
+    return {flows_[v].dst_begin[dst], flows_[v].dst_begin[dst + 1]};
+  }
+  // Indices into messages(v) of those sent by `src`, in plan order.
+  const std::vector<int>& messages_from(ValueId v, int src) const {
+    return flows_[v].by_src[src];
+  }
+  // The indices into messages(v) of the messages to `dst` that carry part
+  // of `need`: what a unit on dst reading `need` of v waits for.
+  std::vector<int> messages_into(ValueId v, int dst, const Region& need) const;
+  // The same, one index at a time (no allocation: the simulator's hot path).
+  template <typename F>
+  void for_each_message_into(ValueId v, int dst, const Region& need, F&& visit) const {
+    const ValueFlow& f = flows_[v];
+    for (int k = f.dst_begin[dst]; k < f.dst_begin[dst + 1]; ++k)
+      if (!intersect(f.messages[k].region, need).empty()) visit(k);
+  }
+
+  // Plan-wide message ids: value v's k-th message is first_id()[v] + k; the
+  // last entry is the number of messages.
+  std::vector<int> first_id() const;
+  int64_t total_bytes() const;
+  // Bytes per request from each rank to each other: [src][dst].
+  std::vector<std::vector<int64_t>> bytes_between_ranks() const;
+
+ private:
+  struct Use {
+    int node;
+    int input;
+  };
+  struct ValueFlow {
+    std::vector<Message> messages;
+    std::vector<int> dst_begin;            // [dst]: first message to dst (+ end)
+    std::vector<std::vector<int>> by_src;  // [src]: its messages, in plan order
+  };
+  void rebuild(ValueId v);
+  std::vector<RowRange> rows_read(ValueId v, int rank) const;
+
+  const Graph& graph_;
+  Partition part_;
+  int world_;
+  std::vector<std::vector<Use>> uses_;  // [value]: (consumer, input index)
+  std::vector<bool> is_output_;         // [value]
+  std::vector<ValueFlow> flows_;        // [value]
+};
+
+}  // namespace edgeflow

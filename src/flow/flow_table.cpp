@@ -1,0 +1,114 @@
+// FlowTable: the messages of every value for one partition (edgeflow/flow.h).
+#include <algorithm>
+
+#include "edgeflow/error.h"
+#include "edgeflow/flow.h"
+
+namespace edgeflow {
+
+FlowTable::FlowTable(const Graph& graph, Partition partition)
+    : graph_(graph), part_(std::move(partition)), world_(part_.world_size) {
+  EF_ASSERT(part_.cuts.size() == graph_.nodes.size());
+  const size_t values = graph_.values.size();
+  uses_.resize(values);
+  for (size_t l = 0; l < graph_.nodes.size(); ++l)
+    for (size_t i = 0; i < graph_.nodes[l].inputs.size(); ++i)
+      uses_[graph_.nodes[l].inputs[i]].push_back(Use{static_cast<int>(l), static_cast<int>(i)});
+  is_output_.assign(values, false);
+  for (ValueId v : graph_.outputs) is_output_[v] = true;
+  flows_.resize(values);
+  for (size_t v = 0; v < values; ++v) rebuild(static_cast<ValueId>(v));
+}
+
+void FlowTable::set_cuts(int node, const std::vector<int64_t>& cuts) {
+  EF_ASSERT(static_cast<int>(cuts.size()) == world_ + 1);
+  part_.cuts.at(node) = cuts;
+  const Node& n = graph_.nodes[node];
+  rebuild(n.output);
+  for (size_t i = 0; i < n.inputs.size(); ++i)
+    if (std::find(n.inputs.begin(), n.inputs.begin() + i, n.inputs[i]) == n.inputs.begin() + i)
+      rebuild(n.inputs[i]);
+}
+
+Region FlowTable::produced(ValueId v, int rank) const {
+  const Shape& shape = graph_.shape_of(v);
+  const int producer = graph_.values[v].producer;
+  if (producer < 0) return rows_region(shape, rank == 0 ? RowRange{0, shape.height()} : RowRange{});
+  return rows_region(shape, part_.rows(producer, rank));
+}
+
+Region FlowTable::required(int node, int input, int rank) const {
+  const Node& n = graph_.nodes[node];
+  const RowRange out = part_.rows(node, rank);
+  return rows_region(graph_.shape_of(n.inputs.at(input)),
+                     required_input_rows(graph_, n, input, out));
+}
+
+// Every range of v's rows that `rank` reads: its units' requirements, and
+// all rows on rank 0 for a graph output.
+std::vector<RowRange> FlowTable::rows_read(ValueId v, int rank) const {
+  std::vector<RowRange> reads;
+  for (const Use& u : uses_[v]) {
+    const RowRange out = part_.rows(u.node, rank);
+    if (!out.empty())
+      reads.push_back(required_input_rows(graph_, graph_.nodes[u.node], u.input, out));
+  }
+  if (is_output_[v] && rank == 0) reads.push_back(RowRange{0, graph_.shape_of(v).height()});
+  return reads;
+}
+
+Region FlowTable::held(ValueId v, int rank) const {
+  std::vector<RowRange> rows = rows_read(v, rank);
+  rows.push_back(produced(v, rank).rows);
+  return rows_region(graph_.shape_of(v), hull(rows));
+}
+
+void FlowTable::rebuild(ValueId v) {
+  ValueFlow& f = flows_[v];
+  f.messages.clear();
+  f.dst_begin.assign(world_ + 1, 0);
+  const Shape& shape = graph_.shape_of(v);
+  for (int dst = 0; dst < world_; ++dst) {
+    f.dst_begin[dst] = static_cast<int>(f.messages.size());
+    for (RowRange run : merge_runs(rows_read(v, dst)))
+      for (int src = 0; src < world_; ++src) {
+        if (src == dst) continue;
+        const Region region = intersect(rows_region(shape, run), produced(v, src));
+        if (region.empty()) continue;
+        f.messages.push_back(Message{v, src, dst, region, region_bytes(shape, region)});
+      }
+  }
+  f.dst_begin[world_] = static_cast<int>(f.messages.size());
+  f.by_src.assign(world_, {});
+  for (size_t k = 0; k < f.messages.size(); ++k)
+    f.by_src[f.messages[k].src].push_back(static_cast<int>(k));
+}
+
+std::vector<int> FlowTable::messages_into(ValueId v, int dst, const Region& need) const {
+  std::vector<int> ids;
+  for_each_message_into(v, dst, need, [&](int k) { ids.push_back(k); });
+  return ids;
+}
+
+std::vector<int> FlowTable::first_id() const {
+  std::vector<int> first(flows_.size() + 1, 0);
+  for (size_t v = 0; v < flows_.size(); ++v)
+    first[v + 1] = first[v] + static_cast<int>(flows_[v].messages.size());
+  return first;
+}
+
+int64_t FlowTable::total_bytes() const {
+  int64_t bytes = 0;
+  for (const ValueFlow& f : flows_)
+    for (const Message& m : f.messages) bytes += m.bytes;
+  return bytes;
+}
+
+std::vector<std::vector<int64_t>> FlowTable::bytes_between_ranks() const {
+  std::vector<std::vector<int64_t>> bytes(world_, std::vector<int64_t>(world_, 0));
+  for (const ValueFlow& f : flows_)
+    for (const Message& m : f.messages) bytes[m.src][m.dst] += m.bytes;
+  return bytes;
+}
+
+}  // namespace edgeflow
