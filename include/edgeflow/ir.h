@@ -37,6 +37,8 @@ enum class OpKind {
                        // storage of both shapes is the same rows, else whole)
   kChannelPermute,     // out channel c = in channel source[c] (channel shuffle)
 };
+constexpr OpKind kLastOpKind = OpKind::kChannelPermute;
+constexpr int kOpKindCount = static_cast<int>(kLastOpKind) + 1;
 const char* op_name(OpKind op);
 
 // An activation fused into its producer (or standing alone). ONNX meaning:
@@ -273,8 +275,35 @@ struct ResizeTap {
 };
 ResizeTap resize_tap(const ResizeAttrs& attrs, int64_t x, int64_t in, int64_t out, double scale);
 
+// How the output rows of a node map to the rows of one of its inputs: the
+// one description of an op's row dependence (docs/row-and-plan-model.md).
+// The kernels, the plan and the LP's affine form are all derived from it.
+//
+//   kWhole            every output row reads every input row
+//   kWindow           rows [a, b) read [stride*a - offset, stride*(b-1) - offset + extent)
+//                     (conv, pool; pad: stride 1, extent 1, offset = top;
+//                     elementwise: stride 1, offset 0, extent 1)
+//   kTransposedWindow input row i writes output rows [i*stride - offset, ... + extent)
+//   kResize           the source rows of the first and the last output row
+// Whatever part of a range falls outside [0, in_height) is clamped away.
+struct RowMap {
+  enum class Kind { kWhole, kWindow, kTransposedWindow, kResize };
+  Kind kind = Kind::kWindow;
+  int64_t stride = 1, offset = 0, extent = 1;
+  int64_t in_height = 0, out_height = 0;
+  const ResizeAttrs* resize = nullptr;  // kResize: the node's attributes
+
+  // The input rows [lo, hi) that output rows `out` read; empty when `out` is.
+  RowRange rows_read(RowRange out) const;
+  // True when lo and hi are affine in a and b before clamping (kWhole, kWindow).
+  bool affine() const { return kind == Kind::kWhole || kind == Kind::kWindow; }
+};
+
+// The row map of `node`'s input `input_index`.
+RowMap row_map(const Graph& graph, const Node& node, int input_index);
+
 // The input rows [lo, hi) that output rows `out` of `node` read from its input
-// `input_index` (DESIGN.md section 2). Empty when `out` is empty.
+// `input_index`: row_map(...).rows_read(out). Empty when `out` is empty.
 RowRange required_input_rows(const Graph& graph, const Node& node, int input_index,
                              RowRange out);
 

@@ -1,4 +1,5 @@
-// Row maps: which input rows a range of output rows reads (DESIGN.md section 2).
+// Row maps: which input rows a range of output rows reads, one map per op
+// (docs/row-and-plan-model.md).
 //
 //   conv / pool, output rows [a, b):
 //
@@ -31,26 +32,8 @@ RowRange clamp_rows(int64_t begin, int64_t end, int64_t height) {
   return RowRange{lo, std::clamp<int64_t>(end, lo, height)};
 }
 
-RowRange window_rows(const Window& w, int64_t in_height, RowRange out) {
-  const int64_t first = w.stride_h * out.begin - w.pad_top;
-  const int64_t last_end = w.stride_h * (out.end - 1) - w.pad_top + w.extent_h();
-  return clamp_rows(first, last_end, in_height);
-}
-
 int64_t floor_div(int64_t a, int64_t b) { return a / b - ((a % b != 0) && ((a < 0) != (b < 0))); }
 int64_t ceil_div(int64_t a, int64_t b) { return -floor_div(-a, b); }
-
-RowRange transposed_window_rows(const Window& w, int64_t in_height, RowRange out) {
-  const int64_t lo = ceil_div(out.begin + w.pad_top - w.extent_h() + 1, w.stride_h);
-  const int64_t hi = floor_div(out.end - 1 + w.pad_top, w.stride_h) + 1;
-  return clamp_rows(lo, hi, in_height);
-}
-
-RowRange resize_rows(const ResizeAttrs& r, int64_t in_height, int64_t out_height, RowRange out) {
-  const ResizeTap first = resize_tap(r, out.begin, in_height, out_height, r.scale_h);
-  const ResizeTap last = resize_tap(r, out.end - 1, in_height, out_height, r.scale_h);
-  return clamp_rows(std::min(first.i0, first.i1), std::max(last.i0, last.i1) + 1, in_height);
-}
 
 // The operand of a MatMul that node input `input_index` is (0: A, 1: B).
 int matmul_operand(const MatMulAttrs& m, int input_index) {
@@ -88,45 +71,124 @@ bool needs_whole_input(const Node& node) {
       const auto& axes = std::get<ReduceAttrs>(node.attrs).axes;
       return std::find(axes.begin(), axes.end(), kRowAxisFromEnd) != axes.end();
     }
-    default:
+    case OpKind::kConv:
+    case OpKind::kPool:
+    case OpKind::kAdd:
+    case OpKind::kConcat:
+    case OpKind::kActivation:
+    case OpKind::kBatchNorm:
+    case OpKind::kPad:
+    case OpKind::kConvTranspose:
+    case OpKind::kResize:
+    case OpKind::kBinary:
+    case OpKind::kMatMul:
+    case OpKind::kChannelPermute:
       return false;
   }
+  EF_ASSERT(false && "unknown op");
+  return false;
+}
+
+namespace {
+
+RowMap whole(int64_t in_height, int64_t out_height) {
+  RowMap m;
+  m.kind = RowMap::Kind::kWhole;
+  m.in_height = in_height, m.out_height = out_height;
+  return m;
+}
+
+RowMap window(RowMap::Kind kind, int64_t stride, int64_t offset, int64_t extent,
+              int64_t in_height, int64_t out_height) {
+  RowMap m;
+  m.kind = kind;
+  m.stride = stride, m.offset = offset, m.extent = extent;
+  m.in_height = in_height, m.out_height = out_height;
+  return m;
+}
+
+RowMap window_map(const Window& w, int64_t in_height, int64_t out_height) {
+  return window(RowMap::Kind::kWindow, w.stride_h, w.pad_top, w.extent_h(), in_height, out_height);
+}
+
+// The same rows, or all (one) rows of an input broadcast along H.
+RowMap elementwise(int64_t in_height, int64_t out_height) {
+  if (in_height != out_height) return whole(in_height, out_height);
+  return window(RowMap::Kind::kWindow, 1, 0, 1, in_height, out_height);
+}
+
+}  // namespace
+
+RowRange RowMap::rows_read(RowRange out) const {
+  if (out.empty()) return RowRange{};
+  switch (kind) {
+    case Kind::kWhole: return RowRange{0, in_height};
+    case Kind::kWindow:
+      return clamp_rows(stride * out.begin - offset, stride * (out.end - 1) - offset + extent,
+                        in_height);
+    case Kind::kTransposedWindow:
+      return clamp_rows(ceil_div(out.begin + offset - extent + 1, stride),
+                        floor_div(out.end - 1 + offset, stride) + 1, in_height);
+    case Kind::kResize: {
+      const ResizeTap first = resize_tap(*resize, out.begin, in_height, out_height, resize->scale_h);
+      const ResizeTap last = resize_tap(*resize, out.end - 1, in_height, out_height, resize->scale_h);
+      return clamp_rows(std::min(first.i0, first.i1), std::max(last.i0, last.i1) + 1, in_height);
+    }
+  }
+  EF_ASSERT(false && "unknown row map kind");
+  return RowRange{};
+}
+
+RowMap row_map(const Graph& graph, const Node& node, int input_index) {
+  EF_ASSERT(input_index >= 0 && input_index < static_cast<int>(node.inputs.size()));
+  const int64_t in_h = graph.shape_of(node.inputs[input_index]).height();
+  const int64_t out_h = graph.shape_of(node.output).height();
+  if (needs_whole_input(node)) return whole(in_h, out_h);
+  switch (node.op) {
+    case OpKind::kConv:  // input 1, a fused residual, is elementwise
+      if (input_index > 0) return elementwise(in_h, out_h);
+      return window_map(std::get<ConvAttrs>(node.attrs).window, in_h, out_h);
+    case OpKind::kPool: return window_map(std::get<PoolAttrs>(node.attrs).window, in_h, out_h);
+    case OpKind::kConvTranspose: {
+      const Window& w = std::get<ConvTransposeAttrs>(node.attrs).window;
+      return window(RowMap::Kind::kTransposedWindow, w.stride_h, w.pad_top, w.extent_h(), in_h,
+                    out_h);
+    }
+    case OpKind::kResize: {
+      RowMap m = whole(in_h, out_h);
+      m.kind = RowMap::Kind::kResize;
+      m.resize = &std::get<ResizeAttrs>(node.attrs);
+      return m;
+    }
+    case OpKind::kPad:
+      return window(RowMap::Kind::kWindow, 1, std::get<PadAttrs>(node.attrs).top, 1, in_h, out_h);
+    case OpKind::kMatMul:  // the second operand is read whole
+      if (matmul_operand(std::get<MatMulAttrs>(node.attrs), input_index) == 1)
+        return whole(in_h, out_h);
+      return elementwise(in_h, out_h);
+    case OpKind::kGlobalAveragePool:
+    case OpKind::kFlatten:
+    case OpKind::kGemm:
+    case OpKind::kTranspose:
+      return whole(in_h, out_h);
+    case OpKind::kAdd:
+    case OpKind::kConcat:
+    case OpKind::kActivation:
+    case OpKind::kBatchNorm:
+    case OpKind::kBinary:
+    case OpKind::kSoftmax:  // over another axis than rows (else whole, above)
+    case OpKind::kReduce:   // likewise
+    case OpKind::kReshape:  // row-local (else whole, above)
+    case OpKind::kChannelPermute:
+      return elementwise(in_h, out_h);
+  }
+  EF_ASSERT(false && "unknown op");
+  return whole(in_h, out_h);
 }
 
 RowRange required_input_rows(const Graph& graph, const Node& node, int input_index,
                              RowRange out) {
-  EF_ASSERT(input_index >= 0 && input_index < static_cast<int>(node.inputs.size()));
-  if (out.empty()) return RowRange{};
-  const int64_t in_height = graph.shape_of(node.inputs[input_index]).height();
-  const int64_t out_height = graph.shape_of(node.output).height();
-  if (needs_whole_input(node)) return RowRange{0, in_height};
-  switch (node.op) {
-    case OpKind::kConv:  // input 1, a fused residual, is elementwise (below)
-      if (input_index == 0)
-        return window_rows(std::get<ConvAttrs>(node.attrs).window, in_height, out);
-      break;
-    case OpKind::kPool:
-      return window_rows(std::get<PoolAttrs>(node.attrs).window, in_height, out);
-    case OpKind::kConvTranspose:
-      return transposed_window_rows(std::get<ConvTransposeAttrs>(node.attrs).window, in_height,
-                                    out);
-    case OpKind::kResize:
-      return resize_rows(std::get<ResizeAttrs>(node.attrs), in_height, out_height, out);
-    case OpKind::kPad: {
-      const int64_t top = std::get<PadAttrs>(node.attrs).top;
-      return clamp_rows(out.begin - top, out.end - top, in_height);
-    }
-    case OpKind::kMatMul:
-      if (matmul_operand(std::get<MatMulAttrs>(node.attrs), input_index) == 1)
-        return RowRange{0, in_height};
-      break;
-    default:
-      break;
-  }
-  // Elementwise, Concat, Activation, BatchNorm, ...: the same rows, or all
-  // (one) rows of an input broadcast along H.
-  if (in_height != out_height) return RowRange{0, in_height};
-  return clamp_rows(out.begin, out.end, in_height);
+  return row_map(graph, node, input_index).rows_read(out);
 }
 
 }  // namespace edgeflow

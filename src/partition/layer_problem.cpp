@@ -8,44 +8,32 @@
 namespace edgeflow {
 
 AffineRowMap affine_row_map(const Graph& graph, const Node& node, int input_index) {
+  const RowMap rows = row_map(graph, node, input_index);
   AffineRowMap m;
-  m.in_height = graph.shape_of(node.inputs.at(input_index)).height();
-  const int64_t H = graph.shape_of(node.output).height();
-  auto whole = [&] {
-    m.scale = 0.0, m.lo_offset = 0.0, m.hi_offset = static_cast<double>(m.in_height);
-    return m;
-  };
-  if (needs_whole_input(node)) return whole();
-  const Window* w = nullptr;
-  switch (node.op) {
-    case OpKind::kConv:  // input 1, a fused residual, is elementwise
-      if (input_index != 0) return m.in_height == H ? m : whole();
-      w = &std::get<ConvAttrs>(node.attrs).window;
-      break;
-    case OpKind::kPool: w = &std::get<PoolAttrs>(node.attrs).window; break;
-    case OpKind::kPad:
-      m.lo_offset = m.hi_offset = -static_cast<double>(std::get<PadAttrs>(node.attrs).top);
+  m.in_height = rows.in_height;
+  switch (rows.kind) {
+    case RowMap::Kind::kWhole:
+      m.scale = 0.0, m.lo_offset = 0.0, m.hi_offset = static_cast<double>(m.in_height);
       return m;
-    case OpKind::kConvTranspose:
-    case OpKind::kResize:
-    case OpKind::kMatMul: break;
-    default:  // elementwise: the same rows, or an input broadcast along H read whole
-      return m.in_height == H ? m : whole();
-  }
-  if (w) {
-    // lo = s*a - p, hi = s*(b-1) - p + e
-    m.scale = static_cast<double>(w->stride_h);
-    m.lo_offset = -static_cast<double>(w->pad_top);
-    m.hi_offset = static_cast<double>(-w->pad_top + w->extent_h() - w->stride_h);
-    return m;
+    case RowMap::Kind::kWindow:  // lo = s*a - p, hi = s*(b-1) - p + e
+      m.scale = static_cast<double>(rows.stride);
+      m.lo_offset = -static_cast<double>(rows.offset);
+      m.hi_offset = static_cast<double>(-rows.offset + rows.extent - rows.stride);
+      return m;
+    case RowMap::Kind::kTransposedWindow:
+    case RowMap::Kind::kResize:
+      break;
   }
   // Monotone maps: whole if the first and the last row read everything,
   // else a line through the middle row's reads with slope H_in / H.
-  auto rows = [&](int64_t a) { return required_input_rows(graph, node, input_index, {a, a + 1}); };
+  const int64_t H = rows.out_height;
   const RowRange all{0, m.in_height};
-  if (rows(0) == all && rows(H - 1) == all) return whole();
+  if (rows.rows_read({0, 1}) == all && rows.rows_read({H - 1, H}) == all) {
+    m.scale = 0.0, m.lo_offset = 0.0, m.hi_offset = static_cast<double>(m.in_height);
+    return m;
+  }
   const int64_t mid = H / 2;
-  const RowRange r = rows(mid);
+  const RowRange r = rows.rows_read({mid, mid + 1});
   m.exact = false;
   m.scale = static_cast<double>(m.in_height) / static_cast<double>(H);
   m.lo_offset = static_cast<double>(r.begin) - m.scale * static_cast<double>(mid);

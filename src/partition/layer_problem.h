@@ -26,10 +26,10 @@ constexpr double kInfeasible = std::numeric_limits<double>::infinity();
 
 // The input rows output rows [a, b) read, as an affine map before clamping
 // to [0, H_in): lo = scale * a + lo_offset, hi = scale * b + hi_offset.
-// Exact (integer scale and offsets, tests hold it against
-// required_input_rows) for conv, pool, pad, elementwise, broadcast and
-// whole-input reads; a linear fit of required_input_rows for the others
-// (ConvTranspose, Resize, MatMul), which the exact cost then calls itself.
+// Derived from the op's RowMap (edgeflow/ir.h): exact for its affine kinds
+// (window and whole reads; a test holds it against required_input_rows for
+// every op), a linear fit of the monotone ones (ConvTranspose, Resize),
+// which the exact cost then evaluates through the RowMap itself.
 struct AffineRowMap {
   double scale = 1.0;
   double lo_offset = 0.0;

@@ -257,7 +257,7 @@ Graph decode_graph(const planpb::Graph& in) {
   for (const planpb::Node& pn : in.nodes()) {
     Node node;
     node.name = pn.name();
-    if (pn.op() < 0 || pn.op() > static_cast<int>(OpKind::kChannelPermute))
+    if (pn.op() < 0 || pn.op() > static_cast<int>(kLastOpKind))
       fail_input("plan: node '" + node.name + "' has a bad op");
     node.op = static_cast<OpKind>(pn.op());
     for (int i : pn.inputs()) {
