@@ -1,7 +1,8 @@
 // The partition policies behind make_partition (edgeflow/partition.h), one
 // per file: simple_policies.cpp (single, equal, proportional, random),
 // progressive_policies.cpp (lp, exact, layerwise), whole_plan.cpp (edgeflow).
-// Every policy gives ranks the profile marks unusable no rows.
+// Every policy gives ranks the profile marks unusable no rows; the helpers
+// they share are in policy_helpers.h.
 #pragma once
 
 #include <cstdint>
@@ -32,19 +33,5 @@ Partition partition_exact(const Graph& graph, const ClusterProfile& profile);
 // The default: whole-plan optimisation from the LP's plan and the baselines.
 Partition partition_edgeflow(const Graph& graph, const ClusterProfile& profile,
                              const PartitionerOptions& options, PartitionReport* report);
-
-// Cut points for the usable ranks (`compact`, one range per usable rank, in
-// rank order) spread over all ranks: unusable ranks get empty ranges.
-std::vector<int64_t> expand_cuts(const std::vector<int64_t>& compact,
-                                 const ClusterProfile& profile);
-
-// Whole-input layers of the simple policies go to the usable rank that
-// computes most of their input (the fastest usable rank for the graph input
-// when rank 0 is unusable).
-int rank_for_whole_layer(const Graph& graph, const ClusterProfile& profile, const Partition& p,
-                         const Node& node);
-
-// The usable rank with the least total compute time for the whole graph.
-int fastest_rank(const Graph& graph, const ClusterProfile& profile);
 
 }  // namespace edgeflow

@@ -19,6 +19,7 @@
 #include "edgeflow/error.h"
 #include "partition/layer_problem.h"
 #include "partition/policies.h"
+#include "partition/policy_helpers.h"
 
 namespace edgeflow {
 namespace {
@@ -48,18 +49,6 @@ std::vector<int64_t> scaled_cuts(const std::vector<int64_t>& from, int64_t from_
   out.back() = to_h;
   for (size_t k = 1; k < out.size(); ++k) out[k] = std::max(out[k], out[k - 1]);
   return out;
-}
-
-// Unusable ranks get empty ranges: their rows go to the next usable rank
-// (the last usable rank takes the rows of unusable ranks after it).
-std::vector<int64_t> respect_usable(std::vector<int64_t> cuts, const ClusterProfile& profile) {
-  const int n = profile.world_size;
-  int last = n - 1;
-  while (last > 0 && !profile.is_usable(last)) --last;
-  for (int i = 0; i < last; ++i)
-    if (!profile.is_usable(i)) cuts[i + 1] = cuts[i];
-  for (int i = last + 1; i <= n; ++i) cuts[i] = cuts[n];
-  return cuts;
 }
 
 // Coordinate descent over layers on the simulated end-to-end latency.
@@ -123,7 +112,7 @@ class Refiner {
     c[k] = std::clamp<int64_t>(c[k] + d, 0, c[n]);
     for (int j = k + 1; j < n; ++j) c[j] = std::max(c[j], c[k]);
     for (int j = k - 1; j >= 1; --j) c[j] = std::min(c[j], c[k]);
-    return respect_usable(c, profile_);
+    return empty_unusable_ranks(c, profile_);
   }
 
   bool improve_layer(int l) {
@@ -142,12 +131,12 @@ class Refiner {
       for (ValueId v : node.inputs) {
         const int producer = graph_.values[v].producer;
         if (producer >= 0 && !needs_whole_input(graph_.nodes[producer]))
-          cands.push_back(respect_usable(
+          cands.push_back(empty_unusable_ranks(
               scaled_cuts(cur.cuts[producer], graph_.shape_of(v).height(), H), profile_));
       }
       for (int c : graph_.consumers(node.output))
         if (!needs_whole_input(graph_.nodes[c]))
-          cands.push_back(respect_usable(
+          cands.push_back(empty_unusable_ranks(
               scaled_cuts(cur.cuts[c], graph_.shape_of(graph_.nodes[c].output).height(), H),
               profile_));
     }
@@ -204,13 +193,8 @@ class Refiner {
 // slow links fewer ranks can be faster.
 Partition proportional_subset(const Graph& graph, const ClusterProfile& profile, int m) {
   std::vector<std::pair<double, int>> speed;  // total compute time, rank
-  for (int r = 0; r < profile.world_size; ++r) {
-    if (!profile.is_usable(r)) continue;
-    double s = 0;
-    for (size_t l = 0; l < graph.nodes.size(); ++l)
-      s += profile.compute[l][r].seconds(graph.shape_of(graph.nodes[l].output).height());
-    speed.emplace_back(s, r);
-  }
+  for (int r = 0; r < profile.world_size; ++r)
+    if (profile.is_usable(r)) speed.emplace_back(whole_graph_compute_s(graph, profile, r), r);
   std::sort(speed.begin(), speed.end());
   ClusterProfile subset = profile;
   subset.usable.assign(profile.world_size, false);
@@ -238,8 +222,7 @@ Partition partition_edgeflow(const Graph& graph, const ClusterProfile& profile,
   double start_s = kInfeasible;
   for (const Seed& s : seeds)
     if (s.latency_s < start_s) start = s.partition, start_s = s.latency_s;
-  int usable = 0;
-  for (int r = 0; r < profile.world_size; ++r) usable += profile.is_usable(r);
+  const int usable = usable_rank_count(profile);
   for (int m = 2; m < usable; m = m < 8 ? m + 1 : 2 * m) {
     Partition p = proportional_subset(graph, profile, m);
     const double lat = PlanSimulator(graph, profile, p).latency();
