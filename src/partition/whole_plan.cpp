@@ -1,7 +1,7 @@
-// The default policy, edgeflow: whole-plan optimisation (DESIGN.md section 3,
-// "The layer-by-layer optimum is not the best plan"). The baselines (single,
-// equal, proportional, layerwise) and the progressive plans (lp, exact) are
-// scored end to end with the plan simulator, with proportional splits over
+// The default policy, edgeflow: whole-plan optimisation (docs/partition.md,
+// "The whole-plan search"). The registry's seeding policies (the baselines
+// single, equal, proportional, layerwise and the progressive plans lp, exact)
+// are scored end to end with the plan simulator, with proportional splits over
 // the 2, 3, ... fastest ranks; the best is refined by coordinate descent over
 // layers: each layer tries the other plans' cuts, cuts aligned with its
 // producers and consumers, its exact per-layer optimum in the plan's own
@@ -18,8 +18,8 @@
 #include "cost/plan_simulator.h"
 #include "edgeflow/error.h"
 #include "partition/layer_problem.h"
-#include "partition/policies.h"
 #include "partition/policy_helpers.h"
+#include "partition/policy_registry.h"
 
 namespace edgeflow {
 namespace {
@@ -29,7 +29,7 @@ using Clock = std::chrono::steady_clock;
 // A baseline plan: a starting point, a source of per-layer candidates, and
 // what the report compares against.
 struct Seed {
-  std::string name;
+  const PolicyInfo* policy = nullptr;
   Partition partition;
   double latency_s = 0.0;
 };
@@ -122,7 +122,7 @@ class Refiner {
     const Partition& cur = sim_.partition();
     std::vector<std::vector<int64_t>> cands;
     for (const Seed& s : seeds_)
-      if (s.name != "single") cands.push_back(s.partition.cuts[l]);
+      if (s.policy->layer_cuts_are_candidates) cands.push_back(s.partition.cuts[l]);
     if (needs_whole_input(node)) {
       for (int r = 0; r < n; ++r)
         if (profile_.is_usable(r)) cands.push_back(single_rank_cuts(H, n, r));
@@ -189,33 +189,44 @@ class Refiner {
   int64_t evaluations_ = 0;
 };
 
-// Rows in proportion to speed over the `m` fastest usable ranks only: on
-// slow links fewer ranks can be faster.
-Partition proportional_subset(const Graph& graph, const ClusterProfile& profile, int m) {
+// The proportional policy over the `m` fastest usable ranks only: on slow
+// links fewer ranks can be faster.
+Partition proportional_subset(const PolicyContext& ctx, int m) {
+  const ClusterProfile& profile = ctx.profile;
   std::vector<std::pair<double, int>> speed;  // total compute time, rank
   for (int r = 0; r < profile.world_size; ++r)
-    if (profile.is_usable(r)) speed.emplace_back(whole_graph_compute_s(graph, profile, r), r);
+    if (profile.is_usable(r)) speed.emplace_back(whole_graph_compute_s(ctx.graph, profile, r), r);
   std::sort(speed.begin(), speed.end());
   ClusterProfile subset = profile;
   subset.usable.assign(profile.world_size, false);
   for (int i = 0; i < m && i < static_cast<int>(speed.size()); ++i)
     subset.usable[speed[i].second] = true;
-  return partition_proportional(graph, subset);
+  return policy_named("proportional")
+      .make(PolicyContext{ctx.graph, subset, ctx.options, ctx.report});
 }
 
-}  // namespace
+// The registry's seeding policies, in their seed order.
+std::vector<const PolicyInfo*> seed_policies() {
+  std::vector<const PolicyInfo*> seeds;
+  for (const PolicyInfo& policy : policies())
+    if (policy.seeds_search()) seeds.push_back(&policy);
+  std::stable_sort(seeds.begin(), seeds.end(), [](const PolicyInfo* a, const PolicyInfo* b) {
+    return a->seed_order < b->seed_order;
+  });
+  return seeds;
+}
 
-Partition partition_edgeflow(const Graph& graph, const ClusterProfile& profile,
-                             const PartitionerOptions& options, PartitionReport* report) {
+Partition partition_edgeflow(const PolicyContext& ctx) {
+  const Graph& graph = ctx.graph;
+  const ClusterProfile& profile = ctx.profile;
+  PartitionReport& report = ctx.report;
   const auto t0 = Clock::now();
   std::vector<Seed> seeds;
-  seeds.push_back(Seed{"single", partition_single(graph, profile), 0.0});
-  seeds.push_back(Seed{"equal", partition_equal(graph, profile), 0.0});
-  seeds.push_back(Seed{"proportional", partition_proportional(graph, profile), 0.0});
-  seeds.push_back(Seed{"layerwise", partition_layerwise(graph, profile), 0.0});
-  seeds.push_back(Seed{"lp", partition_lp(graph, profile), 0.0});
-  seeds.push_back(Seed{"exact", partition_exact(graph, profile), 0.0});
-  for (Seed& s : seeds) s.latency_s = PlanSimulator(graph, profile, s.partition).latency();
+  for (const PolicyInfo* policy : seed_policies()) {
+    Partition p = policy->make(ctx);
+    const double latency_s = PlanSimulator(graph, profile, p).latency();
+    seeds.push_back(Seed{policy, std::move(p), latency_s});
+  }
   // The start: the best of the baselines and of proportional splits over
   // fewer ranks.
   Partition start;
@@ -224,30 +235,40 @@ Partition partition_edgeflow(const Graph& graph, const ClusterProfile& profile,
     if (s.latency_s < start_s) start = s.partition, start_s = s.latency_s;
   const int usable = usable_rank_count(profile);
   for (int m = 2; m < usable; m = m < 8 ? m + 1 : 2 * m) {
-    Partition p = proportional_subset(graph, profile, m);
+    Partition p = proportional_subset(ctx, m);
     const double lat = PlanSimulator(graph, profile, p).latency();
     if (lat < start_s) start = std::move(p), start_s = lat;
   }
-  Refiner refiner(graph, profile, seeds, start, options.refine_budget_s, t0);
+  Refiner refiner(graph, profile, seeds, start, ctx.options.refine_budget_s, t0);
   refiner.run();
 
-  report->baselines.clear();
-  report->best_baseline.clear();
+  report.baselines.clear();
+  report.best_baseline.clear();
   for (const Seed& s : seeds) {
-    report->baselines.emplace_back(s.name, s.latency_s);
-    if (report->best_baseline.empty() || s.latency_s < report->best_baseline_s)
-      report->best_baseline = s.name, report->best_baseline_s = s.latency_s;
+    report.baselines.emplace_back(s.policy->name, s.latency_s);
+    if (report.best_baseline.empty() || s.latency_s < report.best_baseline_s)
+      report.best_baseline = s.policy->name, report.best_baseline_s = s.latency_s;
   }
   const double lat = refiner.latency();
   char line[256];
   std::snprintf(line, sizeof line,
                 "edgeflow: predicted %.3f ms, %.1f%% below the best baseline (%s, %.3f ms); "
                 "%lld plans simulated in %.2f s",
-                1e3 * lat, 100.0 * (1.0 - lat / report->best_baseline_s),
-                report->best_baseline.c_str(), 1e3 * report->best_baseline_s,
+                1e3 * lat, 100.0 * (1.0 - lat / report.best_baseline_s),
+                report.best_baseline.c_str(), 1e3 * report.best_baseline_s,
                 static_cast<long long>(refiner.evaluations()), seconds_since(t0));
-  report->summary = line;
+  report.summary = line;
   return refiner.partition();
+}
+
+}  // namespace
+
+PolicyInfo edgeflow_policy() {
+  PolicyInfo policy;
+  policy.name = "edgeflow";
+  policy.help = "per-layer LP, then the whole plan checked vs baselines";
+  policy.make = partition_edgeflow;
+  return policy;
 }
 
 }  // namespace edgeflow
