@@ -11,7 +11,7 @@
 #include "cli/batch_progress.h"
 #include "edgeflow/error.h"
 #include "edgeflow/io.h"
-#include "edgeflow/partition.h"
+#include "partition/policy_registry.h"
 
 namespace edgeflow {
 namespace {
@@ -47,6 +47,20 @@ std::array<float, 3> parse_triple(const std::string& flag, const std::string& te
   if (i != 3 || ss.rdbuf()->in_avail() > 0)
     fail_input(flag + ": expected three comma-separated numbers, got '" + text + "'");
   return out;
+}
+
+// --partitioner's lines of the help (no final newline): one per registered
+// policy, its help at the column of the flags' descriptions.
+std::string partitioner_help() {
+  constexpr size_t kDescriptionColumn = 25;
+  std::string text =
+      "  --partitioner NAME     the partition policy (default " + Options().partitioner + "):";
+  for (const PolicyInfo& policy : policies()) {
+    std::string line = "\n    " + policy.name;
+    line.resize(std::max(kDescriptionColumn + 1, line.size() + 1), ' ');
+    text += line + policy.help;
+  }
+  return text;
 }
 
 }  // namespace
@@ -90,9 +104,7 @@ batch jobs (many inputs):
   flight finish, their records are written, exit 130; --resume continues.
 run:
   -n, --repeat N         run each input N times (default 1)
-  --partitioner NAME     edgeflow (default: per-layer LP, then the whole plan
-                         checked against the baselines) | lp | exact | single |
-                         equal | proportional | layerwise | random
+)" + partitioner_help() + R"(
   --seed S               seed of the random partitioner (default 1)
   --plan-only            set up, profile, print the plan with predicted times, exit
   --profile-cache FILE   reuse the profile in FILE when it fits (model, ranks,
@@ -171,12 +183,7 @@ Options parse_options(int argc, char** argv) {
       fail_input(arg + ": takes no value");
   }
   if (o.help) return o;
-  const std::vector<std::string> policies = partitioner_names();
-  if (std::find(policies.begin(), policies.end(), o.partitioner) == policies.end()) {
-    std::string known;
-    for (const std::string& p : policies) known += (known.empty() ? "" : ", ") + p;
-    fail_input("--partitioner: unknown policy '" + o.partitioner + "' (known: " + known + ")");
-  }
+  policy_named(o.partitioner);  // throws for an unknown policy
   if (positional.empty()) fail_input("no model given (usage: edgeflow MODEL.onnx [options])");
   if (positional.size() > 1) fail_input("unexpected argument '" + positional[1] + "'");
   o.model = positional[0];

@@ -11,6 +11,7 @@
 #include "edgeflow/ir_passes.h"
 #include "edgeflow/onnx_import.h"
 #include "edgeflow/plan.h"
+#include "partition/policy_registry.h"
 
 namespace edgeflow {
 namespace {
@@ -22,9 +23,6 @@ constexpr char kStop = static_cast<char>(255);
   if (status == kStop) throw QuietExit{ExitCode::kOk};
   throw QuietExit{static_cast<ExitCode>(static_cast<unsigned char>(status))};
 }
-
-// Policies that never look at costs need no profile.
-bool needs_profile(const std::string& policy) { return policy != "equal" && policy != "random"; }
 
 // Runs one rank's part of a step, then agrees with every rank on the
 // outcome (confirm_ready): no rank enters the next collective alone.
@@ -115,7 +113,8 @@ bool prepare_root(const Options& options, Session& s, const std::vector<std::str
       s.measured = true;
       return false;
     }
-  return needs_profile(options.partitioner) && hosts.size() > 1;  // one rank: nothing to split
+  // One rank: nothing to split.
+  return policy_named(options.partitioner).needs_profile && hosts.size() > 1;
 }
 
 }  // namespace

@@ -1,6 +1,6 @@
-// make_partition: checks the profile, runs the named policy, checks its
-// answer and predicts its latency.
-#include "partition/policies.h"
+// make_partition: checks the profile, runs the named policy from the
+// registry, checks its answer and predicts its latency.
+#include "partition/policy_registry.h"
 
 #include <cstdio>
 
@@ -8,10 +8,6 @@
 #include "edgeflow/error.h"
 
 namespace edgeflow {
-
-std::vector<std::string> partitioner_names() {
-  return {"edgeflow", "lp", "exact", "single", "equal", "proportional", "layerwise", "random"};
-}
 
 Partition make_partition(const Graph& graph, const ClusterProfile& profile,
                          const PartitionerOptions& options, PartitionReport* report) {
@@ -24,31 +20,7 @@ Partition make_partition(const Graph& graph, const ClusterProfile& profile,
       r.warnings.push_back("partition: rank " + std::to_string(rank) +
                            " is marked unusable in the cluster profile and gets no rows" +
                            (rank == 0 ? " (it still feeds the input and gathers the output)" : ""));
-  Partition p;
-  const std::string& name = options.name;
-  if (name == "edgeflow") {
-    p = partition_edgeflow(graph, profile, options, &r);
-  } else if (name == "random") {
-    p = partition_random(graph, profile, options.seed);
-  } else {
-    using Policy = Partition (*)(const Graph&, const ClusterProfile&);
-    static const std::pair<const char*, Policy> kPolicies[] = {
-        {"lp", partition_lp},
-        {"exact", partition_exact},
-        {"single", partition_single},
-        {"equal", partition_equal},
-        {"proportional", partition_proportional},
-        {"layerwise", partition_layerwise}};
-    Policy policy = nullptr;
-    for (const auto& [known, fn] : kPolicies)
-      if (name == known) policy = fn;
-    if (!policy) {
-      std::string known;
-      for (const auto& n : partitioner_names()) known += (known.empty() ? "" : ", ") + n;
-      fail_input("--partitioner: unknown policy '" + name + "' (known: " + known + ")");
-    }
-    p = policy(graph, profile);
-  }
+  Partition p = policy_named(options.name).make(PolicyContext{graph, profile, options, r});
   validate_partition(graph, p);
   r.predicted_latency_s = PlanSimulator(graph, profile, p).latency();
   if (!report)

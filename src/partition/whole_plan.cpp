@@ -1,7 +1,7 @@
-// The default policy, edgeflow: whole-plan optimisation (DESIGN.md section 3,
-// "The layer-by-layer optimum is not the best plan"). The baselines (single,
-// equal, proportional, layerwise) and the progressive plans (lp, exact) are
-// scored end to end with the plan simulator, with proportional splits over
+// The default policy, edgeflow: whole-plan optimisation (docs/partition.md,
+// "The whole-plan search"). The registry's seeding policies (the baselines
+// single, equal, proportional, layerwise and the progressive plans lp, exact)
+// are scored end to end with the plan simulator, with proportional splits over
 // the 2, 3, ... fastest ranks; the best is refined by coordinate descent over
 // layers: each layer tries the other plans' cuts, cuts aligned with its
 // producers and consumers, its exact per-layer optimum in the plan's own
@@ -18,7 +18,8 @@
 #include "edgeflow/plan_simulator.h"
 #include "edgeflow/error.h"
 #include "partition/layer_problem.h"
-#include "partition/policies.h"
+#include "partition/policy_helpers.h"
+#include "partition/policy_registry.h"
 
 namespace edgeflow {
 namespace {
@@ -28,7 +29,7 @@ using Clock = std::chrono::steady_clock;
 // A baseline plan: a starting point, a source of per-layer candidates, and
 // what the report compares against.
 struct Seed {
-  std::string name;
+  const PolicyInfo* policy = nullptr;
   Partition partition;
   double latency_s = 0.0;
 };
@@ -48,18 +49,6 @@ std::vector<int64_t> scaled_cuts(const std::vector<int64_t>& from, int64_t from_
   out.back() = to_h;
   for (size_t k = 1; k < out.size(); ++k) out[k] = std::max(out[k], out[k - 1]);
   return out;
-}
-
-// Unusable ranks get empty ranges: their rows go to the next usable rank
-// (the last usable rank takes the rows of unusable ranks after it).
-std::vector<int64_t> respect_usable(std::vector<int64_t> cuts, const ClusterProfile& profile) {
-  const int n = profile.world_size;
-  int last = n - 1;
-  while (last > 0 && !profile.is_usable(last)) --last;
-  for (int i = 0; i < last; ++i)
-    if (!profile.is_usable(i)) cuts[i + 1] = cuts[i];
-  for (int i = last + 1; i <= n; ++i) cuts[i] = cuts[n];
-  return cuts;
 }
 
 // Coordinate descent over layers on the simulated end-to-end latency.
@@ -123,7 +112,7 @@ class Refiner {
     c[k] = std::clamp<int64_t>(c[k] + d, 0, c[n]);
     for (int j = k + 1; j < n; ++j) c[j] = std::max(c[j], c[k]);
     for (int j = k - 1; j >= 1; --j) c[j] = std::min(c[j], c[k]);
-    return respect_usable(c, profile_);
+    return empty_unusable_ranks(c, profile_);
   }
 
   bool improve_layer(int l) {
@@ -133,7 +122,7 @@ class Refiner {
     const Partition& cur = sim_.partition();
     std::vector<std::vector<int64_t>> cands;
     for (const Seed& s : seeds_)
-      if (s.name != "single") cands.push_back(s.partition.cuts[l]);
+      if (s.policy->layer_cuts_are_candidates) cands.push_back(s.partition.cuts[l]);
     if (needs_whole_input(node)) {
       for (int r = 0; r < n; ++r)
         if (profile_.is_usable(r)) cands.push_back(single_rank_cuts(H, n, r));
@@ -142,12 +131,12 @@ class Refiner {
       for (ValueId v : node.inputs) {
         const int producer = graph_.values[v].producer;
         if (producer >= 0 && !needs_whole_input(graph_.nodes[producer]))
-          cands.push_back(respect_usable(
+          cands.push_back(empty_unusable_ranks(
               scaled_cuts(cur.cuts[producer], graph_.shape_of(v).height(), H), profile_));
       }
       for (int c : graph_.consumers(node.output))
         if (!needs_whole_input(graph_.nodes[c]))
-          cands.push_back(respect_usable(
+          cands.push_back(empty_unusable_ranks(
               scaled_cuts(cur.cuts[c], graph_.shape_of(graph_.nodes[c].output).height(), H),
               profile_));
     }
@@ -200,71 +189,86 @@ class Refiner {
   int64_t evaluations_ = 0;
 };
 
-// Rows in proportion to speed over the `m` fastest usable ranks only: on
-// slow links fewer ranks can be faster.
-Partition proportional_subset(const Graph& graph, const ClusterProfile& profile, int m) {
+// The proportional policy over the `m` fastest usable ranks only: on slow
+// links fewer ranks can be faster.
+Partition proportional_subset(const PolicyContext& ctx, int m) {
+  const ClusterProfile& profile = ctx.profile;
   std::vector<std::pair<double, int>> speed;  // total compute time, rank
-  for (int r = 0; r < profile.world_size; ++r) {
-    if (!profile.is_usable(r)) continue;
-    double s = 0;
-    for (size_t l = 0; l < graph.nodes.size(); ++l)
-      s += profile.compute[l][r].seconds(graph.shape_of(graph.nodes[l].output).height());
-    speed.emplace_back(s, r);
-  }
+  for (int r = 0; r < profile.world_size; ++r)
+    if (profile.is_usable(r)) speed.emplace_back(whole_graph_compute_s(ctx.graph, profile, r), r);
   std::sort(speed.begin(), speed.end());
   ClusterProfile subset = profile;
   subset.usable.assign(profile.world_size, false);
   for (int i = 0; i < m && i < static_cast<int>(speed.size()); ++i)
     subset.usable[speed[i].second] = true;
-  return partition_proportional(graph, subset);
+  return policy_named("proportional")
+      .make(PolicyContext{ctx.graph, subset, ctx.options, ctx.report});
 }
 
-}  // namespace
+// The registry's seeding policies, in their seed order.
+std::vector<const PolicyInfo*> seed_policies() {
+  std::vector<const PolicyInfo*> seeds;
+  for (const PolicyInfo& policy : policies())
+    if (policy.seeds_search()) seeds.push_back(&policy);
+  std::stable_sort(seeds.begin(), seeds.end(), [](const PolicyInfo* a, const PolicyInfo* b) {
+    return a->seed_order < b->seed_order;
+  });
+  return seeds;
+}
 
-Partition partition_edgeflow(const Graph& graph, const ClusterProfile& profile,
-                             const PartitionerOptions& options, PartitionReport* report) {
+Partition partition_edgeflow(const PolicyContext& ctx) {
+  const Graph& graph = ctx.graph;
+  const ClusterProfile& profile = ctx.profile;
+  PartitionReport& report = ctx.report;
   const auto t0 = Clock::now();
   std::vector<Seed> seeds;
-  seeds.push_back(Seed{"single", partition_single(graph, profile), 0.0});
-  seeds.push_back(Seed{"equal", partition_equal(graph, profile), 0.0});
-  seeds.push_back(Seed{"proportional", partition_proportional(graph, profile), 0.0});
-  seeds.push_back(Seed{"layerwise", partition_layerwise(graph, profile), 0.0});
-  seeds.push_back(Seed{"lp", partition_lp(graph, profile), 0.0});
-  seeds.push_back(Seed{"exact", partition_exact(graph, profile), 0.0});
-  for (Seed& s : seeds) s.latency_s = PlanSimulator(graph, profile, s.partition).latency();
+  for (const PolicyInfo* policy : seed_policies()) {
+    Partition p = policy->make(ctx);
+    const double latency_s = PlanSimulator(graph, profile, p).latency();
+    seeds.push_back(Seed{policy, std::move(p), latency_s});
+  }
   // The start: the best of the baselines and of proportional splits over
   // fewer ranks.
   Partition start;
   double start_s = kInfeasible;
   for (const Seed& s : seeds)
     if (s.latency_s < start_s) start = s.partition, start_s = s.latency_s;
-  int usable = 0;
-  for (int r = 0; r < profile.world_size; ++r) usable += profile.is_usable(r);
+  const int usable = usable_rank_count(profile);
   for (int m = 2; m < usable; m = m < 8 ? m + 1 : 2 * m) {
-    Partition p = proportional_subset(graph, profile, m);
+    Partition p = proportional_subset(ctx, m);
     const double lat = PlanSimulator(graph, profile, p).latency();
     if (lat < start_s) start = std::move(p), start_s = lat;
   }
-  Refiner refiner(graph, profile, seeds, start, options.refine_budget_s, t0);
+  Refiner refiner(graph, profile, seeds, start, ctx.options.refine_budget_s, t0);
   refiner.run();
 
-  report->baselines.clear();
-  report->best_baseline.clear();
+  report.baselines.clear();
+  report.best_baseline.clear();
   for (const Seed& s : seeds) {
-    report->baselines.emplace_back(s.name, s.latency_s);
-    if (report->best_baseline.empty() || s.latency_s < report->best_baseline_s)
-      report->best_baseline = s.name, report->best_baseline_s = s.latency_s;
+    report.baselines.emplace_back(s.policy->name, s.latency_s);
+    if (report.best_baseline.empty() || s.latency_s < report.best_baseline_s)
+      report.best_baseline = s.policy->name, report.best_baseline_s = s.latency_s;
   }
   const double lat = refiner.latency();
   char line[256];
   std::snprintf(line, sizeof line,
                 "edgeflow: predicted %.3f ms, %.1f%% below the best baseline (%s, %.3f ms); "
                 "%lld plans simulated in %.2f s",
-                1e3 * lat, 100.0 * (1.0 - lat / report->best_baseline_s),
-                report->best_baseline.c_str(), 1e3 * report->best_baseline_s,
+                1e3 * lat, 100.0 * (1.0 - lat / report.best_baseline_s),
+                report.best_baseline.c_str(), 1e3 * report.best_baseline_s,
                 static_cast<long long>(refiner.evaluations()), seconds_since(t0));
-  report->summary = line;
+  report.summary = line;
   return refiner.partition();
+}
+
+}  // namespace
+
+PolicyInfo edgeflow_policy() {
+  PolicyInfo policy;
+  policy.name = "edgeflow";
+  policy.help = "per-layer LP, then the whole plan checked vs baselines";
+  policy.make = partition_edgeflow;
+  return policy;
 }
 
 }  // namespace edgeflow

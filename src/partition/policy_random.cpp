@@ -1,0 +1,43 @@
+// The random policy, for tests: random cut points (uniform in [0, H], from
+// --seed), zero-row ranks included; unusable ranks get no rows.
+#include <algorithm>
+#include <random>
+
+#include "partition/policy_helpers.h"
+#include "partition/policy_registry.h"
+
+namespace edgeflow {
+namespace {
+
+Partition partition_random(const PolicyContext& ctx) {
+  const ClusterProfile& profile = ctx.profile;
+  const int n = profile.world_size;
+  const int usable = usable_rank_count(profile);
+  std::mt19937_64 rng(ctx.options.seed);
+  return split_layers_by(ctx.graph, profile, [&](int, int64_t H) {
+    // A random end for each usable rank's range but the last.
+    std::uniform_int_distribution<int64_t> row(0, H);
+    std::vector<int64_t> ends(usable - 1);
+    for (int64_t& end : ends) end = row(rng);
+    std::sort(ends.begin(), ends.end());
+    std::vector<int64_t> cuts(n + 1, H);
+    cuts[0] = 0;
+    size_t next = 0;
+    for (int r = 0; r < n && next < ends.size(); ++r)
+      if (profile.is_usable(r)) cuts[r + 1] = ends[next++];
+    return empty_unusable_ranks(cuts, profile);
+  });
+}
+
+}  // namespace
+
+PolicyInfo random_policy() {
+  PolicyInfo policy;
+  policy.name = "random";
+  policy.help = "random cut points, zero-row ranks included (for tests)";
+  policy.needs_profile = false;
+  policy.make = partition_random;
+  return policy;
+}
+
+}  // namespace edgeflow
