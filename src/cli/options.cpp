@@ -11,7 +11,7 @@
 #include "cli/batch_progress.h"
 #include "edgeflow/error.h"
 #include "edgeflow/io.h"
-#include "partition/policy_registry.h"
+#include "edgeflow/policy_registry.h"
 
 namespace edgeflow {
 namespace {

@@ -11,7 +11,7 @@
 #include "edgeflow/ir_passes.h"
 #include "edgeflow/onnx_import.h"
 #include "edgeflow/plan.h"
-#include "partition/policy_registry.h"
+#include "edgeflow/policy_registry.h"
 
 namespace edgeflow {
 namespace {

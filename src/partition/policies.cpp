@@ -1,6 +1,6 @@
 // make_partition: checks the profile, runs the named policy from the
 // registry, checks its answer and predicts its latency.
-#include "partition/policy_registry.h"
+#include "edgeflow/policy_registry.h"
 
 #include <cstdio>
 

@@ -1,7 +1,7 @@
 // The equal policy: every layer's rows split evenly over the usable ranks.
 // It reads no costs, so the job need not profile the cluster for it.
 #include "partition/policy_helpers.h"
-#include "partition/policy_registry.h"
+#include "edgeflow/policy_registry.h"
 
 namespace edgeflow {
 namespace {

@@ -2,7 +2,7 @@
 // predicted finish times), each layer at its integer optimum
 // (exact_layer.cpp).
 #include "partition/layer_problem.h"
-#include "partition/policy_registry.h"
+#include "edgeflow/policy_registry.h"
 
 namespace edgeflow {
 namespace {

@@ -2,7 +2,7 @@
 // predicted finish times), each layer whole on the rank where it finishes
 // first.
 #include "partition/layer_problem.h"
-#include "partition/policy_registry.h"
+#include "edgeflow/policy_registry.h"
 
 namespace edgeflow {
 namespace {

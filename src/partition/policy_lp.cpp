@@ -2,7 +2,7 @@
 // predicted finish times), each layer's cuts from the per-layer LP on
 // lp_solve (lp_layer.cpp).
 #include "partition/layer_problem.h"
-#include "partition/policy_registry.h"
+#include "edgeflow/policy_registry.h"
 
 namespace edgeflow {
 namespace {

@@ -3,7 +3,7 @@
 #include <algorithm>
 
 #include "partition/policy_helpers.h"
-#include "partition/policy_registry.h"
+#include "edgeflow/policy_registry.h"
 
 namespace edgeflow {
 namespace {

@@ -4,7 +4,7 @@
 #include <random>
 
 #include "partition/policy_helpers.h"
-#include "partition/policy_registry.h"
+#include "edgeflow/policy_registry.h"
 
 namespace edgeflow {
 namespace {

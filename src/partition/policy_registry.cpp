@@ -2,7 +2,7 @@
 // (not self-registering static objects) because edgeflow_core is a static
 // library: the linker drops object files nothing refers to, and their
 // registrars with them.
-#include "partition/policy_registry.h"
+#include "edgeflow/policy_registry.h"
 
 #include "edgeflow/error.h"
 

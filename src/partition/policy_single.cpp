@@ -4,7 +4,7 @@
 // more than the transfers cost (on 10 Mbit/s links, moving googlenet's input
 // takes 0.5 s).
 #include "edgeflow/error.h"
-#include "partition/policy_registry.h"
+#include "edgeflow/policy_registry.h"
 
 namespace edgeflow {
 namespace {

@@ -19,7 +19,7 @@
 #include "edgeflow/error.h"
 #include "partition/layer_problem.h"
 #include "partition/policy_helpers.h"
-#include "partition/policy_registry.h"
+#include "edgeflow/policy_registry.h"
 
 namespace edgeflow {
 namespace {

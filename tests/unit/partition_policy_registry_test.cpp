@@ -10,7 +10,7 @@
 #include "dag_builder.h"
 #include "edgeflow/cost.h"
 #include "edgeflow/error.h"
-#include "partition/policy_registry.h"
+#include "edgeflow/policy_registry.h"
 
 namespace edgeflow {
 namespace {
