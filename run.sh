@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# EdgeFlow: the user's entry point. See ./run.sh --help and /work/shared/CLI.md.
+# EdgeFlow: the user's entry point. See ./run.sh --help and docs/user-contract.md.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"

@@ -107,7 +107,7 @@ int64_t total_bytes(const std::vector<std::vector<int64_t>>& per_link) {
   return total;
 }
 
-// The exit status of a finished job (CLI.md), with rank 0's one line on
+// The exit status of a finished job (docs/user-contract.md), with rank 0's one line on
 // stderr when it is not 0.
 int batch_exit_status(const Options& options, const RunSummary& summary,
                       const BatchOutcome& outcome, const Reporter& reporter) {

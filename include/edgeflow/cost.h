@@ -103,7 +103,7 @@ struct PlanPrediction {
 // merged run of rows it reads, from each rank computing some of them, as
 // build_plans numbers them), posted when their unit finishes (the graph
 // input: by rank 0 at time 0). With profile.link_queues (the emulated
-// cluster of DESIGN.md section 5) a message takes its sender's uplink as
+// cluster of docs/emulated-cluster.md) a message takes its sender's uplink as
 // soon as it is free, then its receiver's downlink as soon as that is free
 // (not before its uplink turn), each for bytes / bandwidth, reserved in the
 // order messages are posted (time, then edge), and arrives latency after

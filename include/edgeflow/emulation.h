@@ -1,4 +1,4 @@
-// A heterogeneous edge cluster on one machine (DESIGN.md section 5), as two
+// A heterogeneous edge cluster on one machine (docs/emulated-cluster.md), as two
 // decorators that the profiler and the runtime use unchanged:
 //  - compute: a kernel whose thread CPU time was c keeps its rank busy for
 //    c / speed of wall time (CPU time, so that ranks sharing cores do not

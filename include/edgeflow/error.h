@@ -1,5 +1,5 @@
 // Errors as values with context: bad input and planning failures throw
-// edgeflow::Error carrying the exit status of CLI.md; programmer errors are
+// edgeflow::Error carrying the exit status of docs/user-contract.md; programmer errors are
 // EF_ASSERT, which prints file:line and aborts.
 #pragma once
 
@@ -8,7 +8,7 @@
 
 namespace edgeflow {
 
-// Exit statuses of the user's contract (CLI.md).
+// Exit statuses of the user's contract (docs/user-contract.md).
 enum class ExitCode : int {
   kOk = 0,
   kBadInput = 1,     // bad usage or bad input (flags, model, input files)

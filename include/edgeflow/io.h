@@ -1,4 +1,4 @@
-// Input and output files of the user's contract (CLI.md): .npy tensors,
+// Input and output files of the user's contract (docs/user-contract.md): .npy tensors,
 // preprocessed images, input lists, labels and top-k, --input-shape text and
 // JSON Lines records. Every failure a user can fix is an Error with exit
 // status 1 whose message names the file (or text) at fault.
@@ -29,7 +29,7 @@ void write_npy(const std::string& path, const Tensor& t);
 
 // ---- images -----------------------------------------------------------------
 
-// Image preprocessing (CLI.md): per-channel RGB mean and std, applied after
+// Image preprocessing (docs/user-contract.md): per-channel RGB mean and std, applied after
 // scaling to [0, 1] unless normalize is false.
 struct Preprocess {
   std::array<float, 3> mean{0.485f, 0.456f, 0.406f};

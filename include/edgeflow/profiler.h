@@ -1,4 +1,4 @@
-// The profiler (DESIGN.md section 6): before any plan exists, every rank times
+// The profiler (docs/cost-model.md): before any plan exists, every rank times
 // the real kernels of every layer at a few row counts and fits
 // t = alpha * rows + beta; every pair of ranks ping-pongs at two message sizes
 // to fit latency and bandwidth. Ranks that share a host take turns so they do

@@ -84,7 +84,7 @@ class Tensor {
 std::vector<float> nchw_to_storage(const Shape& shape, const std::vector<float>& nchw);
 std::vector<float> storage_to_nchw(const Shape& shape, const std::vector<float>& stored);
 
-// The one accuracy metric of CLI.md: max |out - ref| / max |ref|.
+// The one accuracy metric of docs/user-contract.md: max |out - ref| / max |ref|.
 double relative_max_error(const std::vector<float>& out, const std::vector<float>& ref);
 
 }  // namespace edgeflow

@@ -1,4 +1,4 @@
-// Graceful stop of a batch job (CLI.md): SIGUSR1 (mpirun forwards it to
+// Graceful stop of a batch job (docs/user-contract.md): SIGUSR1 (mpirun forwards it to
 // every rank), and SIGINT in a singleton run, ask rank 0 to feed no new
 // inputs, let the requests in flight finish, write their records and exit
 // 130. The handler only sets a flag (async-signal-safe); the feed polls it.

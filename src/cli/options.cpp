@@ -1,4 +1,4 @@
-// Flag parsing: every flag of CLI.md this build supports, with values checked
+// Flag parsing: every flag of docs/user-contract.md this build supports, with values checked
 // and errors that name the flag.
 #include "cli/options.h"
 

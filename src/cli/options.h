@@ -1,4 +1,4 @@
-// The program's flags (CLI.md), parsed identically on every rank.
+// The program's flags (docs/user-contract.md), parsed identically on every rank.
 #pragma once
 
 #include <array>

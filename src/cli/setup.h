@@ -1,4 +1,4 @@
-// The set-up phase across ranks (DESIGN.md sections 1 and 6):
+// The set-up phase across ranks (docs/architecture.md, docs/cost-model.md):
 //   1. rank 0 imports the model and broadcasts it (every rank needs every
 //      layer to profile it; ranks on other hosts have no model file);
 //   2. every rank is profiled, unless a cached profile fits;

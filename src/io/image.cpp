@@ -1,4 +1,4 @@
-// Image inputs: decode with OpenCV and preprocess as CLI.md says.
+// Image inputs: decode with OpenCV and preprocess as docs/user-contract.md says.
 //
 //   decoded BGR (any size) -> RGB -> shorter side = round(H / 0.875), bilinear
 //   -> centre crop H x W -> [0, 1] -> (x - mean) / std -> [1, 3, H, W] tensor
@@ -53,7 +53,7 @@ cv::Size resized_size(int rows, int cols, int shorter, int crop_h, int crop_w) {
 
 // Decodes `path` with OpenCV. The codecs (libpng, libjpeg, OpenCV's log)
 // print their complaints straight to stderr, ahead of the one error line of
-// CLI.md: stderr goes to a temporary file meanwhile, and what they said comes
+// docs/user-contract.md: stderr goes to a temporary file meanwhile, and what they said comes
 // back in `*codec_says` (one line) for the error message.
 cv::Mat decode_quietly(const std::string& path, std::string* codec_says) {
   std::fflush(stderr);

@@ -250,7 +250,7 @@ std::string choice_key(const ConvSetup& s) {
 
 // Winograd's rounding depends on where a slice's tiles start, so a layer
 // computed in row slices differs from the whole layer by ~1.3e-6 of its
-// largest value: within CLI.md's 1e-5 between any partition and one rank,
+// largest value: within docs/user-contract.md's 1e-5 between any partition and one rank,
 // which the full test tier checks on every zoo model at np = 1 to 7.
 WinogradMode winograd_mode() {
   const int set = g_winograd_mode.load();

@@ -1,4 +1,4 @@
-// The exact per-layer optimum (DESIGN.md section 3). A rank's objective does
+// The exact per-layer optimum (docs/partition.md). A rank's objective does
 // not decrease as its upper cut grows and does not increase as its lower cut
 // grows, so for a target T the rows can be taken greedily rank by rank, each
 // rank taking as many as it can finish by T (possibly none); T is feasible

@@ -1,4 +1,4 @@
-// One layer's partition problem in the progressive model (DESIGN.md section 3):
+// One layer's partition problem in the progressive model (docs/partition.md):
 // the layer's inputs are already partitioned and each rank's part of them is
 // done at a known time; rank i computing output rows [a, b) starts when it is
 // free (R_i) and every other rank's rows it reads have arrived, and finishes
@@ -114,7 +114,7 @@ void commit_layer(const LayerProblem& problem, const std::vector<int64_t>& cuts,
 int best_single_rank(const LayerProblem& problem);
 
 // The layer's integer optimum, min over cut points of cost(): bisection on
-// the finish time, with rows taken greedily rank by rank (DESIGN.md section 3).
+// the finish time, with rows taken greedily rank by rank (docs/partition.md).
 std::vector<int64_t> solve_layer_exact(const LayerProblem& problem);
 
 // Counters of the LP search, for tests and benchmarks.

@@ -1,4 +1,4 @@
-// The per-layer LP of DESIGN.md section 3, solved with lp_solve
+// The per-layer LP of docs/partition.md, solved with lp_solve
 // (partition/lp_model.h).
 //
 // The ranks that get rows ("active") and real cut points z between them:

@@ -1,6 +1,6 @@
 #!/usr/bin/python3
 """Runs every case of cases.txt through the real program and checks what a user
-sees (CLI.md): the exit status mpirun returns, a first stderr line
+sees (docs/user-contract.md): the exit status mpirun returns, a first stderr line
 "edgeflow: error: ..." naming the thing at fault (and no second error line),
 no signal or core dump, no sanitizer report, and an end within the bound.
 

@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""Batch jobs through the real program, as a user runs them (CLI.md).
+"""Batch jobs through the real program, as a user runs them (docs/user-contract.md).
 
     batch_test.py CASE EDGEFLOW MAKE_IMAGES MODEL
 

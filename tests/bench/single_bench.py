@@ -35,7 +35,7 @@ DIRECT = "edgeflow_direct"
 LABELS = {"edgeflow": "EdgeFlow", DIRECT: "EdgeFlow, direct only", "opencv": "OpenCV DNN",
           "onnxruntime": "ONNX Runtime"}
 TARGET = {"opencv": 0.8, "onnxruntime": 1.0}
-MAX_ERROR = 1e-4  # CLI.md: EdgeFlow vs an independent engine
+MAX_ERROR = 1e-4  # docs/user-contract.md: EdgeFlow vs an independent engine
 
 
 def log(msg):

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# A real, shaped network on this machine for an MPI job (DESIGN.md section 5):
+# A real, shaped network on this machine for an MPI job (docs/emulated-cluster.md):
 # one network namespace per device, each joined to a bridge by a veth pair
 # whose two directions are shaped with tc tbf (this kernel has no netem, so no
 # added delay: a message's latency is the TCP stack's own), and a head

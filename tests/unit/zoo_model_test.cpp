@@ -101,7 +101,7 @@ TEST_P(ZooLayerSlices, StitchedSlicesEqualTheWholeLayer) {
         kernels().make(graph, node, RowRange{a, b})->run(in, stitched.row(a));
         a = b;
       }
-      // CLI.md's bound for any partition against np = 1. (The sanitizer build,
+      // docs/user-contract.md's bound for any partition against np = 1. (The sanitizer build,
       // gcc -O2, differs from the whole by up to 1.4e-6 on five zoo models.)
       ASSERT_LE(relative_max_error(stitched.values(), whole.values()), 1e-5)
           << GetParam() << " layer '" << node.name << "' (" << op_name(node.op) << ")";
