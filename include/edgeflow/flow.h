@@ -33,19 +33,28 @@ struct Region {
 };
 
 // All channels of `shape` (one "channel" for tensors without a channel axis).
-RowRange all_channels(const Shape& shape);
+inline RowRange all_channels(const Shape& shape) {
+  return RowRange{0, shape.is_feature_map() ? shape.dims[1] : 1};
+}
 // Rows `rows` of a value of `shape`, all channels.
-Region rows_region(const Shape& shape, RowRange rows);
+inline Region rows_region(const Shape& shape, RowRange rows) {
+  return Region{rows, all_channels(shape)};
+}
 // Bytes of float32 data in `region` of a value of `shape`.
 int64_t region_bytes(const Shape& shape, const Region& region);
 
-RowRange intersect(RowRange a, RowRange b);
-Region intersect(const Region& a, const Region& b);
+inline RowRange intersect(RowRange a, RowRange b) {
+  return RowRange{a.begin > b.begin ? a.begin : b.begin, a.end < b.end ? a.end : b.end};
+}
+inline Region intersect(const Region& a, const Region& b) {
+  return Region{intersect(a.rows, b.rows), intersect(a.channels, b.channels)};
+}
 // The smallest range holding every non-empty range of `ranges` (empty if none).
 RowRange hull(const std::vector<RowRange>& ranges);
 // Sorted disjoint runs covering the same rows (overlapping or touching
 // ranges merged, empty ones dropped).
 std::vector<RowRange> merge_runs(std::vector<RowRange> ranges);
+void merge_runs_in_place(std::vector<RowRange>* ranges);
 
 // One message of a plan: `region` of `value`, computed by `src`, read by `dst`.
 struct Message {
@@ -72,7 +81,9 @@ class FlowTable {
   Region produced(ValueId v, int rank) const;
   // The region of input `input` that unit (node, rank) reads (empty when the
   // rank has no rows of the node).
-  Region required(int node, int input, int rank) const;
+  const Region& required(int node, int input, int rank) const {
+    return required_[node][rank * graph_.nodes[node].inputs.size() + input];
+  }
   // The region of value v that `rank` keeps: the hull of what it computes
   // and what its units (or, on rank 0, the result) read.
   Region held(ValueId v, int rank) const;
@@ -101,6 +112,7 @@ class FlowTable {
   // Plan-wide message ids: value v's k-th message is first_id()[v] + k; the
   // last entry is the number of messages.
   std::vector<int> first_id() const;
+  void first_id(std::vector<int>* first) const;  // the same into `first` (reusing it)
   int64_t total_bytes() const;
   // Bytes per request from each rank to each other: [src][dst].
   std::vector<std::vector<int64_t>> bytes_between_ranks() const;
@@ -116,7 +128,8 @@ class FlowTable {
     std::vector<std::vector<int>> by_src;  // [src]: its messages, in plan order
   };
   void rebuild(ValueId v);
-  std::vector<RowRange> rows_read(ValueId v, int rank) const;
+  void compute_required(int node);
+  void append_rows_read(ValueId v, int rank, std::vector<RowRange>* reads) const;
 
   const Graph& graph_;
   Partition part_;
@@ -124,6 +137,8 @@ class FlowTable {
   std::vector<std::vector<Use>> uses_;  // [value]: (consumer, input index)
   std::vector<bool> is_output_;         // [value]
   std::vector<ValueFlow> flows_;        // [value]
+  std::vector<std::vector<Region>> required_;  // [node][rank * inputs + input]
+  std::vector<RowRange> runs_;          // rebuild()'s scratch, kept between calls
 };
 
 }  // namespace edgeflow

@@ -36,7 +36,7 @@ double PlanSimulator::run(PlanPrediction* detail) {
   const int n = world_;
   const size_t values = graph_.values.size();
   const Partition& part = flows_.partition();
-  offset_ = flows_.first_id();
+  flows_.first_id(&offset_);
   const std::vector<int>& offset = offset_;
   const int num_edges = offset[values];
   message_.resize(num_edges);

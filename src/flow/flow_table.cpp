@@ -16,13 +16,30 @@ FlowTable::FlowTable(const Graph& graph, Partition partition)
       uses_[graph_.nodes[l].inputs[i]].push_back(Use{static_cast<int>(l), static_cast<int>(i)});
   is_output_.assign(values, false);
   for (ValueId v : graph_.outputs) is_output_[v] = true;
+  required_.resize(graph_.nodes.size());
+  for (size_t l = 0; l < graph_.nodes.size(); ++l) compute_required(static_cast<int>(l));
   flows_.resize(values);
   for (size_t v = 0; v < values; ++v) rebuild(static_cast<ValueId>(v));
+}
+
+void FlowTable::compute_required(int node) {
+  const Node& n = graph_.nodes[node];
+  const size_t inputs = n.inputs.size();
+  std::vector<Region>& required = required_[node];
+  required.resize(world_ * inputs);
+  for (int rank = 0; rank < world_; ++rank) {
+    const RowRange out = part_.rows(node, rank);
+    for (size_t i = 0; i < inputs; ++i)
+      required[rank * inputs + i] =
+          rows_region(graph_.shape_of(n.inputs[i]),
+                      required_input_rows(graph_, n, static_cast<int>(i), out));
+  }
 }
 
 void FlowTable::set_cuts(int node, const std::vector<int64_t>& cuts) {
   EF_ASSERT(static_cast<int>(cuts.size()) == world_ + 1);
   part_.cuts.at(node) = cuts;
+  compute_required(node);
   const Node& n = graph_.nodes[node];
   rebuild(n.output);
   for (size_t i = 0; i < n.inputs.size(); ++i)
@@ -37,28 +54,19 @@ Region FlowTable::produced(ValueId v, int rank) const {
   return rows_region(shape, part_.rows(producer, rank));
 }
 
-Region FlowTable::required(int node, int input, int rank) const {
-  const Node& n = graph_.nodes[node];
-  const RowRange out = part_.rows(node, rank);
-  return rows_region(graph_.shape_of(n.inputs.at(input)),
-                     required_input_rows(graph_, n, input, out));
-}
-
-// Every range of v's rows that `rank` reads: its units' requirements, and
-// all rows on rank 0 for a graph output.
-std::vector<RowRange> FlowTable::rows_read(ValueId v, int rank) const {
-  std::vector<RowRange> reads;
+// Appends every range of v's rows that `rank` reads to `reads`: its units'
+// requirements, and all rows on rank 0 for a graph output.
+void FlowTable::append_rows_read(ValueId v, int rank, std::vector<RowRange>* reads) const {
   for (const Use& u : uses_[v]) {
-    const RowRange out = part_.rows(u.node, rank);
-    if (!out.empty())
-      reads.push_back(required_input_rows(graph_, graph_.nodes[u.node], u.input, out));
+    const RowRange need = required(u.node, u.input, rank).rows;
+    if (!need.empty()) reads->push_back(need);
   }
-  if (is_output_[v] && rank == 0) reads.push_back(RowRange{0, graph_.shape_of(v).height()});
-  return reads;
+  if (is_output_[v] && rank == 0) reads->push_back(RowRange{0, graph_.shape_of(v).height()});
 }
 
 Region FlowTable::held(ValueId v, int rank) const {
-  std::vector<RowRange> rows = rows_read(v, rank);
+  std::vector<RowRange> rows;
+  append_rows_read(v, rank, &rows);
   rows.push_back(produced(v, rank).rows);
   return rows_region(graph_.shape_of(v), hull(rows));
 }
@@ -70,7 +78,10 @@ void FlowTable::rebuild(ValueId v) {
   const Shape& shape = graph_.shape_of(v);
   for (int dst = 0; dst < world_; ++dst) {
     f.dst_begin[dst] = static_cast<int>(f.messages.size());
-    for (RowRange run : merge_runs(rows_read(v, dst)))
+    runs_.clear();
+    append_rows_read(v, dst, &runs_);
+    merge_runs_in_place(&runs_);
+    for (RowRange run : runs_)
       for (int src = 0; src < world_; ++src) {
         if (src == dst) continue;
         const Region region = intersect(rows_region(shape, run), produced(v, src));
@@ -79,7 +90,8 @@ void FlowTable::rebuild(ValueId v) {
       }
   }
   f.dst_begin[world_] = static_cast<int>(f.messages.size());
-  f.by_src.assign(world_, {});
+  f.by_src.resize(world_);
+  for (std::vector<int>& from : f.by_src) from.clear();  // keeps their storage
   for (size_t k = 0; k < f.messages.size(); ++k)
     f.by_src[f.messages[k].src].push_back(static_cast<int>(k));
 }
@@ -91,10 +103,15 @@ std::vector<int> FlowTable::messages_into(ValueId v, int dst, const Region& need
 }
 
 std::vector<int> FlowTable::first_id() const {
-  std::vector<int> first(flows_.size() + 1, 0);
-  for (size_t v = 0; v < flows_.size(); ++v)
-    first[v + 1] = first[v] + static_cast<int>(flows_[v].messages.size());
+  std::vector<int> first;
+  first_id(&first);
   return first;
+}
+
+void FlowTable::first_id(std::vector<int>* first) const {
+  first->assign(flows_.size() + 1, 0);
+  for (size_t v = 0; v < flows_.size(); ++v)
+    (*first)[v + 1] = (*first)[v] + static_cast<int>(flows_[v].messages.size());
 }
 
 int64_t FlowTable::total_bytes() const {

@@ -5,25 +5,11 @@
 
 namespace edgeflow {
 
-RowRange all_channels(const Shape& shape) {
-  return RowRange{0, shape.is_feature_map() ? shape.channels() : 1};
-}
-
-Region rows_region(const Shape& shape, RowRange rows) { return Region{rows, all_channels(shape)}; }
-
 int64_t region_bytes(const Shape& shape, const Region& region) {
   if (region.empty()) return 0;
   const int64_t floats = region.rows.size() * shape.row_elements() * region.channels.size() /
                          all_channels(shape).size();
   return floats * static_cast<int64_t>(sizeof(float));
-}
-
-RowRange intersect(RowRange a, RowRange b) {
-  return RowRange{std::max(a.begin, b.begin), std::min(a.end, b.end)};
-}
-
-Region intersect(const Region& a, const Region& b) {
-  return Region{intersect(a.rows, b.rows), intersect(a.channels, b.channels)};
 }
 
 RowRange hull(const std::vector<RowRange>& ranges) {
@@ -38,18 +24,22 @@ RowRange hull(const std::vector<RowRange>& ranges) {
 }
 
 std::vector<RowRange> merge_runs(std::vector<RowRange> ranges) {
-  std::sort(ranges.begin(), ranges.end(),
-            [](RowRange a, RowRange b) { return a.begin < b.begin; });
-  size_t out = 0;
-  for (RowRange r : ranges) {
-    if (r.empty()) continue;
-    if (out > 0 && r.begin <= ranges[out - 1].end)
-      ranges[out - 1].end = std::max(ranges[out - 1].end, r.end);
-    else
-      ranges[out++] = r;
-  }
-  ranges.resize(out);
+  merge_runs_in_place(&ranges);
   return ranges;
+}
+
+void merge_runs_in_place(std::vector<RowRange>* ranges) {
+  std::vector<RowRange>& r = *ranges;
+  std::sort(r.begin(), r.end(), [](RowRange a, RowRange b) { return a.begin < b.begin; });
+  size_t out = 0;
+  for (size_t i = 0; i < r.size(); ++i) {
+    if (r[i].empty()) continue;
+    if (out > 0 && r[i].begin <= r[out - 1].end)
+      r[out - 1].end = std::max(r[out - 1].end, r[i].end);
+    else
+      r[out++] = r[i];
+  }
+  r.resize(out);
 }
 
 }  // namespace edgeflow
