@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "edgeflow/ir.h"
+#include "edgeflow/op_descriptor.h"  // layer_flops
 #include "edgeflow/partition_cuts.h"
 
 namespace edgeflow {
@@ -81,10 +82,6 @@ ClusterProfile synthetic_profile(const Graph& graph, const std::vector<double>& 
 // Throws Error (kBadInput) for an unknown name.
 std::vector<DeviceSpec> synthetic_cluster(const std::string& name, int world_size);
 std::vector<std::string> synthetic_cluster_names();
-
-// Floating-point operations of a layer's output rows [0, H) (multiply-add = 2;
-// data movement ops count one operation per element).
-double layer_flops(const Graph& graph, const Node& node);
 
 // What the simulator predicts for one plan.
 struct PlanPrediction {

@@ -18,7 +18,6 @@ enum class OpKind {
   kConv,
   kPool,               // MaxPool, AveragePool
   kGlobalAveragePool,
-  kAdd,                // elementwise sum of two same-shape maps
   kConcat,             // along channels
   kActivation,         // standalone Relu / Clip
   kBatchNorm,          // standalone per-channel affine (not after a conv) of
@@ -28,7 +27,8 @@ enum class OpKind {
   kGemm,               // y = x * W^T + b on a [1, K] vector
   kConvTranspose,      // transposed 2-D convolution (ONNX ConvTranspose)
   kResize,             // nearest / linear resampling of H and W (Resize, Upsample)
-  kBinary,             // Add, Sub, Mul, Div, Pow with ONNX broadcasting
+  kBinary,             // Add, Sub, Mul, Div, Pow with ONNX broadcasting (a residual
+                       // Add of two same-shape maps too)
   kSoftmax,            // softmax over one axis, or over the trailing axes (opset < 13)
   kReduce,             // mean / max / min / sum over axes, dims kept
   kMatMul,             // ONNX MatMul (batched over leading dims)
@@ -98,10 +98,6 @@ struct PoolAttrs {
   Window window;
   bool ceil_mode = false;
   bool count_include_pad = false;
-};
-
-struct AddAttrs {
-  Activation activation;
 };
 
 struct ActivationAttrs {
@@ -218,7 +214,7 @@ struct ChannelPermuteAttrs {
   std::vector<int64_t> source;
 };
 
-using NodeAttrs = std::variant<std::monostate, ConvAttrs, PoolAttrs, AddAttrs, ActivationAttrs,
+using NodeAttrs = std::variant<std::monostate, ConvAttrs, PoolAttrs, ActivationAttrs,
                                BatchNormAttrs, PadAttrs, GemmAttrs, ConvTransposeAttrs,
                                ResizeAttrs, BinaryAttrs, SoftmaxAttrs, ReduceAttrs, MatMulAttrs,
                                TransposeAttrs, ReshapeAttrs, ChannelPermuteAttrs>;

@@ -19,7 +19,7 @@ Shape infer_output_shape(const Graph& graph, const Node& node);
 int fold_batchnorms(Graph& graph);
 
 // Fuses every standalone kActivation oneDNN can run as a post-op (not Erf)
-// into its producer (kConv, kAdd, kGemm, kBatchNorm, kConvTranspose, kBinary)
+// into its producer (kConv, kGemm, kBatchNorm, kConvTranspose, kBinary)
 // when the producer has no other consumer, is not a graph output and has no
 // activation yet. Returns the number of activations fused.
 int fuse_activations(Graph& graph);
@@ -30,7 +30,7 @@ int fuse_activations(Graph& graph);
 // the number of rewrites.
 int fuse_gated_activations(Graph& graph);
 
-// Fuses every kAdd one of whose inputs comes from a kConv that has no other
+// Fuses every Add (a kBinary Add of two same-shape maps, no constant) one of whose inputs comes from a kConv that has no other
 // consumer, is not a graph output, has no activation and no residual yet, and
 // whose pads stay within its kernel (Window::pads_within_extent), into
 // that conv: the conv takes the other input as its residual (ConvAttrs::

@@ -1,7 +1,6 @@
-// Graph queries: op names, consumers, weight sizes.
+// Graph queries: activation and binary names, consumers, weight sizes, the digest.
 #include <cstdio>
 #include <cstdlib>
-#include <type_traits>
 
 #include "edgeflow/error.h"
 #include "edgeflow/ir.h"
@@ -13,31 +12,6 @@ void assertion_failed(const char* expr, const char* file, int line) {
                expr);
   std::fflush(stderr);
   std::abort();
-}
-
-const char* op_name(OpKind op) {
-  switch (op) {
-    case OpKind::kConv: return "Conv";
-    case OpKind::kPool: return "Pool";
-    case OpKind::kGlobalAveragePool: return "GlobalAveragePool";
-    case OpKind::kAdd: return "Add";
-    case OpKind::kConcat: return "Concat";
-    case OpKind::kActivation: return "Activation";
-    case OpKind::kBatchNorm: return "BatchNormalization";
-    case OpKind::kPad: return "Pad";
-    case OpKind::kFlatten: return "Flatten";
-    case OpKind::kGemm: return "Gemm";
-    case OpKind::kConvTranspose: return "ConvTranspose";
-    case OpKind::kResize: return "Resize";
-    case OpKind::kBinary: return "Binary";
-    case OpKind::kSoftmax: return "Softmax";
-    case OpKind::kReduce: return "Reduce";
-    case OpKind::kMatMul: return "MatMul";
-    case OpKind::kTranspose: return "Transpose";
-    case OpKind::kReshape: return "Reshape";
-    case OpKind::kChannelPermute: return "ChannelPermute";
-  }
-  return "?";
 }
 
 const char* activation_name(Activation::Kind kind) {
@@ -128,6 +102,49 @@ void digest_ints(Digest& d, const std::vector<int64_t>& v) {
   for (int64_t x : v) d.pod(x);
 }
 
+// One overload per attribute type: a type without one fails to compile.
+void digest_attrs(Digest&, const std::monostate&) {}
+void digest_attrs(Digest& d, const ConvAttrs& a) {
+  d.pod(a.window), d.pod(a.group), d.floats(a.weight.values()), d.floats(a.bias);
+  d.pod(a.residual);
+  digest_activation(d, a.activation);
+}
+void digest_attrs(Digest& d, const PoolAttrs& a) {
+  d.pod(a.kind), d.pod(a.window), d.pod(a.ceil_mode), d.pod(a.count_include_pad);
+}
+void digest_attrs(Digest& d, const ActivationAttrs& a) { digest_activation(d, a.activation); }
+void digest_attrs(Digest& d, const BatchNormAttrs& a) {
+  d.floats(a.scale), d.floats(a.shift), digest_activation(d, a.activation);
+}
+void digest_attrs(Digest& d, const PadAttrs& a) {
+  d.pod(a.channels_begin), d.pod(a.channels_end), d.pod(a.top), d.pod(a.bottom);
+  d.pod(a.left), d.pod(a.right), d.pod(a.value);
+}
+void digest_attrs(Digest& d, const GemmAttrs& a) {
+  d.floats(a.weight.values()), d.floats(a.bias), digest_activation(d, a.activation);
+}
+void digest_attrs(Digest& d, const ConvTransposeAttrs& a) {
+  d.pod(a.window), d.pod(a.output_padding_h), d.pod(a.output_padding_w);
+  d.pod(a.group), digest_tensor(d, a.weight), d.floats(a.bias);
+  digest_activation(d, a.activation);
+}
+void digest_attrs(Digest& d, const ResizeAttrs& a) {
+  d.pod(a.mode), d.pod(a.coordinate), d.pod(a.nearest), d.pod(a.out_h);
+  d.pod(a.out_w), d.pod(a.scale_h), d.pod(a.scale_w), d.pod(a.sizes_given);
+}
+void digest_attrs(Digest& d, const BinaryAttrs& a) {
+  d.pod(a.kind), digest_tensor(d, a.constant), d.pod(a.constant_index);
+  digest_activation(d, a.activation);
+}
+void digest_attrs(Digest& d, const SoftmaxAttrs& a) { d.pod(a.axis), d.pod(a.coerced); }
+void digest_attrs(Digest& d, const ReduceAttrs& a) { d.pod(a.kind), digest_ints(d, a.axes); }
+void digest_attrs(Digest& d, const MatMulAttrs& a) {
+  digest_tensor(d, a.constant), d.pod(a.constant_index);
+}
+void digest_attrs(Digest& d, const TransposeAttrs& a) { digest_ints(d, a.perm); }
+void digest_attrs(Digest& d, const ReshapeAttrs& a) { digest_ints(d, a.dims), d.pod(a.row_local); }
+void digest_attrs(Digest& d, const ChannelPermuteAttrs& a) { digest_ints(d, a.source); }
+
 }  // namespace
 
 uint64_t graph_digest(const Graph& graph) {
@@ -140,49 +157,7 @@ uint64_t graph_digest(const Graph& graph) {
   for (const Node& n : graph.nodes) {
     d.text(n.name), d.pod(n.op), d.pod(n.output);
     for (ValueId i : n.inputs) d.pod(i);
-    std::visit(
-        [&](const auto& a) {
-          using T = std::decay_t<decltype(a)>;
-          if constexpr (std::is_same_v<T, ConvAttrs>) {
-            d.pod(a.window), d.pod(a.group), d.floats(a.weight.values()), d.floats(a.bias);
-            d.pod(a.residual);
-            digest_activation(d, a.activation);
-          } else if constexpr (std::is_same_v<T, PoolAttrs>) {
-            d.pod(a.kind), d.pod(a.window), d.pod(a.ceil_mode), d.pod(a.count_include_pad);
-          } else if constexpr (std::is_same_v<T, AddAttrs> || std::is_same_v<T, ActivationAttrs>) {
-            digest_activation(d, a.activation);
-          } else if constexpr (std::is_same_v<T, BatchNormAttrs>) {
-            d.floats(a.scale), d.floats(a.shift), digest_activation(d, a.activation);
-          } else if constexpr (std::is_same_v<T, PadAttrs>) {
-            d.pod(a.channels_begin), d.pod(a.channels_end), d.pod(a.top), d.pod(a.bottom);
-            d.pod(a.left), d.pod(a.right), d.pod(a.value);
-          } else if constexpr (std::is_same_v<T, GemmAttrs>) {
-            d.floats(a.weight.values()), d.floats(a.bias), digest_activation(d, a.activation);
-          } else if constexpr (std::is_same_v<T, ConvTransposeAttrs>) {
-            d.pod(a.window), d.pod(a.output_padding_h), d.pod(a.output_padding_w);
-            d.pod(a.group), digest_tensor(d, a.weight), d.floats(a.bias);
-            digest_activation(d, a.activation);
-          } else if constexpr (std::is_same_v<T, ResizeAttrs>) {
-            d.pod(a.mode), d.pod(a.coordinate), d.pod(a.nearest), d.pod(a.out_h);
-            d.pod(a.out_w), d.pod(a.scale_h), d.pod(a.scale_w), d.pod(a.sizes_given);
-          } else if constexpr (std::is_same_v<T, BinaryAttrs>) {
-            d.pod(a.kind), digest_tensor(d, a.constant), d.pod(a.constant_index);
-            digest_activation(d, a.activation);
-          } else if constexpr (std::is_same_v<T, SoftmaxAttrs>) {
-            d.pod(a.axis), d.pod(a.coerced);
-          } else if constexpr (std::is_same_v<T, ReduceAttrs>) {
-            d.pod(a.kind), digest_ints(d, a.axes);
-          } else if constexpr (std::is_same_v<T, MatMulAttrs>) {
-            digest_tensor(d, a.constant), d.pod(a.constant_index);
-          } else if constexpr (std::is_same_v<T, TransposeAttrs>) {
-            digest_ints(d, a.perm);
-          } else if constexpr (std::is_same_v<T, ReshapeAttrs>) {
-            digest_ints(d, a.dims), d.pod(a.row_local);
-          } else if constexpr (std::is_same_v<T, ChannelPermuteAttrs>) {
-            digest_ints(d, a.source);
-          }
-        },
-        n.attrs);
+    std::visit([&](const auto& a) { digest_attrs(d, a); }, n.attrs);
   }
   d.pod(graph.input);
   for (ValueId o : graph.outputs) d.pod(o);

@@ -14,7 +14,6 @@ namespace shape_detail {
 // The activation slot of a node that can carry one, or nullptr.
 Activation* activation_slot(Node& node) {
   if (auto* a = std::get_if<ConvAttrs>(&node.attrs)) return &a->activation;
-  if (auto* a = std::get_if<AddAttrs>(&node.attrs)) return &a->activation;
   if (auto* a = std::get_if<GemmAttrs>(&node.attrs)) return &a->activation;
   if (auto* a = std::get_if<BatchNormAttrs>(&node.attrs)) return &a->activation;
   if (auto* a = std::get_if<ConvTransposeAttrs>(&node.attrs)) return &a->activation;
@@ -197,7 +196,11 @@ int fuse_residual_adds(Graph& graph) {
   int fused = 0;
   for (size_t i = 0; i < graph.nodes.size(); ++i) {
     const Node& add = graph.nodes[i];
-    if (add.op != OpKind::kAdd || add.inputs.size() != 2 || add.inputs[0] == add.inputs[1])
+    const BinaryAttrs* add_attrs = std::get_if<BinaryAttrs>(&add.attrs);
+    if (add.op != OpKind::kBinary || !add_attrs || add_attrs->kind != BinaryAttrs::Kind::kAdd ||
+        add_attrs->constant_index >= 0 || add.inputs.size() != 2 ||
+        add.inputs[0] == add.inputs[1] ||
+        graph.shape_of(add.inputs[0]) != graph.shape_of(add.inputs[1]))
       continue;
     // The later of the two producers that qualify: the other input is then
     // already computed wherever the Add stood.
@@ -214,8 +217,7 @@ int fuse_residual_adds(Graph& graph) {
       if (!c->window.pads_within_extent()) continue;
       if (p > conv) conv = p, side = s;
     }
-    const AddAttrs* add_attrs = std::get_if<AddAttrs>(&add.attrs);
-    if (conv < 0 || !add_attrs) continue;
+    if (conv < 0) continue;
     // The conv moves to the Add's place (its own output had no other reader).
     Node merged = std::move(graph.nodes[conv]);
     ConvAttrs& c = std::get<ConvAttrs>(merged.attrs);

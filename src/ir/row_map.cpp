@@ -21,7 +21,7 @@
 #include <algorithm>
 
 #include "edgeflow/error.h"
-#include "edgeflow/ir.h"
+#include "ir/ops/op_internal.h"
 
 namespace edgeflow {
 namespace {
@@ -35,15 +35,6 @@ RowRange clamp_rows(int64_t begin, int64_t end, int64_t height) {
 int64_t floor_div(int64_t a, int64_t b) { return a / b - ((a % b != 0) && ((a < 0) != (b < 0))); }
 int64_t ceil_div(int64_t a, int64_t b) { return -floor_div(-a, b); }
 
-// The operand of a MatMul that node input `input_index` is (0: A, 1: B).
-int matmul_operand(const MatMulAttrs& m, int input_index) {
-  return m.constant_index == 0 ? 1 : input_index;
-}
-
-bool is_whole_softmax(const SoftmaxAttrs& s) {
-  return s.coerced ? s.axis <= kRowAxisFromEnd : s.axis == kRowAxisFromEnd;
-}
-
 // Storage equals ONNX order: every rank but 4, and maps with C == 1 or H*W == 1.
 bool plain_storage(const Shape& s) {
   return s.rank() != 4 || s.dims[1] == 1 || s.dims[2] * s.dims[3] == 1;
@@ -51,73 +42,49 @@ bool plain_storage(const Shape& s) {
 
 }  // namespace
 
+namespace op_detail {
+
+RowMap whole_rows(const Graph& graph, const Node& node, int input) {
+  RowMap m;
+  m.kind = RowMap::Kind::kWhole;
+  m.in_height = graph.shape_of(node.inputs.at(input)).height();
+  m.out_height = graph.shape_of(node.output).height();
+  return m;
+}
+
+RowMap same_rows(const Graph& graph, const Node& node, int input) {
+  RowMap m = whole_rows(graph, node, input);
+  if (m.in_height == m.out_height) m.kind = RowMap::Kind::kWindow;  // stride 1, extent 1
+  return m;
+}
+
+RowMap window_rows(const Graph& graph, const Node& node, int input, const Window& w) {
+  RowMap m = whole_rows(graph, node, input);
+  m.kind = RowMap::Kind::kWindow;
+  m.stride = w.stride_h, m.offset = w.pad_top, m.extent = w.extent_h();
+  return m;
+}
+
+double output_elements(const Graph& graph, const Node& node) {
+  return static_cast<double>(graph.shape_of(node.output).elements());
+}
+
+double input_elements(const Graph& graph, const Node& node, int input) {
+  return static_cast<double>(graph.shape_of(node.inputs.at(input)).elements());
+}
+
+double flops_per_element(const Graph& graph, const Node& node) {
+  return output_elements(graph, node);
+}
+
+}  // namespace op_detail
+
 bool reshape_is_row_local(const Shape& in, const Shape& out) {
   if (in.height() != out.height()) return false;
   return in == out || (plain_storage(in) && plain_storage(out));
 }
 
-bool needs_whole_input(const Node& node) {
-  switch (node.op) {
-    case OpKind::kGemm:
-    case OpKind::kFlatten:
-    case OpKind::kGlobalAveragePool:
-    case OpKind::kTranspose:
-      return true;
-    case OpKind::kReshape:
-      return !std::get<ReshapeAttrs>(node.attrs).row_local;
-    case OpKind::kSoftmax:
-      return is_whole_softmax(std::get<SoftmaxAttrs>(node.attrs));
-    case OpKind::kReduce: {
-      const auto& axes = std::get<ReduceAttrs>(node.attrs).axes;
-      return std::find(axes.begin(), axes.end(), kRowAxisFromEnd) != axes.end();
-    }
-    case OpKind::kConv:
-    case OpKind::kPool:
-    case OpKind::kAdd:
-    case OpKind::kConcat:
-    case OpKind::kActivation:
-    case OpKind::kBatchNorm:
-    case OpKind::kPad:
-    case OpKind::kConvTranspose:
-    case OpKind::kResize:
-    case OpKind::kBinary:
-    case OpKind::kMatMul:
-    case OpKind::kChannelPermute:
-      return false;
-  }
-  EF_ASSERT(false && "unknown op");
-  return false;
-}
-
-namespace {
-
-RowMap whole(int64_t in_height, int64_t out_height) {
-  RowMap m;
-  m.kind = RowMap::Kind::kWhole;
-  m.in_height = in_height, m.out_height = out_height;
-  return m;
-}
-
-RowMap window(RowMap::Kind kind, int64_t stride, int64_t offset, int64_t extent,
-              int64_t in_height, int64_t out_height) {
-  RowMap m;
-  m.kind = kind;
-  m.stride = stride, m.offset = offset, m.extent = extent;
-  m.in_height = in_height, m.out_height = out_height;
-  return m;
-}
-
-RowMap window_map(const Window& w, int64_t in_height, int64_t out_height) {
-  return window(RowMap::Kind::kWindow, w.stride_h, w.pad_top, w.extent_h(), in_height, out_height);
-}
-
-// The same rows, or all (one) rows of an input broadcast along H.
-RowMap elementwise(int64_t in_height, int64_t out_height) {
-  if (in_height != out_height) return whole(in_height, out_height);
-  return window(RowMap::Kind::kWindow, 1, 0, 1, in_height, out_height);
-}
-
-}  // namespace
+bool needs_whole_input(const Node& node) { return op_descriptor(node.op).reads_whole_input(node); }
 
 RowRange RowMap::rows_read(RowRange out) const {
   if (out.empty()) return RowRange{};
@@ -141,49 +108,9 @@ RowRange RowMap::rows_read(RowRange out) const {
 
 RowMap row_map(const Graph& graph, const Node& node, int input_index) {
   EF_ASSERT(input_index >= 0 && input_index < static_cast<int>(node.inputs.size()));
-  const int64_t in_h = graph.shape_of(node.inputs[input_index]).height();
-  const int64_t out_h = graph.shape_of(node.output).height();
-  if (needs_whole_input(node)) return whole(in_h, out_h);
-  switch (node.op) {
-    case OpKind::kConv:  // input 1, a fused residual, is elementwise
-      if (input_index > 0) return elementwise(in_h, out_h);
-      return window_map(std::get<ConvAttrs>(node.attrs).window, in_h, out_h);
-    case OpKind::kPool: return window_map(std::get<PoolAttrs>(node.attrs).window, in_h, out_h);
-    case OpKind::kConvTranspose: {
-      const Window& w = std::get<ConvTransposeAttrs>(node.attrs).window;
-      return window(RowMap::Kind::kTransposedWindow, w.stride_h, w.pad_top, w.extent_h(), in_h,
-                    out_h);
-    }
-    case OpKind::kResize: {
-      RowMap m = whole(in_h, out_h);
-      m.kind = RowMap::Kind::kResize;
-      m.resize = &std::get<ResizeAttrs>(node.attrs);
-      return m;
-    }
-    case OpKind::kPad:
-      return window(RowMap::Kind::kWindow, 1, std::get<PadAttrs>(node.attrs).top, 1, in_h, out_h);
-    case OpKind::kMatMul:  // the second operand is read whole
-      if (matmul_operand(std::get<MatMulAttrs>(node.attrs), input_index) == 1)
-        return whole(in_h, out_h);
-      return elementwise(in_h, out_h);
-    case OpKind::kGlobalAveragePool:
-    case OpKind::kFlatten:
-    case OpKind::kGemm:
-    case OpKind::kTranspose:
-      return whole(in_h, out_h);
-    case OpKind::kAdd:
-    case OpKind::kConcat:
-    case OpKind::kActivation:
-    case OpKind::kBatchNorm:
-    case OpKind::kBinary:
-    case OpKind::kSoftmax:  // over another axis than rows (else whole, above)
-    case OpKind::kReduce:   // likewise
-    case OpKind::kReshape:  // row-local (else whole, above)
-    case OpKind::kChannelPermute:
-      return elementwise(in_h, out_h);
-  }
-  EF_ASSERT(false && "unknown op");
-  return whole(in_h, out_h);
+  const OpDescriptor& op = op_descriptor(node.op);
+  if (op.reads_whole_input(node)) return op_detail::whole_rows(graph, node, input_index);
+  return op.row_map(graph, node, input_index);
 }
 
 RowRange required_input_rows(const Graph& graph, const Node& node, int input_index,

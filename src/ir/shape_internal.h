@@ -1,9 +1,11 @@
 // Shared pieces of shape inference (src/ir only): errors naming the node,
-// input and attribute checks, and ONNX broadcasting.
+// input and attribute checks, window and concat shapes, ONNX broadcasting
+// (shape_checks.cpp). Each op's own inference is in its src/ir/ops/ file.
 #pragma once
 
 #include <string>
 #include <variant>
+#include <vector>
 
 #include "edgeflow/error.h"
 #include "edgeflow/ir.h"
@@ -66,15 +68,17 @@ void check_activation(const Node& node, const Activation& a);
 // ONNX (numpy) broadcasting of two shapes; fails naming the node.
 Dims broadcast_dims(const Node& node, const Dims& a, const Dims& b);
 
-// Shape inference of the ops of infer_ops.cpp.
-Shape conv_transpose_shape(const Graph& graph, const Node& node);
-Shape resize_shape(const Graph& graph, const Node& node);
-Shape binary_shape(const Graph& graph, const Node& node);
-Shape softmax_shape(const Graph& graph, const Node& node);
-Shape reduce_shape(const Graph& graph, const Node& node);
-Shape matmul_shape(const Graph& graph, const Node& node);
-Shape transpose_shape(const Graph& graph, const Node& node);
-Shape reshape_shape(const Graph& graph, const Node& node);
-Shape channel_permute_shape(const Graph& graph, const Node& node);
+// The output of a conv or pool window over input 0, a feature map.
+Shape window_shape(const Graph& graph, const Node& node, const Window& w, int64_t channels,
+                   bool ceil_mode);
+// The channel concatenation of a node's feature-map inputs (of a Concat, and
+// of a BatchNorm that a Concat was fused into).
+Shape channel_concat_shape(const Graph& graph, const Node& node);
+// Fails unless `axis` (counted from the end) is in [-rank, 0).
+void check_end_axis(const Node& node, int64_t axis, size_t rank, const char* what);
+// The dims of a two-operand op's operands: node inputs, and the constant at
+// constant_index (-1: none).
+std::vector<Dims> operand_dims(const Graph& graph, const Node& node, int constant_index,
+                               const Tensor& constant);
 
 }  // namespace edgeflow::shape_detail

@@ -179,10 +179,4 @@ KernelPtr make_binary_kernel(const OnednnContext& ctx, const Graph& graph, const
   return make_elementwise_binary(ctx, graph, node, out, b.kind, b.activation);
 }
 
-KernelPtr make_add_kernel(const OnednnContext& ctx, const Graph& graph, const Node& node,
-                          RowRange out) {
-  return make_elementwise_binary(ctx, graph, node, out, BinaryAttrs::Kind::kAdd,
-                                 std::get<AddAttrs>(node.attrs).activation);
-}
-
 }  // namespace edgeflow::kernels

@@ -19,7 +19,7 @@ struct BinaryOperand {
   std::vector<float> constant;  // the constant's rows, when input_index < 0
 };
 
-// Operands 0 and 1 of `node` (kAdd or kBinary) for output rows `out`.
+// Operands 0 and 1 of `node` (a kBinary) for output rows `out`.
 std::vector<BinaryOperand> binary_operands(const Graph& graph, const Node& node, RowRange out);
 
 }  // namespace edgeflow::kernels

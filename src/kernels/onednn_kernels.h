@@ -16,8 +16,6 @@ KernelPtr make_conv_kernel(const OnednnContext& ctx, const Graph& graph, const N
                            RowRange out);
 KernelPtr make_pool_kernel(const OnednnContext& ctx, const Graph& graph, const Node& node,
                            RowRange out);
-KernelPtr make_add_kernel(const OnednnContext& ctx, const Graph& graph, const Node& node,
-                          RowRange out);
 KernelPtr make_concat_kernel(const OnednnContext& ctx, const Graph& graph, const Node& node,
                              RowRange out);
 KernelPtr make_activation_kernel(const OnednnContext& ctx, const Graph& graph, const Node& node,

@@ -1,6 +1,6 @@
 // Converters of Add, Sub, Mul, Div and Pow with ONNX (numpy) broadcasting:
 //   two constants                 -> folded
-//   two computed maps, same dims  -> kAdd (Add) / kBinary
+//   two computed maps             -> kBinary (broadcasting as ONNX does)
 //   computed and constant         -> kBinary holding the constant, its dims
 //                                    padded to the output's rank, stored as
 //                                    the output's storage order (NHWC for maps)
@@ -55,10 +55,6 @@ void binary(Importer& im, const onnx::NodeProto& node, BinaryAttrs::Kind kind, C
     inputs = {x};
   } else {
     inputs = {im.value_input(node, 0), im.value_input(node, 1)};
-    if (kind == BinaryAttrs::Kind::kAdd && im.shape_of(inputs[0]) == im.shape_of(inputs[1])) {
-      im.add_node(node, OpKind::kAdd, std::move(inputs), AddAttrs{});
-      return;
-    }
   }
   im.add_node(node, OpKind::kBinary, std::move(inputs), std::move(attrs));
 }

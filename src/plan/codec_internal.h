@@ -20,9 +20,27 @@ Window decode_window(const planpb::Window& in);
 void encode_tensor(const Tensor& t, planpb::FloatTensor* out);
 Tensor decode_tensor(const planpb::FloatTensor& in, const char* field);
 
-// The attributes of ConvTranspose, Resize, Binary, Softmax, Reduce, MatMul,
-// Transpose, Reshape and ChannelPermute nodes.
-void encode_op_attrs(const Node& node, bool with_weights, planpb::Node* out);
+// The attributes of each op in its message: one encode() overload per
+// attribute type (a type without one fails to compile where the node's
+// attributes are visited). The first ones are in graph_codec.cpp, those of
+// ConvTranspose, Resize, Binary, Softmax, Reduce, MatMul, Transpose, Reshape
+// and ChannelPermute in graph_codec_ops.cpp.
+void encode(const std::monostate& a, bool with_weights, planpb::Node* out);
+void encode(const ConvAttrs& a, bool with_weights, planpb::Node* out);
+void encode(const PoolAttrs& a, bool with_weights, planpb::Node* out);
+void encode(const ActivationAttrs& a, bool with_weights, planpb::Node* out);
+void encode(const BatchNormAttrs& a, bool with_weights, planpb::Node* out);
+void encode(const PadAttrs& a, bool with_weights, planpb::Node* out);
+void encode(const GemmAttrs& a, bool with_weights, planpb::Node* out);
+void encode(const ConvTransposeAttrs& a, bool with_weights, planpb::Node* out);
+void encode(const ResizeAttrs& a, bool with_weights, planpb::Node* out);
+void encode(const BinaryAttrs& a, bool with_weights, planpb::Node* out);
+void encode(const SoftmaxAttrs& a, bool with_weights, planpb::Node* out);
+void encode(const ReduceAttrs& a, bool with_weights, planpb::Node* out);
+void encode(const MatMulAttrs& a, bool with_weights, planpb::Node* out);
+void encode(const TransposeAttrs& a, bool with_weights, planpb::Node* out);
+void encode(const ReshapeAttrs& a, bool with_weights, planpb::Node* out);
+void encode(const ChannelPermuteAttrs& a, bool with_weights, planpb::Node* out);
 NodeAttrs decode_op_attrs(const planpb::Node& in);
 
 }  // namespace edgeflow::codec_detail

@@ -94,59 +94,71 @@ Tensor decode_tensor(const planpb::FloatTensor& in, const char* field) {
   return Tensor(Shape(dims), std::move(data));
 }
 
+void encode(const std::monostate&, bool, planpb::Node*) {}
+
+void encode(const ConvAttrs& c, bool with_weights, planpb::Node* out) {
+  auto* p = out->mutable_conv();
+  encode_window(c.window, p->mutable_window());
+  p->set_group(c.group);
+  p->set_residual(c.residual);
+  encode_activation(c.activation, p->mutable_activation());
+  if (with_weights) {
+    encode_tensor(c.weight, p->mutable_weight());
+    p->set_bias(to_bytes(c.bias));
+  }
+}
+
+void encode(const PoolAttrs& pl, bool, planpb::Node* out) {
+  auto* p = out->mutable_pool();
+  p->set_kind(static_cast<int>(pl.kind));
+  encode_window(pl.window, p->mutable_window());
+  p->set_ceil_mode(pl.ceil_mode);
+  p->set_count_include_pad(pl.count_include_pad);
+}
+
+void encode(const ActivationAttrs& ac, bool, planpb::Node* out) {
+  encode_activation(ac.activation, out->mutable_activation()->mutable_activation());
+}
+
+void encode(const BatchNormAttrs& b, bool with_weights, planpb::Node* out) {
+  auto* p = out->mutable_batch_norm();
+  encode_activation(b.activation, p->mutable_activation());
+  if (with_weights) {
+    p->set_scale(to_bytes(b.scale));
+    p->set_shift(to_bytes(b.shift));
+  }
+}
+
+void encode(const PadAttrs& pd, bool, planpb::Node* out) {
+  auto* p = out->mutable_pad();
+  p->set_channels_begin(pd.channels_begin);
+  p->set_channels_end(pd.channels_end);
+  p->set_top(pd.top);
+  p->set_bottom(pd.bottom);
+  p->set_left(pd.left);
+  p->set_right(pd.right);
+  p->set_value(pd.value);
+}
+
+void encode(const GemmAttrs& g, bool with_weights, planpb::Node* out) {
+  auto* p = out->mutable_gemm();
+  encode_activation(g.activation, p->mutable_activation());
+  if (with_weights) {
+    encode_tensor(g.weight, p->mutable_weight());
+    p->set_bias(to_bytes(g.bias));
+  }
+}
+
 }  // namespace codec_detail
 
 namespace {
 
 using namespace codec_detail;
 
+// One encode() overload per attribute type (here and in graph_codec_ops.cpp):
+// a type without one fails to compile.
 void encode_attrs(const Node& node, bool with_weights, planpb::Node* out) {
-  if (auto* c = std::get_if<ConvAttrs>(&node.attrs)) {
-    auto* p = out->mutable_conv();
-    encode_window(c->window, p->mutable_window());
-    p->set_group(c->group);
-    p->set_residual(c->residual);
-    encode_activation(c->activation, p->mutable_activation());
-    if (with_weights) {
-      encode_tensor(c->weight, p->mutable_weight());
-      p->set_bias(to_bytes(c->bias));
-    }
-  } else if (auto* pl = std::get_if<PoolAttrs>(&node.attrs)) {
-    auto* p = out->mutable_pool();
-    p->set_kind(static_cast<int>(pl->kind));
-    encode_window(pl->window, p->mutable_window());
-    p->set_ceil_mode(pl->ceil_mode);
-    p->set_count_include_pad(pl->count_include_pad);
-  } else if (auto* a = std::get_if<AddAttrs>(&node.attrs)) {
-    encode_activation(a->activation, out->mutable_add()->mutable_activation());
-  } else if (auto* ac = std::get_if<ActivationAttrs>(&node.attrs)) {
-    encode_activation(ac->activation, out->mutable_activation()->mutable_activation());
-  } else if (auto* b = std::get_if<BatchNormAttrs>(&node.attrs)) {
-    auto* p = out->mutable_batch_norm();
-    encode_activation(b->activation, p->mutable_activation());
-    if (with_weights) {
-      p->set_scale(to_bytes(b->scale));
-      p->set_shift(to_bytes(b->shift));
-    }
-  } else if (auto* pd = std::get_if<PadAttrs>(&node.attrs)) {
-    auto* p = out->mutable_pad();
-    p->set_channels_begin(pd->channels_begin);
-    p->set_channels_end(pd->channels_end);
-    p->set_top(pd->top);
-    p->set_bottom(pd->bottom);
-    p->set_left(pd->left);
-    p->set_right(pd->right);
-    p->set_value(pd->value);
-  } else if (auto* g = std::get_if<GemmAttrs>(&node.attrs)) {
-    auto* p = out->mutable_gemm();
-    encode_activation(g->activation, p->mutable_activation());
-    if (with_weights) {
-      encode_tensor(g->weight, p->mutable_weight());
-      p->set_bias(to_bytes(g->bias));
-    }
-  } else {
-    encode_op_attrs(node, with_weights, out);
-  }
+  std::visit([&](const auto& a) { encode(a, with_weights, out); }, node.attrs);
 }
 
 NodeAttrs decode_attrs(const planpb::Node& in) {
@@ -172,7 +184,6 @@ NodeAttrs decode_attrs(const planpb::Node& in) {
       p.count_include_pad = in.pool().count_include_pad();
       return p;
     }
-    case planpb::Node::kAdd: return AddAttrs{decode_activation(in.add().activation())};
     case planpb::Node::kActivation:
       return ActivationAttrs{decode_activation(in.activation().activation())};
     case planpb::Node::kBatchNorm: {

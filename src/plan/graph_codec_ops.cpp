@@ -69,55 +69,69 @@ ResizeAttrs decode_resize(const planpb::Resize& p) {
 
 }  // namespace
 
-void encode_op_attrs(const Node& node, bool with_weights, planpb::Node* out) {
-  if (auto* c = std::get_if<ConvTransposeAttrs>(&node.attrs)) {
-    auto* p = out->mutable_conv_transpose();
-    encode_window(c->window, p->mutable_window());
-    p->set_output_padding_h(c->output_padding_h);
-    p->set_output_padding_w(c->output_padding_w);
-    p->set_group(c->group);
-    encode_activation(c->activation, p->mutable_activation());
-    if (with_weights) {
-      encode_tensor(c->weight, p->mutable_weight());
-      p->set_bias(to_bytes(c->bias));
-    }
-  } else if (auto* r = std::get_if<ResizeAttrs>(&node.attrs)) {
-    auto* p = out->mutable_resize();
-    p->set_mode(static_cast<int>(r->mode));
-    p->set_coordinate(static_cast<int>(r->coordinate));
-    p->set_nearest(static_cast<int>(r->nearest));
-    p->set_out_h(r->out_h);
-    p->set_out_w(r->out_w);
-    p->set_scale_h(r->scale_h);
-    p->set_scale_w(r->scale_w);
-    p->set_sizes_given(r->sizes_given);
-  } else if (auto* b = std::get_if<BinaryAttrs>(&node.attrs)) {
-    auto* p = out->mutable_binary();
-    p->set_kind(static_cast<int>(b->kind));
-    p->set_constant_index(b->constant_index);
-    encode_activation(b->activation, p->mutable_activation());
-    if (with_weights && b->constant_index >= 0) encode_tensor(b->constant, p->mutable_constant());
-  } else if (auto* s = std::get_if<SoftmaxAttrs>(&node.attrs)) {
-    auto* p = out->mutable_softmax();
-    p->set_axis(s->axis);
-    p->set_coerced(s->coerced);
-  } else if (auto* rd = std::get_if<ReduceAttrs>(&node.attrs)) {
-    auto* p = out->mutable_reduce();
-    p->set_kind(static_cast<int>(rd->kind));
-    encode_ints(rd->axes, p->mutable_axes());
-  } else if (auto* m = std::get_if<MatMulAttrs>(&node.attrs)) {
-    auto* p = out->mutable_matmul();
-    p->set_constant_index(m->constant_index);
-    if (with_weights && m->constant_index >= 0) encode_tensor(m->constant, p->mutable_constant());
-  } else if (auto* t = std::get_if<TransposeAttrs>(&node.attrs)) {
-    encode_ints(t->perm, out->mutable_transpose()->mutable_perm());
-  } else if (auto* rs = std::get_if<ReshapeAttrs>(&node.attrs)) {
-    auto* p = out->mutable_reshape();
-    encode_ints(rs->dims, p->mutable_dims());
-    p->set_row_local(rs->row_local);
-  } else if (auto* cp = std::get_if<ChannelPermuteAttrs>(&node.attrs)) {
-    encode_ints(cp->source, out->mutable_channel_permute()->mutable_source());
+void encode(const ConvTransposeAttrs& c, bool with_weights, planpb::Node* out) {
+  auto* p = out->mutable_conv_transpose();
+  encode_window(c.window, p->mutable_window());
+  p->set_output_padding_h(c.output_padding_h);
+  p->set_output_padding_w(c.output_padding_w);
+  p->set_group(c.group);
+  encode_activation(c.activation, p->mutable_activation());
+  if (with_weights) {
+    encode_tensor(c.weight, p->mutable_weight());
+    p->set_bias(to_bytes(c.bias));
   }
+}
+
+void encode(const ResizeAttrs& r, bool, planpb::Node* out) {
+  auto* p = out->mutable_resize();
+  p->set_mode(static_cast<int>(r.mode));
+  p->set_coordinate(static_cast<int>(r.coordinate));
+  p->set_nearest(static_cast<int>(r.nearest));
+  p->set_out_h(r.out_h);
+  p->set_out_w(r.out_w);
+  p->set_scale_h(r.scale_h);
+  p->set_scale_w(r.scale_w);
+  p->set_sizes_given(r.sizes_given);
+}
+
+void encode(const BinaryAttrs& b, bool with_weights, planpb::Node* out) {
+  auto* p = out->mutable_binary();
+  p->set_kind(static_cast<int>(b.kind));
+  p->set_constant_index(b.constant_index);
+  encode_activation(b.activation, p->mutable_activation());
+  if (with_weights && b.constant_index >= 0) encode_tensor(b.constant, p->mutable_constant());
+}
+
+void encode(const SoftmaxAttrs& s, bool, planpb::Node* out) {
+  auto* p = out->mutable_softmax();
+  p->set_axis(s.axis);
+  p->set_coerced(s.coerced);
+}
+
+void encode(const ReduceAttrs& rd, bool, planpb::Node* out) {
+  auto* p = out->mutable_reduce();
+  p->set_kind(static_cast<int>(rd.kind));
+  encode_ints(rd.axes, p->mutable_axes());
+}
+
+void encode(const MatMulAttrs& m, bool with_weights, planpb::Node* out) {
+  auto* p = out->mutable_matmul();
+  p->set_constant_index(m.constant_index);
+  if (with_weights && m.constant_index >= 0) encode_tensor(m.constant, p->mutable_constant());
+}
+
+void encode(const TransposeAttrs& t, bool, planpb::Node* out) {
+  encode_ints(t.perm, out->mutable_transpose()->mutable_perm());
+}
+
+void encode(const ReshapeAttrs& rs, bool, planpb::Node* out) {
+  auto* p = out->mutable_reshape();
+  encode_ints(rs.dims, p->mutable_dims());
+  p->set_row_local(rs.row_local);
+}
+
+void encode(const ChannelPermuteAttrs& cp, bool, planpb::Node* out) {
+  encode_ints(cp.source, out->mutable_channel_permute()->mutable_source());
 }
 
 NodeAttrs decode_op_attrs(const planpb::Node& in) {

@@ -45,7 +45,7 @@ class DagBuilder {
   }
 
   ValueId sum(const std::string& name, ValueId a, ValueId b) {
-    return add(name, OpKind::kAdd, {a, b}, graph_.shape_of(a), AddAttrs{});
+    return add(name, OpKind::kBinary, {a, b}, graph_.shape_of(a), BinaryAttrs{});
   }
 
   ValueId concat(const std::string& name, const std::vector<ValueId>& ins) {

@@ -78,8 +78,15 @@ inline Graph pool_graph(const Shape& in, const PoolAttrs& attrs) {
                            attrs);
 }
 
+// An Add of two computed maps (a kBinary Add) with `activation`.
+inline BinaryAttrs add_attrs(Activation activation) {
+  BinaryAttrs b;
+  b.activation = activation;
+  return b;
+}
+
 inline Graph add_graph(const Shape& shape, Activation activation) {
-  return single_node_graph(OpKind::kAdd, {shape, shape}, shape, AddAttrs{activation});
+  return single_node_graph(OpKind::kBinary, {shape, shape}, shape, add_attrs(activation));
 }
 
 inline Graph concat_graph(const std::vector<Shape>& inputs) {
@@ -234,7 +241,6 @@ inline std::string describe(const Graph& g) {
   if (auto* p = std::get_if<PoolAttrs>(&n.attrs))
     os << " " << (p->kind == PoolAttrs::Kind::kMax ? "max " : "avg ") << p->window
        << " ceil " << p->ceil_mode << " count_include_pad " << p->count_include_pad;
-  if (auto* a = std::get_if<AddAttrs>(&n.attrs)) os << " act " << a->activation;
   if (auto* a = std::get_if<ActivationAttrs>(&n.attrs)) os << " act " << a->activation;
   if (auto* b = std::get_if<BatchNormAttrs>(&n.attrs)) os << " act " << b->activation;
   if (auto* p = std::get_if<PadAttrs>(&n.attrs))

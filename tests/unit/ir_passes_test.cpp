@@ -141,7 +141,7 @@ TEST(IrShapes, OtherOps) {
   pad.right = 3;
   const ValueId p = b.add("pad", OpKind::kPad, {cat}, pad);
   EXPECT_EQ(b.g.shape_of(p), Shape({1, 12, 7, 8}));
-  const ValueId sum = b.add("sum", OpKind::kAdd, {p, p}, AddAttrs{});
+  const ValueId sum = b.add("sum", OpKind::kBinary, {p, p}, BinaryAttrs{});
   EXPECT_EQ(b.g.shape_of(sum), Shape({1, 12, 7, 8}));
   const ValueId gap = b.add("gap", OpKind::kGlobalAveragePool, {sum}, std::monostate{});
   EXPECT_EQ(b.g.shape_of(gap), Shape({1, 12, 1, 1}));
@@ -166,10 +166,11 @@ TEST(IrShapes, MisfitsNameTheNode) {
   EXPECT_MESSAGE_HAS(error_of([&] { b.add("p", OpKind::kPool, {0}, max_pool(2, 1, 2, false)); }),
                      "node 'p' (Pool): pads must be smaller than the kernel");
   const ValueId gap = b.add("gap", OpKind::kGlobalAveragePool, {0}, std::monostate{});
+  const ValueId four = b.add("four", OpKind::kConv, {0}, conv(4, 3, 3, 1, 1));
   EXPECT_MESSAGE_HAS(error_of([&] {
-                       b.add("add", OpKind::kAdd, {0, gap}, AddAttrs{});
+                       b.add("add", OpKind::kBinary, {0, four}, BinaryAttrs{});
                      }),
-                     "node 'add' (Add): inputs differ in shape: 1x3x4x4 and 1x3x1x1");
+                     "node 'add' (Binary): shapes 1x3x4x4 and 1x4x4x4 do not broadcast");
   EXPECT_MESSAGE_HAS(
       error_of([&] {
         b.add("cat", OpKind::kConcat, {0, gap}, std::monostate{});
@@ -231,7 +232,7 @@ TEST(IrFoldBatchNorm, NotFoldedWhereItWouldChangeTheResult) {
     GraphBuilder b({1, 2, 4, 4});
     const ValueId cv = b.add("conv", OpKind::kConv, {0}, conv(2, 2, 1, 0, 1));
     const ValueId y = b.add("bn", OpKind::kBatchNorm, {cv}, batch_norm(2, 2));
-    const ValueId z = b.add("add", OpKind::kAdd, {cv, y}, AddAttrs{});
+    const ValueId z = b.add("add", OpKind::kBinary, {cv, y}, BinaryAttrs{});
     Graph g = b.done({z});
     EXPECT_EQ(fold_batchnorms(g), 0);
     EXPECT_EQ(g.nodes.size(), 3u);
@@ -265,7 +266,7 @@ TEST(IrFuseActivations, IntoConvAddGemmAndBatchNorm) {
   GraphBuilder b({1, 2, 4, 4});
   const ValueId cv = b.add("conv", OpKind::kConv, {0}, conv(2, 2, 1, 0, 1));
   const ValueId r1 = b.add("r1", OpKind::kActivation, {cv}, clip(0, 6));
-  const ValueId add = b.add("add", OpKind::kAdd, {r1, 0}, AddAttrs{});
+  const ValueId add = b.add("add", OpKind::kBinary, {r1, 0}, BinaryAttrs{});
   const ValueId r2 = b.add("r2", OpKind::kActivation, {add}, relu());
   const ValueId bn = b.add("bn", OpKind::kBatchNorm, {r2}, batch_norm(2, 3));
   const ValueId r3 = b.add("r3", OpKind::kActivation, {bn}, relu());
@@ -282,7 +283,7 @@ TEST(IrFuseActivations, IntoConvAddGemmAndBatchNorm) {
   EXPECT_EQ(conv_act.kind, Activation::Kind::kClip);
   EXPECT_EQ(conv_act.min, 0.0f);
   EXPECT_EQ(conv_act.max, 6.0f);
-  EXPECT_EQ(std::get<AddAttrs>(g.nodes[1].attrs).activation.kind, Activation::Kind::kRelu);
+  EXPECT_EQ(std::get<BinaryAttrs>(g.nodes[1].attrs).activation.kind, Activation::Kind::kRelu);
   EXPECT_EQ(std::get<BatchNormAttrs>(g.nodes[2].attrs).activation.kind, Activation::Kind::kRelu);
   EXPECT_EQ(std::get<GemmAttrs>(g.nodes[4].attrs).activation.kind, Activation::Kind::kRelu);
   EXPECT_EQ(g.values[g.outputs[0]].name, "r4_out");
@@ -298,7 +299,7 @@ TEST(IrFuseActivations, LeftAloneWhereFusionIsWrong) {
   const ValueId second = b.add("second", OpKind::kActivation, {first}, clip(0, 1));
   const ValueId shared = b.add("shared", OpKind::kConv, {second}, conv(2, 2, 1, 0, 2));
   const ValueId r = b.add("on_shared", OpKind::kActivation, {shared}, relu());
-  const ValueId sum = b.add("sum", OpKind::kAdd, {shared, r}, AddAttrs{});
+  const ValueId sum = b.add("sum", OpKind::kBinary, {shared, r}, BinaryAttrs{});
   const ValueId out_conv = b.add("out_conv", OpKind::kConv, {sum}, conv(2, 2, 1, 0, 3));
   const ValueId r_out = b.add("on_output", OpKind::kActivation, {out_conv}, relu());
   Graph g = b.done({r_out, out_conv});
@@ -341,7 +342,7 @@ TEST(IrFuseResidualAdds, BlockBecomesConvsWithTheSameResult) {
   const ValueId r1 = b.add("r1", OpKind::kActivation, {c1}, relu());
   const ValueId c2 = b.add("c2", OpKind::kConv, {r1}, conv(4, 4, 3, 1, 3));
   const ValueId down = b.add("down", OpKind::kConv, {0}, conv(4, 4, 1, 0, 5));
-  const ValueId add = b.add("add", OpKind::kAdd, {c2, down}, AddAttrs{});
+  const ValueId add = b.add("add", OpKind::kBinary, {c2, down}, BinaryAttrs{});
   Graph g = b.done({b.add("r2", OpKind::kActivation, {add}, relu())});
   const Tensor x(Shape({1, 4, 6, 6}), random_values(144, 7));
   const Tensor before = reference_output(g, x);
@@ -369,19 +370,19 @@ TEST(IrFuseResidualAdds, LeftAloneWhereFusionIsWrong) {
   // The conv's output has a second reader.
   const ValueId shared = b.add("shared", OpKind::kConv, {0}, conv(2, 2, 1, 0, 1));
   const ValueId gap = b.add("gap", OpKind::kGlobalAveragePool, {shared}, std::monostate{});
-  const ValueId a1 = b.add("a1", OpKind::kAdd, {shared, 0}, AddAttrs{});
+  const ValueId a1 = b.add("a1", OpKind::kBinary, {shared, 0}, BinaryAttrs{});
   // The conv has an activation before the Add (ReLU(conv) + x is not conv + x, then ReLU).
   const ValueId act = b.add("act", OpKind::kConv, {a1}, conv(2, 2, 1, 0, 3));
   const ValueId r = b.add("r", OpKind::kActivation, {act}, relu());
-  const ValueId a2 = b.add("a2", OpKind::kAdd, {r, a1}, AddAttrs{});
+  const ValueId a2 = b.add("a2", OpKind::kBinary, {r, a1}, BinaryAttrs{});
   // The conv's output is also a graph output.
   const ValueId out = b.add("out", OpKind::kConv, {a2}, conv(2, 2, 1, 0, 5));
-  const ValueId a3 = b.add("a3", OpKind::kAdd, {out, a2}, AddAttrs{});
+  const ValueId a3 = b.add("a3", OpKind::kBinary, {out, a2}, BinaryAttrs{});
   Graph g = b.done({a3, out, gap});
   EXPECT_EQ(fuse_activations(g), 1);  // 'r' into 'act'
   EXPECT_EQ(fuse_residual_adds(g), 0);
   int adds = 0;
-  for (const Node& n : g.nodes) adds += n.op == OpKind::kAdd;
+  for (const Node& n : g.nodes) adds += n.op == OpKind::kBinary;
   EXPECT_EQ(adds, 3);
 }
 
@@ -391,16 +392,16 @@ TEST(IrFuseResidualAdds, ConvsWithPaddingOnlyRowsKeepTheirAdd) {
   GraphBuilder b({1, 2, 4, 4});
   const ValueId wide = b.add("wide", OpKind::kConv, {0}, conv(2, 2, 1, 1, 1));  // 6x6
   const ValueId wider = b.add("wider", OpKind::kConv, {0}, conv(2, 2, 1, 1, 3));
-  Graph g = b.done({b.add("add", OpKind::kAdd, {wide, wider}, AddAttrs{})});
+  Graph g = b.done({b.add("add", OpKind::kBinary, {wide, wider}, BinaryAttrs{})});
   EXPECT_EQ(fuse_residual_adds(g), 0);
   ASSERT_EQ(g.nodes.size(), 3u);
-  EXPECT_EQ(g.nodes[2].op, OpKind::kAdd);
+  EXPECT_EQ(g.nodes[2].op, OpKind::kBinary);
 }
 
 TEST(IrFuseResidualAdds, ValidatorChecksTheResidualInput) {
   GraphBuilder b({1, 2, 4, 4});
   const ValueId cv = b.add("conv", OpKind::kConv, {0}, conv(2, 2, 1, 0, 1));
-  const ValueId add = b.add("add", OpKind::kAdd, {cv, 0}, AddAttrs{});
+  const ValueId add = b.add("add", OpKind::kBinary, {cv, 0}, BinaryAttrs{});
   Graph g = b.done({add});
   ASSERT_EQ(fuse_residual_adds(g), 1);
   EXPECT_NO_THROW(validate_graph(g));

@@ -272,7 +272,7 @@ TEST(OnnxZoo, ImportsExportedModels) {
     if (name == "resnet18") {
       EXPECT_EQ(g.input_shape(), Shape({1, 3, 224, 224}));
       EXPECT_EQ(count_op(g, OpKind::kConv), 20);
-      EXPECT_EQ(count_op(g, OpKind::kAdd), 0);  // all 8 fused into convs
+      EXPECT_EQ(count_op(g, OpKind::kBinary), 0);  // all 8 Adds fused into convs
       int residual = 0;
       for (const Node& n : g.nodes)
         if (auto* c = std::get_if<ConvAttrs>(&n.attrs)) residual += c->residual;

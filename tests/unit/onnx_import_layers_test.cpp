@@ -273,7 +273,7 @@ TEST(OnnxActivation, ReluFusesIntoConvAddGemmAndBatchNorm) {
   ASSERT_EQ(g.nodes.size(), 7u);
   EXPECT_EQ(std::get<ConvAttrs>(node_named(g, "conv")->attrs).activation.kind,
             Activation::Kind::kRelu);
-  EXPECT_EQ(std::get<AddAttrs>(node_named(g, "add")->attrs).activation.kind,
+  EXPECT_EQ(std::get<BinaryAttrs>(node_named(g, "add")->attrs).activation.kind,
             Activation::Kind::kRelu);
   ASSERT_NE(node_named(g, "pool_relu"), nullptr);  // a pool takes no activation
   EXPECT_EQ(node_named(g, "pool_relu")->op, OpKind::kActivation);

@@ -90,8 +90,8 @@ inline RandomLayer random_layer(std::mt19937_64& rng) {
     d << "pool k" << k << " s" << s;
   } else {
     g.values.push_back(Value{"y", Shape({1, c_in, h_in, h_in}), -1});
-    node.op = OpKind::kAdd;
-    node.attrs = AddAttrs{};
+    node.op = OpKind::kBinary;
+    node.attrs = BinaryAttrs{};
     node.inputs.push_back(1);
     d << "add";
   }

@@ -1,0 +1,41 @@
+// Reduce: mean, max, min or sum over axes, reduced dims kept as 1.
+#include <algorithm>
+
+#include "ir/ops/op_internal.h"
+
+namespace edgeflow::op_detail {
+namespace {
+
+using namespace shape_detail;
+
+Shape infer_shape(const Graph& graph, const Node& node) {
+  expect_inputs(node, 1);
+  const ReduceAttrs& a = attrs_of<ReduceAttrs>(node);
+  if (static_cast<int>(a.kind) < 0 || a.kind > ReduceAttrs::Kind::kSum)
+    fail_node(node, "unknown reduction");
+  Shape out = input_shape(graph, node, 0);
+  if (a.axes.empty()) fail_node(node, "has no axes");
+  for (size_t i = 0; i < a.axes.size(); ++i) {
+    check_end_axis(node, a.axes[i], out.rank(), "axis");
+    if (i > 0 && a.axes[i] <= a.axes[i - 1]) fail_node(node, "axes are not sorted and distinct");
+    out.dims[out.rank() + a.axes[i]] = 1;
+  }
+  return out;
+}
+
+// A reduction over the row axis needs every row.
+bool whole(const Node& node) {
+  const auto& axes = std::get<ReduceAttrs>(node.attrs).axes;
+  return std::find(axes.begin(), axes.end(), kRowAxisFromEnd) != axes.end();
+}
+
+double flops(const Graph& graph, const Node& node) { return input_elements(graph, node, 0); }
+
+}  // namespace
+
+const OpDescriptor& reduce_op() {
+  static const OpDescriptor d{OpKind::kReduce, "Reduce", infer_shape, whole, same_rows, flops};
+  return d;
+}
+
+}  // namespace edgeflow::op_detail

@@ -1,0 +1,44 @@
+// The kernel table (kernel_table.h): one line per op, in OpKind order.
+#include "kernels/kernel_table.h"
+
+#include <array>
+
+#include "edgeflow/error.h"
+
+namespace edgeflow::kernels {
+namespace {
+
+namespace ref = reference;
+
+const std::array<OpKernels, kOpKindCount> kKernels = {{
+    {OpKind::kConv, make_conv_kernel, ref::conv},
+    {OpKind::kPool, make_pool_kernel, ref::pool},
+    {OpKind::kGlobalAveragePool, make_global_average_pool_kernel, ref::global_average_pool},
+    {OpKind::kConcat, make_concat_kernel, ref::concat},
+    {OpKind::kActivation, make_activation_kernel, ref::activation},
+    {OpKind::kBatchNorm, make_batch_norm_kernel, ref::batch_norm},
+    {OpKind::kPad, make_pad_kernel, ref::pad},
+    {OpKind::kFlatten, make_flatten_kernel, ref::flatten},
+    {OpKind::kGemm, make_gemm_kernel, ref::gemm},
+    {OpKind::kConvTranspose, make_conv_transpose_kernel, ref::conv_transpose},
+    {OpKind::kResize, make_resize_kernel, ref::resize},
+    {OpKind::kBinary, make_binary_kernel, ref::binary},
+    {OpKind::kSoftmax, make_softmax_kernel, ref::softmax},
+    {OpKind::kReduce, make_reduce_kernel, ref::reduce},
+    {OpKind::kMatMul, make_matmul_kernel, ref::matmul},
+    {OpKind::kTranspose, make_transpose_kernel, ref::transpose},
+    {OpKind::kReshape, make_reshape_kernel, ref::reshape},
+    {OpKind::kChannelPermute, make_channel_permute_kernel, ref::channel_permute},
+}};
+
+}  // namespace
+
+const OpKernels& op_kernels(OpKind op) {
+  const int index = static_cast<int>(op);
+  EF_ASSERT(index >= 0 && index < kOpKindCount);
+  const OpKernels& k = kKernels[index];
+  EF_ASSERT(k.kind == op && k.make && k.reference && "the kernel table is out of OpKind order");
+  return k;
+}
+
+}  // namespace edgeflow::kernels
