@@ -533,6 +533,38 @@ def gap_flatten_gemm(ctx):
         nn.Linear(8, 10)), (5, 13, 11))
 
 
+def with_global_max_pool(exported):
+    """torch exports adaptive_max_pool2d(x, 1) as a MaxPool over the whole map;
+    write it as the GlobalMaxPool it is (same output, same reference)."""
+    model, x, ref = exported
+    for node in model.graph.node:
+        if node.op_type == "MaxPool":
+            node.op_type = "GlobalMaxPool"
+            del node.attribute[:]
+    return model, x, ref
+
+
+@tiny("Conv -> Relu -> GlobalMaxPool -> Flatten -> Gemm")
+def gmp_flatten_gemm(ctx):
+    return with_global_max_pool(torch_model(ctx, lambda nn: nn.Sequential(
+        nn.Conv2d(5, 8, 3, padding=1), nn.ReLU(), nn.AdaptiveMaxPool2d(1), nn.Flatten(),
+        nn.Linear(8, 10)), (5, 13, 11)))
+
+
+@tiny("CBAM channel gate: x * sigmoid(mlp(GlobalAveragePool(x)) + mlp(GlobalMaxPool(x)))")
+def cbam_channel_gate(ctx):
+    torch = torch_mod()
+
+    def fwd(m, x):
+        y = torch.relu(m.c(x))
+        avg = m.fc2(torch.relu(m.fc1(torch.nn.functional.adaptive_avg_pool2d(y, 1))))
+        mx = m.fc2(torch.relu(m.fc1(torch.nn.functional.adaptive_max_pool2d(y, 1))))
+        return m.out(y * torch.sigmoid(avg + mx))
+    return with_global_max_pool(torch_model(ctx, lambda nn: Fn(
+        nn, fwd, c=nn.Conv2d(4, 8, 3, padding=1), fc1=nn.Conv2d(8, 4, 1), fc2=nn.Conv2d(4, 8, 1),
+        out=nn.Conv2d(8, 6, 3, padding=1)), (4, 12, 9)))
+
+
 @tiny("Conv -> GlobalAveragePool -> Flatten -> Gemm transB 0, alpha 0.5, beta 2, C [K]")
 def gemm_transb0_alpha_beta(ctx):
     g = Graph(ctx, 13)

@@ -36,8 +36,9 @@ enum class OpKind {
   kReshape,            // ONNX Reshape/Squeeze/Unsqueeze/Flatten (row-local when the
                        // storage of both shapes is the same rows, else whole)
   kChannelPermute,     // out channel c = in channel source[c] (channel shuffle)
+  kGlobalMaxPool,      // the maximum of every channel over H and W
 };
-constexpr OpKind kLastOpKind = OpKind::kChannelPermute;
+constexpr OpKind kLastOpKind = OpKind::kGlobalMaxPool;
 constexpr int kOpKindCount = static_cast<int>(kLastOpKind) + 1;
 const char* op_name(OpKind op);
 

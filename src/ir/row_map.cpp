@@ -77,6 +77,10 @@ double flops_per_element(const Graph& graph, const Node& node) {
   return output_elements(graph, node);
 }
 
+double flops_per_input_element(const Graph& graph, const Node& node) {
+  return input_elements(graph, node, 0);
+}
+
 }  // namespace op_detail
 
 bool reshape_is_row_local(const Shape& in, const Shape& out) {

@@ -50,6 +50,12 @@ Shape window_shape(const Graph& graph, const Node& node, const Window& w, int64_
   return Shape({1, channels, h, wd});
 }
 
+Shape global_pool_shape(const Graph& graph, const Node& node) {
+  expect_inputs(node, 1);
+  attrs_of<std::monostate>(node);
+  return Shape({1, expect_feature_map(graph, node, 0).channels(), 1, 1});
+}
+
 // The channel concatenation of a node's feature-map inputs (of a Concat, and
 // of a BatchNorm that a Concat was fused into).
 Shape channel_concat_shape(const Graph& graph, const Node& node) {

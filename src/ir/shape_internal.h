@@ -71,6 +71,8 @@ Dims broadcast_dims(const Node& node, const Dims& a, const Dims& b);
 // The output of a conv or pool window over input 0, a feature map.
 Shape window_shape(const Graph& graph, const Node& node, const Window& w, int64_t channels,
                    bool ceil_mode);
+// The 1xCx1x1 output of a global pool of input 0, a feature map; no attributes.
+Shape global_pool_shape(const Graph& graph, const Node& node);
 // The channel concatenation of a node's feature-map inputs (of a Concat, and
 // of a BatchNorm that a Concat was fused into).
 Shape channel_concat_shape(const Graph& graph, const Node& node);

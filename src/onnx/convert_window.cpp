@@ -1,5 +1,5 @@
-// Converters of the windowed ops: Conv, MaxPool, AveragePool and
-// GlobalAveragePool. Only 2-D windows over NCHW maps; auto_pad is resolved
+// Converters of the windowed ops: Conv, MaxPool, AveragePool,
+// GlobalAveragePool and GlobalMaxPool. Only 2-D windows over NCHW maps; auto_pad is resolved
 // here into explicit pads:
 //
 //   SAME_*: out = ceil(in / stride), total = max(0, (out-1)*stride + extent - in)
@@ -204,6 +204,11 @@ void convert_average_pool(Importer& im, const onnx::NodeProto& node) {
 void convert_global_average_pool(Importer& im, const onnx::NodeProto& node) {
   const ValueId x = feature_map_input(im, node, "pooling");
   im.add_node(node, OpKind::kGlobalAveragePool, {x}, std::monostate{});
+}
+
+void convert_global_max_pool(Importer& im, const onnx::NodeProto& node) {
+  const ValueId x = feature_map_input(im, node, "pooling");
+  im.add_node(node, OpKind::kGlobalMaxPool, {x}, std::monostate{});
 }
 
 }  // namespace edgeflow::onnx_import

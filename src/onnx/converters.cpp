@@ -12,6 +12,7 @@ Converter find_converter(const onnx::NodeProto& node) {
       {"MaxPool", convert_max_pool},
       {"AveragePool", convert_average_pool},
       {"GlobalAveragePool", convert_global_average_pool},
+      {"GlobalMaxPool", convert_global_max_pool},
       {"BatchNormalization", convert_batch_norm},
       {"Relu", convert_relu},
       {"Clip", convert_clip},

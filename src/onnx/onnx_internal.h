@@ -157,6 +157,7 @@ void convert_conv(Importer&, const onnx::NodeProto&);
 void convert_max_pool(Importer&, const onnx::NodeProto&);
 void convert_average_pool(Importer&, const onnx::NodeProto&);
 void convert_global_average_pool(Importer&, const onnx::NodeProto&);
+void convert_global_max_pool(Importer&, const onnx::NodeProto&);
 // convert_conv_transpose.cpp
 void convert_conv_transpose(Importer&, const onnx::NodeProto&);
 // convert_resize.cpp

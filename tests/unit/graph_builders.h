@@ -115,6 +115,11 @@ inline Graph global_average_pool_graph(const Shape& in) {
                            std::monostate{});
 }
 
+inline Graph global_max_pool_graph(const Shape& in) {
+  return single_node_graph(OpKind::kGlobalMaxPool, {in}, map_shape(in.channels(), 1, 1),
+                           std::monostate{});
+}
+
 inline Graph flatten_graph(const Shape& in) {
   return single_node_graph(OpKind::kFlatten, {in}, vector_shape(in.elements()),
                            std::monostate{});

@@ -1,5 +1,6 @@
-// Whole-input kernels vs the reference: GlobalAveragePool, Flatten (NHWC to
-// NCHW order) and Gemm on a [1, K] vector, each asked for its full output.
+// Whole-input kernels vs the reference: GlobalAveragePool, GlobalMaxPool,
+// Flatten (NHWC to NCHW order) and Gemm on a [1, K] vector, each asked for
+// its full output.
 #include "kernel_check.h"
 
 namespace edgeflow::test {
@@ -12,6 +13,23 @@ TEST(KernelGlobalAveragePool, MatchesReference) {
     SCOPED_TRACE("config " + std::to_string(config) + ": " + describe(g));
     expect_kernel_matches_reference(g, rng);
   }
+}
+
+TEST(KernelGlobalMaxPool, MatchesReference) {
+  std::mt19937 rng(57);
+  for (int config = 0; config < 30; ++config) {
+    const Graph g = global_max_pool_graph(random_map_shape(rng));
+    SCOPED_TRACE("config " + std::to_string(config) + ": " + describe(g));
+    expect_kernel_matches_reference(g, rng);
+  }
+}
+
+TEST(KernelGlobalMaxPool, TakesTheLargestOfEachChannel) {
+  const Graph g = global_max_pool_graph(map_shape(2, 2, 1));
+  // NHWC: (h0: c0 c1) (h1: c0 c1); channel 0 holds -3 and -1, channel 1 5 and 2.
+  Tensor x(g.input_shape(), {-3.0f, 5.0f, -1.0f, 2.0f});
+  const Tensor y = reference_forward(g, g.nodes[0], {&x});
+  EXPECT_EQ(y.values(), std::vector<float>({-1.0f, 5.0f}));
 }
 
 TEST(KernelFlatten, NhwcToNchwOrderMatchesReference) {

@@ -504,6 +504,17 @@ TEST(OnnxPool, GlobalAveragePool) {
   EXPECT_EQ(output_shape(g), Shape({1, 7, 1, 1}));
 }
 
+TEST(OnnxPool, GlobalMaxPool) {
+  ModelBuilder m(13);
+  m.input("x", {1, 7, 5, 3});
+  m.node("GlobalMaxPool", {"x"}, {"y"}, "gmp");
+  m.output("y");
+  const Graph g = import(m);
+  EXPECT_EQ(g.nodes.at(0).op, OpKind::kGlobalMaxPool);
+  EXPECT_EQ(output_shape(g), Shape({1, 7, 1, 1}));
+  EXPECT_TRUE(needs_whole_input(g.nodes.at(0)));
+}
+
 // ---------------------------------------------------------------- Flatten, Gemm
 
 TEST(OnnxFlatten, FeatureMapToVectorAndNoOpOnVectors) {

@@ -18,6 +18,8 @@ inline bool never_whole(const Node&) { return false; }
 inline bool always_whole(const Node&) { return true; }
 // One operation per output element (data movement and elementwise ops).
 double flops_per_element(const Graph& graph, const Node& node);
+// One operation per element of input 0 (reductions, global pools).
+double flops_per_input_element(const Graph& graph, const Node& node);
 double output_elements(const Graph& graph, const Node& node);
 double input_elements(const Graph& graph, const Node& node, int input);
 
@@ -39,5 +41,6 @@ const OpDescriptor& matmul_op();
 const OpDescriptor& transpose_op();
 const OpDescriptor& reshape_op();
 const OpDescriptor& channel_permute_op();
+const OpDescriptor& global_max_pool_op();
 
 }  // namespace edgeflow::op_detail

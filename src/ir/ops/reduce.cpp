@@ -29,12 +29,10 @@ bool whole(const Node& node) {
   return std::find(axes.begin(), axes.end(), kRowAxisFromEnd) != axes.end();
 }
 
-double flops(const Graph& graph, const Node& node) { return input_elements(graph, node, 0); }
-
 }  // namespace
 
 const OpDescriptor& reduce_op() {
-  static const OpDescriptor d{OpKind::kReduce, "Reduce", infer_shape, whole, same_rows, flops};
+  static const OpDescriptor d{OpKind::kReduce, "Reduce", infer_shape, whole, same_rows, flops_per_input_element};
   return d;
 }
 

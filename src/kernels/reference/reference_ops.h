@@ -18,6 +18,7 @@ using Inputs = std::vector<const Tensor*>;
 Tensor conv(const Graph& graph, const Node& node, const Inputs& inputs);
 Tensor pool(const Graph& graph, const Node& node, const Inputs& inputs);
 Tensor global_average_pool(const Graph& graph, const Node& node, const Inputs& inputs);
+Tensor global_max_pool(const Graph& graph, const Node& node, const Inputs& inputs);
 Tensor concat(const Graph& graph, const Node& node, const Inputs& inputs);
 Tensor activation(const Graph& graph, const Node& node, const Inputs& inputs);
 Tensor batch_norm(const Graph& graph, const Node& node, const Inputs& inputs);
