@@ -414,6 +414,26 @@ def add_relu(ctx):
         (5, 13, 10))
 
 
+@tiny("Conv -> PRelu with a slope per channel (torch nn.PReLU(C)) -> Conv")
+def prelu_per_channel(ctx):
+    torch = torch_mod()
+
+    def make(nn):
+        prelu = nn.PReLU(6)
+        with torch.no_grad():
+            prelu.weight.uniform_(-0.5, 0.8)  # distinct slopes, some negative
+        return nn.Sequential(nn.Conv2d(4, 6, 3, padding=1), prelu, nn.Conv2d(6, 5, 3, padding=1))
+    return torch_model(ctx, make, (4, 11, 9))
+
+
+@tiny("Conv -> PRelu with one slope for all (torch nn.PReLU()) -> residual Add")
+def prelu_shared_residual(ctx):
+    torch = torch_mod()
+    return torch_model(ctx, lambda nn: Fn(
+        nn, lambda m, x: m.p(m.c(x)) + x, c=nn.Conv2d(5, 5, 3, padding=1), p=nn.PReLU()),
+        (5, 10, 7))
+
+
 @tiny("Concat of 2 branches on channels (Conv1x1-Relu, Conv3x3-Relu)")
 def concat2(ctx):
     torch = torch_mod()

@@ -37,8 +37,9 @@ enum class OpKind {
                        // storage of both shapes is the same rows, else whole)
   kChannelPermute,     // out channel c = in channel source[c] (channel shuffle)
   kGlobalMaxPool,      // the maximum of every channel over H and W
+  kPRelu,              // x < 0 ? slope * x : x, slope a constant broadcast to x
 };
-constexpr OpKind kLastOpKind = OpKind::kGlobalMaxPool;
+constexpr OpKind kLastOpKind = OpKind::kPRelu;
 constexpr int kOpKindCount = static_cast<int>(kLastOpKind) + 1;
 const char* op_name(OpKind op);
 
@@ -215,10 +216,17 @@ struct ChannelPermuteAttrs {
   std::vector<int64_t> source;
 };
 
+// PRelu's slope: a constant of the input's rank (dims padded with leading 1s,
+// each 1 or the input's), in storage order (NHWC for rank 4), as
+// BinaryAttrs::constant. ONNX PRelu: y = x < 0 ? slope * x : x.
+struct PReluAttrs {
+  Tensor slope;
+};
+
 using NodeAttrs = std::variant<std::monostate, ConvAttrs, PoolAttrs, ActivationAttrs,
                                BatchNormAttrs, PadAttrs, GemmAttrs, ConvTransposeAttrs,
                                ResizeAttrs, BinaryAttrs, SoftmaxAttrs, ReduceAttrs, MatMulAttrs,
-                               TransposeAttrs, ReshapeAttrs, ChannelPermuteAttrs>;
+                               TransposeAttrs, ReshapeAttrs, ChannelPermuteAttrs, PReluAttrs>;
 
 struct Node {
   std::string name;           // the ONNX node name (or a generated one)

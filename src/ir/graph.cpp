@@ -69,6 +69,8 @@ int64_t Graph::weight_bytes() const {
       bytes += 4 * e->constant.size();
     else if (auto* m = std::get_if<MatMulAttrs>(&n.attrs))
       bytes += 4 * m->constant.size();
+    else if (auto* p = std::get_if<PReluAttrs>(&n.attrs))
+      bytes += 4 * p->slope.size();
   }
   return bytes;
 }
@@ -144,6 +146,7 @@ void digest_attrs(Digest& d, const MatMulAttrs& a) {
 void digest_attrs(Digest& d, const TransposeAttrs& a) { digest_ints(d, a.perm); }
 void digest_attrs(Digest& d, const ReshapeAttrs& a) { digest_ints(d, a.dims), d.pod(a.row_local); }
 void digest_attrs(Digest& d, const ChannelPermuteAttrs& a) { digest_ints(d, a.source); }
+void digest_attrs(Digest& d, const PReluAttrs& a) { digest_tensor(d, a.slope); }
 
 }  // namespace
 

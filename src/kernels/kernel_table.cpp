@@ -30,6 +30,7 @@ const std::array<OpKernels, kOpKindCount> kKernels = {{
     {OpKind::kReshape, make_reshape_kernel, ref::reshape},
     {OpKind::kChannelPermute, make_channel_permute_kernel, ref::channel_permute},
     {OpKind::kGlobalMaxPool, make_global_max_pool_kernel, ref::global_max_pool},
+    {OpKind::kPRelu, make_prelu_kernel, ref::prelu},
 }};
 
 }  // namespace

@@ -28,6 +28,8 @@ KernelPtr make_global_average_pool_kernel(const OnednnContext& ctx, const Graph&
                                           const Node& node, RowRange out);
 KernelPtr make_global_max_pool_kernel(const OnednnContext& ctx, const Graph& graph,
                                           const Node& node, RowRange out);
+KernelPtr make_prelu_kernel(const OnednnContext& ctx, const Graph& graph, const Node& node,
+                            RowRange out);
 KernelPtr make_flatten_kernel(const OnednnContext& ctx, const Graph& graph, const Node& node,
                               RowRange out);
 KernelPtr make_gemm_kernel(const OnednnContext& ctx, const Graph& graph, const Node& node,

@@ -1,10 +1,12 @@
-// Converters of Add, Sub, Mul, Div and Pow with ONNX (numpy) broadcasting:
+// Converters of Add, Sub, Mul, Div and Pow with ONNX (numpy) broadcasting,
+// and of PRelu (its slope a constant operand broadcast to x):
 //   two constants                 -> folded
 //   two computed maps             -> kBinary (broadcasting as ONNX does)
 //   computed and constant         -> kBinary holding the constant, its dims
 //                                    padded to the output's rank, stored as
 //                                    the output's storage order (NHWC for maps)
 //   Pow(x, scalar constant)       -> kActivation kPow (a oneDNN eltwise)
+//   PRelu(x, constant slope)      -> kPRelu holding the slope as a constant operand
 // Broadcast computed operands (an SE block's [1, C, 1, 1] scale) are read
 // whole by every row slice (their row map is [0, 1)).
 #include "edgeflow/error.h"
@@ -75,6 +77,19 @@ void convert_div(Importer& im, const onnx::NodeProto& node) {
 }
 void convert_pow(Importer& im, const onnx::NodeProto& node) {
   binary(im, node, BinaryAttrs::Kind::kPow, ConstantOp::kPow);
+}
+
+void convert_prelu(Importer& im, const onnx::NodeProto& node) {
+  if (node.input_size() != 2 || node.input(0).empty() || node.input(1).empty())
+    fail_node(node, "must have 2 inputs (X, slope)");
+  const Entry& slope = im.input(node, 1);
+  if (im.input(node, 0).is_constant()) fail_node(node, "a constant input X is not supported");
+  if (!slope.is_constant())
+    fail_node(node, "the slope must be a constant (an initializer), not computed");
+  const ValueId x = im.value_input(node, 0);
+  PReluAttrs attrs;
+  attrs.slope = constant_operand(node, *slope.constant, im.shape_of(x).rank());
+  im.add_node(node, OpKind::kPRelu, {x}, std::move(attrs));
 }
 
 }  // namespace edgeflow::onnx_import

@@ -35,6 +35,7 @@ Converter find_converter(const onnx::NodeProto& node) {
       {"Resize", convert_resize},
       {"Upsample", convert_upsample},
       {"LeakyRelu", convert_leaky_relu},
+      {"PRelu", convert_prelu},
       {"Sigmoid", convert_sigmoid},
       {"HardSigmoid", convert_hard_sigmoid},
       {"HardSwish", convert_hard_swish},

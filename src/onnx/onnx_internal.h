@@ -178,6 +178,7 @@ void convert_sub(Importer&, const onnx::NodeProto&);
 void convert_mul(Importer&, const onnx::NodeProto&);
 void convert_div(Importer&, const onnx::NodeProto&);
 void convert_pow(Importer&, const onnx::NodeProto&);
+void convert_prelu(Importer&, const onnx::NodeProto&);
 // convert_reduce.cpp
 void convert_reduce(Importer&, const onnx::NodeProto&);
 void convert_softmax(Importer&, const onnx::NodeProto&);

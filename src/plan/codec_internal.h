@@ -23,8 +23,8 @@ Tensor decode_tensor(const planpb::FloatTensor& in, const char* field);
 // The attributes of each op in its message: one encode() overload per
 // attribute type (a type without one fails to compile where the node's
 // attributes are visited). The first ones are in graph_codec.cpp, those of
-// ConvTranspose, Resize, Binary, Softmax, Reduce, MatMul, Transpose, Reshape
-// and ChannelPermute in graph_codec_ops.cpp.
+// ConvTranspose, Resize, Binary, Softmax, Reduce, MatMul, Transpose, Reshape,
+// ChannelPermute and PRelu in graph_codec_ops.cpp.
 void encode(const std::monostate& a, bool with_weights, planpb::Node* out);
 void encode(const ConvAttrs& a, bool with_weights, planpb::Node* out);
 void encode(const PoolAttrs& a, bool with_weights, planpb::Node* out);
@@ -41,6 +41,7 @@ void encode(const MatMulAttrs& a, bool with_weights, planpb::Node* out);
 void encode(const TransposeAttrs& a, bool with_weights, planpb::Node* out);
 void encode(const ReshapeAttrs& a, bool with_weights, planpb::Node* out);
 void encode(const ChannelPermuteAttrs& a, bool with_weights, planpb::Node* out);
+void encode(const PReluAttrs& a, bool with_weights, planpb::Node* out);
 NodeAttrs decode_op_attrs(const planpb::Node& in);
 
 }  // namespace edgeflow::codec_detail

@@ -1,5 +1,5 @@
 // The wire form of the attributes of ConvTranspose, Resize, Binary, Softmax,
-// Reduce, MatMul, Transpose, Reshape and ChannelPermute. Decoding checks every
+// Reduce, MatMul, Transpose, Reshape, ChannelPermute and PRelu. Decoding checks every
 // enum, bound and length; shape-level consistency is validate_graph's.
 #include <cmath>
 
@@ -134,6 +134,11 @@ void encode(const ChannelPermuteAttrs& cp, bool, planpb::Node* out) {
   encode_ints(cp.source, out->mutable_channel_permute()->mutable_source());
 }
 
+void encode(const PReluAttrs& p, bool with_weights, planpb::Node* out) {
+  planpb::PRelu* m = out->mutable_prelu();
+  if (with_weights) encode_tensor(p.slope, m->mutable_slope());
+}
+
 NodeAttrs decode_op_attrs(const planpb::Node& in) {
   const bool weights = in.has_weights();
   switch (in.attrs_case()) {
@@ -174,6 +179,11 @@ NodeAttrs decode_op_attrs(const planpb::Node& in) {
                           in.reshape().row_local()};
     case planpb::Node::kChannelPermute:
       return ChannelPermuteAttrs{decode_ints(in.channel_permute().source(), "channel source")};
+    case planpb::Node::kPrelu: {
+      PReluAttrs a;
+      if (weights) a.slope = decode_tensor(in.prelu().slope(), "prelu slope");
+      return a;
+    }
     default:
       fail_input("plan: node '" + in.name() + "' has unknown attributes");
   }

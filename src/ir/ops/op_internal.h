@@ -42,5 +42,6 @@ const OpDescriptor& transpose_op();
 const OpDescriptor& reshape_op();
 const OpDescriptor& channel_permute_op();
 const OpDescriptor& global_max_pool_op();
+const OpDescriptor& prelu_op();
 
 }  // namespace edgeflow::op_detail

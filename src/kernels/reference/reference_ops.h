@@ -19,6 +19,7 @@ Tensor conv(const Graph& graph, const Node& node, const Inputs& inputs);
 Tensor pool(const Graph& graph, const Node& node, const Inputs& inputs);
 Tensor global_average_pool(const Graph& graph, const Node& node, const Inputs& inputs);
 Tensor global_max_pool(const Graph& graph, const Node& node, const Inputs& inputs);
+Tensor prelu(const Graph& graph, const Node& node, const Inputs& inputs);
 Tensor concat(const Graph& graph, const Node& node, const Inputs& inputs);
 Tensor activation(const Graph& graph, const Node& node, const Inputs& inputs);
 Tensor batch_norm(const Graph& graph, const Node& node, const Inputs& inputs);
