@@ -3,8 +3,8 @@
 // OpKind order; a test fails when an OpKind has no complete descriptor).
 // Adding an op is its OpKind and attributes (edgeflow/ir.h), its descriptor
 // here, its ONNX converter (src/onnx/), its kernel and its reference (one
-// line each in src/kernels/kernel_table.cpp), and its tests
-// (docs/row-and-plan-model.md, "Adding an op").
+// line each in src/kernels/kernel_table.cpp), and its tests (docs/README.md,
+// "Adding an op").
 #pragma once
 
 #include "edgeflow/ir.h"
