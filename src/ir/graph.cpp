@@ -54,24 +54,35 @@ std::vector<int> Graph::consumers(ValueId v) const {
   return out;
 }
 
+namespace {
+
+// Floats of weights an op's attributes hold: one overload per attribute type
+// (a type without one fails to compile).
+size_t weight_floats(const std::monostate&) { return 0; }
+size_t weight_floats(const ConvAttrs& a) { return a.weight.size() + a.bias.size(); }
+size_t weight_floats(const PoolAttrs&) { return 0; }
+size_t weight_floats(const ActivationAttrs&) { return 0; }
+size_t weight_floats(const BatchNormAttrs& a) { return a.scale.size() + a.shift.size(); }
+size_t weight_floats(const PadAttrs&) { return 0; }
+size_t weight_floats(const GemmAttrs& a) { return a.weight.size() + a.bias.size(); }
+size_t weight_floats(const ConvTransposeAttrs& a) { return a.weight.size() + a.bias.size(); }
+size_t weight_floats(const ResizeAttrs&) { return 0; }
+size_t weight_floats(const BinaryAttrs& a) { return a.constant.size(); }
+size_t weight_floats(const SoftmaxAttrs&) { return 0; }
+size_t weight_floats(const ReduceAttrs&) { return 0; }
+size_t weight_floats(const MatMulAttrs& a) { return a.constant.size(); }
+size_t weight_floats(const TransposeAttrs&) { return 0; }
+size_t weight_floats(const ReshapeAttrs&) { return 0; }
+size_t weight_floats(const ChannelPermuteAttrs&) { return 0; }
+size_t weight_floats(const PReluAttrs& a) { return a.slope.size(); }
+
+}  // namespace
+
 int64_t Graph::weight_bytes() const {
   int64_t bytes = 0;
-  for (const Node& n : nodes) {
-    if (auto* c = std::get_if<ConvAttrs>(&n.attrs))
-      bytes += 4 * (c->weight.size() + c->bias.size());
-    else if (auto* g = std::get_if<GemmAttrs>(&n.attrs))
-      bytes += 4 * (g->weight.size() + g->bias.size());
-    else if (auto* b = std::get_if<BatchNormAttrs>(&n.attrs))
-      bytes += 4 * (b->scale.size() + b->shift.size());
-    else if (auto* t = std::get_if<ConvTransposeAttrs>(&n.attrs))
-      bytes += 4 * (t->weight.size() + t->bias.size());
-    else if (auto* e = std::get_if<BinaryAttrs>(&n.attrs))
-      bytes += 4 * e->constant.size();
-    else if (auto* m = std::get_if<MatMulAttrs>(&n.attrs))
-      bytes += 4 * m->constant.size();
-    else if (auto* p = std::get_if<PReluAttrs>(&n.attrs))
-      bytes += 4 * p->slope.size();
-  }
+  for (const Node& n : nodes)
+    bytes += 4 * static_cast<int64_t>(std::visit([](const auto& a) { return weight_floats(a); },
+                                                 n.attrs));
   return bytes;
 }
 
