@@ -14,7 +14,6 @@
 #pragma once
 
 #include <cstdint>
-#include <utility>
 #include <vector>
 
 #include "edgeflow/ir.h"
@@ -51,10 +50,9 @@ inline Region intersect(const Region& a, const Region& b) {
 }
 // The smallest range holding every non-empty range of `ranges` (empty if none).
 RowRange hull(const std::vector<RowRange>& ranges);
-// Sorted disjoint runs covering the same rows (overlapping or touching
-// ranges merged, empty ones dropped).
-std::vector<RowRange> merge_runs(std::vector<RowRange> ranges);
-void merge_runs_in_place(std::vector<RowRange>* ranges);
+// Sorts `ranges` into disjoint runs covering the same rows (overlapping or
+// touching ranges merged, empty ones dropped), in place.
+void merge_runs(std::vector<RowRange>* ranges);
 
 // One message of a plan: `region` of `value`, computed by `src`, read by `dst`.
 struct Message {
@@ -90,18 +88,13 @@ class FlowTable {
 
   // The messages carrying value v, in plan order.
   const std::vector<Message>& messages(ValueId v) const { return flows_[v].messages; }
-  // Indices into messages(v) of those sent to `dst`: [first, last).
-  std::pair<int, int> messages_to(ValueId v, int dst) const {
-    return {flows_[v].dst_begin[dst], flows_[v].dst_begin[dst + 1]};
-  }
   // Indices into messages(v) of those sent by `src`, in plan order.
   const std::vector<int>& messages_from(ValueId v, int src) const {
     return flows_[v].by_src[src];
   }
-  // The indices into messages(v) of the messages to `dst` that carry part
-  // of `need`: what a unit on dst reading `need` of v waits for.
-  std::vector<int> messages_into(ValueId v, int dst, const Region& need) const;
-  // The same, one index at a time (no allocation: the simulator's hot path).
+  // Calls visit(k) for each index k into messages(v) of a message to `dst`
+  // that carries part of `need`: what a unit on dst reading `need` of v
+  // waits for (no allocation: the simulator's hot path).
   template <typename F>
   void for_each_message_into(ValueId v, int dst, const Region& need, F&& visit) const {
     const ValueFlow& f = flows_[v];

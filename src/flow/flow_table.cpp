@@ -80,7 +80,7 @@ void FlowTable::rebuild(ValueId v) {
     f.dst_begin[dst] = static_cast<int>(f.messages.size());
     runs_.clear();
     append_rows_read(v, dst, &runs_);
-    merge_runs_in_place(&runs_);
+    merge_runs(&runs_);
     for (RowRange run : runs_)
       for (int src = 0; src < world_; ++src) {
         if (src == dst) continue;
@@ -94,12 +94,6 @@ void FlowTable::rebuild(ValueId v) {
   for (std::vector<int>& from : f.by_src) from.clear();  // keeps their storage
   for (size_t k = 0; k < f.messages.size(); ++k)
     f.by_src[f.messages[k].src].push_back(static_cast<int>(k));
-}
-
-std::vector<int> FlowTable::messages_into(ValueId v, int dst, const Region& need) const {
-  std::vector<int> ids;
-  for_each_message_into(v, dst, need, [&](int k) { ids.push_back(k); });
-  return ids;
 }
 
 std::vector<int> FlowTable::first_id() const {

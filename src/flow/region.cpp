@@ -23,12 +23,7 @@ RowRange hull(const std::vector<RowRange>& ranges) {
   return h;
 }
 
-std::vector<RowRange> merge_runs(std::vector<RowRange> ranges) {
-  merge_runs_in_place(&ranges);
-  return ranges;
-}
-
-void merge_runs_in_place(std::vector<RowRange>* ranges) {
+void merge_runs(std::vector<RowRange>* ranges) {
   std::vector<RowRange>& r = *ranges;
   std::sort(r.begin(), r.end(), [](RowRange a, RowRange b) { return a.begin < b.begin; });
   size_t out = 0;
