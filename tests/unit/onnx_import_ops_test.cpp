@@ -1,7 +1,7 @@
 // ONNX importer, the ops of modern mobile, segmentation and detection CNNs:
 // ConvTranspose, Resize/Upsample per opset, the new activations (and the
 // HardSwish/Swish patterns of opset-13 exports), broadcasting binary ops,
-// reductions, Softmax per opset, MatMul, Transpose and channel shuffles,
+// reductions, Softmax per opset, MatMul, Transpose and channel shuffles, PRelu,
 // Split/ConstantOfShape/Constant kinds on constants; and the refusals that
 // name the node, the op and the attribute.
 #include <gtest/gtest.h>
@@ -404,6 +404,39 @@ TEST(OnnxConstants, SplitOfAComputedTensorIsRefused) {
   ModelBuilder m = conv_then(13);
   attr_int(m.node("Split", {"c"}, {"y", "z"}, "chunk"), "axis", 1);
   EXPECT_MESSAGE_HAS(import_error(m), "node 'chunk' (Split): input 'c' is computed from the image");
+}
+
+// ---------------------------------------------------------------- PRelu
+
+TEST(OnnxPRelu, PerChannelSlopeBecomesAStorageOrderConstant) {
+  ModelBuilder m(13);
+  m.input("x", {1, 3, 4, 5});
+  m.initializer("slope", {3, 1, 1}, {0.1f, 0.2f, 0.3f});
+  m.node("PRelu", {"x", "slope"}, {"y"}, "prelu");
+  m.output("y");
+  const Graph g = import(m);
+  ASSERT_EQ(g.nodes.size(), 1u);
+  EXPECT_EQ(g.nodes[0].op, OpKind::kPRelu);
+  const PReluAttrs& p = std::get<PReluAttrs>(g.nodes[0].attrs);
+  EXPECT_EQ(p.slope.shape(), Shape({1, 3, 1, 1}));
+  EXPECT_EQ(p.slope.values(), std::vector<float>({0.1f, 0.2f, 0.3f}));
+  EXPECT_EQ(output_shape(g), Shape({1, 3, 4, 5}));
+}
+
+TEST(OnnxPRelu, ASlopeThatDoesNotBroadcastOrIsComputedIsRefused) {
+  ModelBuilder wrong(13);
+  wrong.input("x", {1, 3, 4, 5});
+  wrong.initializer("slope", {2, 1, 1}, {0.1f, 0.2f});
+  wrong.node("PRelu", {"x", "slope"}, {"y"}, "prelu");
+  wrong.output("y");
+  EXPECT_MESSAGE_HAS(import_error(wrong),
+                     "node 'prelu' (PRelu): slope 1x2x1x1 does not broadcast to the input 1x3x4x5");
+  ModelBuilder computed(13);
+  computed.input("x", {1, 3, 4, 5});
+  computed.node("Relu", {"x"}, {"r"}, "relu");
+  computed.node("PRelu", {"x", "r"}, {"y"}, "prelu");
+  computed.output("y");
+  EXPECT_MESSAGE_HAS(import_error(computed), "the slope must be a constant");
 }
 
 }  // namespace
