@@ -74,6 +74,8 @@ class FlowTable {
   int world_size() const { return world_; }
   // Replaces the cuts of `node` and rebuilds the flows it touches.
   void set_cuts(int node, const std::vector<int64_t>& cuts);
+  // Marks `node` halo-first or not (Partition::halo_first; no message changes).
+  void set_halo_first(int node, bool on);
 
   // The region of value v that `rank` computes (the graph input: rank 0's).
   Region produced(ValueId v, int rank) const;

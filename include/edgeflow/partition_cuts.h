@@ -15,6 +15,13 @@ namespace edgeflow {
 struct Partition {
   int world_size = 1;
   std::vector<std::vector<int64_t>> cuts;  // per node: world_size + 1 cut points
+  // Per node (empty: none): the layer's rows that other ranks read are
+  // computed and sent first, each run a unit of its own (edgeflow/schedule.h).
+  std::vector<char> halo_first;
+
+  bool is_halo_first(int node) const {
+    return !halo_first.empty() && halo_first.at(node) != 0;
+  }
 
   RowRange rows(int node, int rank) const {
     return RowRange{cuts.at(node).at(rank), cuts.at(node).at(rank + 1)};

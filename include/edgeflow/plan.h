@@ -31,6 +31,14 @@ void encode_graph(const Graph& graph, bool with_weights, planpb::Graph* out);
 // The IR back from its wire form; malformed input throws Error naming the field.
 Graph decode_graph(const planpb::Graph& in);
 
+// For each unit of `plan` (by index), the units of the same rank whose rows
+// it reads: with its receives, what it waits for (the runtime runs a unit as
+// soon as both are complete, edgeflow/schedule.h). Throws Error (bad input)
+// naming the unit when it reads a row that none of these, nor the request
+// itself (the graph input on rank 0), provides, waits for an edge the rank
+// never receives, or computes rows another unit of its layer computes too.
+std::vector<std::vector<int>> local_dependencies(const planpb::RankPlan& plan, const Graph& graph);
+
 // Checks a decoded plan against its own graph (indices, row ranges, buffer
 // bounds) so that a worker never trusts a malformed plan; throws Error.
 void validate_plan(const planpb::RankPlan& plan, const Graph& graph);

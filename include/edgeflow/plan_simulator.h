@@ -1,7 +1,8 @@
 // The plan simulator behind simulate_plan, kept alive between runs so that
 // the whole-plan optimiser can change one layer's cuts and re-simulate
 // without rebuilding the flow of every value (src/partition/whole_plan.cpp).
-// Its messages are the flow module's (edgeflow/flow.h), as the plan's are.
+// Its units are the schedule's (edgeflow/schedule.h) and its messages the
+// flow module's (edgeflow/flow.h), as the plan's are.
 #pragma once
 
 #include <cstdint>
@@ -11,6 +12,7 @@
 #include "edgeflow/flow.h"
 #include "edgeflow/ir.h"
 #include "edgeflow/partition_cuts.h"
+#include "edgeflow/schedule.h"
 
 namespace edgeflow {
 
@@ -21,6 +23,8 @@ class PlanSimulator {
   const Partition& partition() const { return flows_.partition(); }
   // Replaces the cuts of `node`; rebuilds the flows of the values it reads and writes.
   void set_cuts(int node, const std::vector<int64_t>& cuts) { flows_.set_cuts(node, cuts); }
+  // Marks `node` halo-first or not.
+  void set_halo_first(int node, bool on) { flows_.set_halo_first(node, on); }
 
   // The predicted end-to-end latency of the current partition.
   double latency() { return run(nullptr); }
@@ -33,22 +37,22 @@ class PlanSimulator {
 
  private:
   double run(PlanPrediction* detail);
+  void build_units();
 
   const Graph& graph_;
   const ClusterProfile& profile_;
   FlowTable flows_;
   int world_;
 
-  // Buffers of run(), kept between runs.
-  struct RankState {
-    std::vector<int> units;  // nodes with rows on the rank, in order
-    size_t next = 0;         // the next unit not yet scheduled
-    double free_at = 0.0;    // when the last scheduled unit finishes
-    int pending = -1;        // its messages with no arrival time yet (-1: not counted)
-    std::vector<int> waits;  // messages the next unit reads
-  };
-  std::vector<RankState> ranks_;
-  std::vector<int> awaited_by_;  // [edge]: the rank whose next unit counts it as pending, or -1
+  // Buffers of run(), kept between runs. Units are numbered rank by rank,
+  // each rank's in its list order.
+  std::vector<ScheduledUnit> unit_;
+  std::vector<int> unit_rank_;
+  std::vector<int> rank_first_;               // [rank]: its first unit (+ end)
+  std::vector<int> missing_;                  // [unit]: inputs not yet there
+  std::vector<std::vector<int>> dependents_;  // [unit]: local units reading its rows
+  std::vector<std::vector<int>> waiters_;     // [edge]: units reading its rows
+  std::vector<std::vector<int>> sent_;        // [unit]: the edges it sends
   std::vector<int> offset_;
   std::vector<double> arrival_;
   std::vector<const Message*> message_;

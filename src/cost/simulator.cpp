@@ -1,10 +1,12 @@
 // The plan simulator: an event simulation of one request through the
-// runtime's units and messages (see simulate_plan in edgeflow/cost.h).
+// schedule's units (edgeflow/schedule.h) and the flow module's messages, by
+// the runtime's rule (see simulate_plan in edgeflow/cost.h).
 //
 //   time t: units finishing at t post their messages -> each takes its
-//           sender's uplink and receiver's downlink in (time, edge) order, so
-//           its arrival is known -> ranks whose next unit has all its
-//           arrivals known schedule it (start = max(free, arrivals))
+//           sender's uplink and receiver's downlink in (time, edge) order,
+//           so its arrival is known -> messages arriving at t complete their
+//           readers' inputs -> every free rank starts the first unit of its
+//           list whose inputs are all there
 #include <algorithm>
 #include <functional>
 #include <limits>
@@ -17,6 +19,18 @@ namespace edgeflow {
 namespace {
 
 constexpr double kNever = std::numeric_limits<double>::infinity();
+
+// An event: a message arriving (unit < 0) or a unit finishing.
+struct Event {
+  double t;
+  int unit;
+  int edge;
+  bool operator>(const Event& o) const {
+    if (t != o.t) return t > o.t;
+    if (unit != o.unit) return unit > o.unit;
+    return edge > o.edge;
+  }
+};
 
 }  // namespace
 
@@ -32,20 +46,73 @@ PlanPrediction PlanSimulator::predict() {
   return p;
 }
 
+// Numbers the units, and links each to the messages it reads and sends and
+// to the local units whose rows it reads.
+void PlanSimulator::build_units() {
+  const int n = world_;
+  const int nodes = static_cast<int>(graph_.nodes.size());
+  unit_.clear();
+  unit_rank_.clear();
+  rank_first_.assign(n + 1, 0);
+  std::vector<int> node_units(2 * nodes * n, 0);  // [node * n + rank]: first, end
+  for (int r = 0; r < n; ++r) {
+    rank_first_[r] = static_cast<int>(unit_.size());
+    append_rank_units(flows_, r, &unit_);
+    unit_rank_.resize(unit_.size(), r);
+    for (int u = rank_first_[r]; u < static_cast<int>(unit_.size()); ++u) {
+      int* range = &node_units[2 * (unit_[u].node * n + r)];
+      if (range[0] == range[1]) range[0] = u;
+      range[1] = u + 1;
+    }
+  }
+  rank_first_[n] = static_cast<int>(unit_.size());
+  const size_t units = unit_.size();
+  missing_.assign(units, 0);
+  dependents_.resize(units);
+  sent_.resize(units);
+  for (size_t u = 0; u < units; ++u) dependents_[u].clear(), sent_[u].clear();
+  waiters_.resize(message_.size());
+  for (std::vector<int>& w : waiters_) w.clear();
+
+  for (int u = 0; u < static_cast<int>(units); ++u) {
+    const ScheduledUnit& unit = unit_[u];
+    const int rank = unit_rank_[u];
+    const Node& node = graph_.nodes[unit.node];
+    for (size_t i = 0; i < node.inputs.size(); ++i) {
+      const ValueId v = node.inputs[i];
+      const Region need = unit_input_region(flows_, unit, rank, static_cast<int>(i));
+      if (need.empty()) continue;
+      flows_.for_each_message_into(v, rank, need, [&](int k) {
+        waiters_[offset_[v] + k].push_back(u);
+        ++missing_[u];
+      });
+      const int producer = graph_.values[v].producer;
+      if (producer < 0) continue;
+      const int* range = &node_units[2 * (producer * n + rank)];
+      for (int w = range[0]; w < range[1]; ++w)
+        if (!intersect(unit_[w].rows, need.rows).empty()) {
+          dependents_[w].push_back(u);
+          ++missing_[u];
+        }
+    }
+    const ValueId out = node.output;
+    for_each_message_sent(flows_, unit, rank,
+                          [&](int k) { sent_[u].push_back(offset_[out] + k); });
+  }
+}
+
 double PlanSimulator::run(PlanPrediction* detail) {
   const int n = world_;
   const size_t values = graph_.values.size();
-  const Partition& part = flows_.partition();
   flows_.first_id(&offset_);
-  const std::vector<int>& offset = offset_;
-  const int num_edges = offset[values];
+  const int num_edges = offset_[values];
   message_.resize(num_edges);
   for (size_t v = 0; v < values; ++v) {
     const std::vector<Message>& messages = flows_.messages(static_cast<ValueId>(v));
-    for (size_t k = 0; k < messages.size(); ++k) message_[offset[v] + k] = &messages[k];
+    for (size_t k = 0; k < messages.size(); ++k) message_[offset_[v] + k] = &messages[k];
   }
   arrival_.assign(num_edges, kNever);
-  std::vector<double>& arrival = arrival_;
+  build_units();
 
   if (detail) {
     detail->start_s.assign(graph_.nodes.size(), std::vector<double>(n, 0.0));
@@ -59,117 +126,93 @@ double PlanSimulator::run(PlanPrediction* detail) {
     }
   }
 
-  ranks_.resize(n);
-  for (RankState& rs : ranks_) {
-    rs.units.clear();
-    rs.next = 0;
-    rs.free_at = 0.0;
-    rs.pending = -1;
-  }
-  for (size_t l = 0; l < graph_.nodes.size(); ++l) {
-    const std::vector<int64_t>& c = part.cuts[l];
-    for (int r = 0; r < n; ++r)
-      if (c[r + 1] > c[r]) ranks_[r].units.push_back(static_cast<int>(l));
-  }
-  awaited_by_.assign(num_edges, -1);
-
-  // Events: a unit finishing (it posts its rows).
-  struct Event {
-    double t;
-    int rank;
-    int node;
-    bool operator>(const Event& o) const { return t > o.t; }
-  };
   std::priority_queue<Event, std::vector<Event>, std::greater<Event>> events;
-  std::vector<double> up_free(n, 0.0), down_free(n, 0.0);
+  std::vector<double> up_free(n, 0.0), down_free(n, 0.0), free_at(n, 0.0);
+  std::vector<char> busy(n, 0);
+  // Per rank: its units whose inputs are all there, a min-heap by list position.
+  std::vector<std::vector<int>> ready(n);
+  const auto push_ready = [&](int u) {
+    std::vector<int>& heap = ready[unit_rank_[u]];
+    heap.push_back(u);
+    std::push_heap(heap.begin(), heap.end(), std::greater<int>());
+  };
+  for (int u = 0; u < static_cast<int>(unit_.size()); ++u)
+    if (missing_[u] == 0) push_ready(u);
   const bool queues = profile_.link_queues;
-  std::vector<int> posting;  // messages posted at the current time, by edge
+  std::vector<int> posting;  // messages posted at the current time
+  int done = 0;
 
-  // Schedules rank r's next units for as long as their messages' arrival
-  // times are known: a unit starts when the rank is free and they are in.
-  std::function<void(int)> schedule;
-  // A message posted at t takes its sender's uplink, then its receiver's
-  // downlink, each as soon as it is free (reserved in the order of posting).
-  auto send = [&](int id, double t) {
-    const Message& e = *message_[id];
-    const LinkCost& link = profile_.links[e.src][e.dst];
-    const double occupancy = link.occupancy_s(e.bytes);
-    double start = t;
-    if (queues) {
-      const double up = std::max(t, up_free[e.src]);
-      up_free[e.src] = up + occupancy;
-      start = std::max(up, down_free[e.dst]);
-      down_free[e.dst] = start + occupancy;
-    }
-    arrival[id] = start + occupancy + link.latency_s;
-    if (awaited_by_[id] >= 0) {
-      RankState& rs = ranks_[awaited_by_[id]];
-      awaited_by_[id] = -1;
-      if (--rs.pending == 0) schedule(e.dst);
-    }
-  };
-  auto post = [&](ValueId v, int src) {
-    for (int k : flows_.messages_from(v, src)) posting.push_back(offset[v] + k);
-  };
-  auto send_posted = [&](double t) {
+  // Messages posted at t take their sender's uplink, then their receiver's
+  // downlink, each as soon as it is free, in edge order.
+  const auto send_posted = [&](double t) {
     std::sort(posting.begin(), posting.end());
-    for (int id : posting) send(id, t);
+    for (int id : posting) {
+      const Message& e = *message_[id];
+      const LinkCost& link = profile_.links[e.src][e.dst];
+      const double occupancy = link.occupancy_s(e.bytes);
+      double start = t;
+      if (queues) {
+        const double up = std::max(t, up_free[e.src]);
+        up_free[e.src] = up + occupancy;
+        start = std::max(up, down_free[e.dst]);
+        down_free[e.dst] = start + occupancy;
+      }
+      arrival_[id] = start + occupancy + link.latency_s;
+      events.push(Event{arrival_[id], -1, id});
+    }
     posting.clear();
   };
-  schedule = [&](int rank) {
-    RankState& rs = ranks_[rank];
-    while (rs.next < rs.units.size()) {
-      const int l = rs.units[rs.next];
-      const RowRange out = part.rows(l, rank);
-      if (rs.pending < 0) {
-        rs.waits.clear();
-        rs.pending = 0;
-        const Node& node = graph_.nodes[l];
-        for (size_t i = 0; i < node.inputs.size(); ++i) {
-          const ValueId v = node.inputs[i];
-          const Region need = flows_.required(l, static_cast<int>(i), rank);
-          flows_.for_each_message_into(v, rank, need, [&](int k) {
-            const int id = offset[v] + k;
-            rs.waits.push_back(id);
-            if (arrival[id] == kNever && awaited_by_[id] != rank) {
-              awaited_by_[id] = rank;
-              ++rs.pending;
-            }
-          });
-        }
-      }
-      if (rs.pending > 0) return;
-      double start = rs.free_at;
-      for (int id : rs.waits) start = std::max(start, arrival[id]);
-      rs.free_at = start + profile_.compute[l][rank].seconds(out.size());
-      events.push(Event{rs.free_at, rank, l});
+  const auto complete_input = [&](int u) {
+    if (--missing_[u] == 0) push_ready(u);
+  };
+  const auto start_ready = [&](double t) {
+    for (int r = 0; r < n; ++r) {
+      if (busy[r] || ready[r].empty()) continue;
+      std::pop_heap(ready[r].begin(), ready[r].end(), std::greater<int>());
+      const int u = ready[r].back();
+      ready[r].pop_back();
+      const ScheduledUnit& unit = unit_[u];
+      busy[r] = 1;
+      free_at[r] = t + profile_.compute[unit.node][r].seconds(unit.rows.size());
+      events.push(Event{free_at[r], u, -1});
       if (detail) {
-        detail->start_s[l][rank] = start;
-        detail->finish_s[l][rank] = rs.free_at;
+        double& start = detail->start_s[unit.node][r];
+        if (detail->finish_s[unit.node][r] == 0.0 || t < start) start = t;
+        detail->finish_s[unit.node][r] = std::max(detail->finish_s[unit.node][r], free_at[r]);
       }
-      ++rs.next;
-      rs.pending = -1;
     }
   };
 
-  post(graph_.input, 0);
+  for (int k : flows_.messages_from(graph_.input, 0)) posting.push_back(offset_[graph_.input] + k);
   send_posted(0.0);
-  for (int r = 0; r < n; ++r) schedule(r);
+  start_ready(0.0);
   while (!events.empty()) {
-    // Every unit finishing at t posts its rows; they leave in edge order.
     const double t = events.top().t;
+    // Everything that happens at t: finishing units post their messages
+    // (together, in edge order), arrivals complete inputs.
     while (!events.empty() && events.top().t <= t) {
-      post(graph_.nodes[events.top().node].output, events.top().rank);
-      events.pop();
+      while (!events.empty() && events.top().t <= t && events.top().unit >= 0) {
+        const int u = events.top().unit;
+        events.pop();
+        busy[unit_rank_[u]] = 0;
+        ++done;
+        for (int d : dependents_[u]) complete_input(d);
+        posting.insert(posting.end(), sent_[u].begin(), sent_[u].end());
+      }
+      send_posted(t);
+      while (!events.empty() && events.top().t <= t && events.top().unit < 0) {
+        for (int u : waiters_[events.top().edge]) complete_input(u);
+        events.pop();
+      }
     }
-    send_posted(t);
+    start_ready(t);
   }
 
-  for (int r = 0; r < n; ++r) EF_ASSERT(ranks_[r].next == ranks_[r].units.size());
-  double latency = ranks_[0].free_at;
+  EF_ASSERT(done == static_cast<int>(unit_.size()));
+  double latency = free_at[0];
   for (int id = 0; id < num_edges; ++id) {
-    EF_ASSERT(arrival[id] < kNever);
-    if (message_[id]->dst == 0) latency = std::max(latency, arrival[id]);
+    EF_ASSERT(arrival_[id] < kNever);
+    if (message_[id]->dst == 0) latency = std::max(latency, arrival_[id]);
   }
   return latency;
 }

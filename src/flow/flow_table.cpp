@@ -47,6 +47,14 @@ void FlowTable::set_cuts(int node, const std::vector<int64_t>& cuts) {
       rebuild(n.inputs[i]);
 }
 
+void FlowTable::set_halo_first(int node, bool on) {
+  if (part_.halo_first.empty()) {
+    if (!on) return;
+    part_.halo_first.assign(graph_.nodes.size(), 0);
+  }
+  part_.halo_first.at(node) = on ? 1 : 0;
+}
+
 Region FlowTable::produced(ValueId v, int rank) const {
   const Shape& shape = graph_.shape_of(v);
   const int producer = graph_.values[v].producer;

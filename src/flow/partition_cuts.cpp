@@ -21,6 +21,9 @@ void validate_partition(const Graph& graph, const Partition& p) {
   if (p.cuts.size() != graph.nodes.size())
     fail_input("partition: has " + std::to_string(p.cuts.size()) + " layers, the model has " +
                std::to_string(graph.nodes.size()));
+  if (!p.halo_first.empty() && p.halo_first.size() != graph.nodes.size())
+    fail_input("partition: marks " + std::to_string(p.halo_first.size()) +
+               " layers halo-first, the model has " + std::to_string(graph.nodes.size()));
   for (size_t n = 0; n < graph.nodes.size(); ++n) {
     const Node& node = graph.nodes[n];
     const auto& c = p.cuts[n];

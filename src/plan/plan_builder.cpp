@@ -1,10 +1,12 @@
 // Builds execution units, input requirements and forwarding tables from a
-// partition: every message of the flow module (edgeflow/flow.h) becomes an
-// edge of the plan, received by its destination and forwarded by the unit
-// that computes its rows (or, for the graph input, sent by rank 0).
+// partition: the schedule's units (edgeflow/schedule.h) in its order, and
+// every message of the flow module (edgeflow/flow.h) as an edge of the plan,
+// received by its destination and forwarded by the unit that computes its
+// rows (or, for the graph input, sent by rank 0).
 #include "edgeflow/error.h"
 #include "edgeflow/flow.h"
 #include "edgeflow/plan.h"
+#include "edgeflow/schedule.h"
 
 namespace edgeflow {
 namespace {
@@ -60,19 +62,17 @@ class PlanBuilder {
       }
     }
 
-    const Partition& part = flows_.partition();
-    for (size_t n = 0; n < graph_.nodes.size(); ++n) {
-      const int node_index = static_cast<int>(n);
-      const Node& node = graph_.nodes[n];
-      const RowRange out = part.rows(node_index, rank);
-      if (out.empty()) continue;
+    std::vector<ScheduledUnit> units;
+    append_rank_units(flows_, rank, &units);
+    for (const ScheduledUnit& unit : units) {
+      const Node& node = graph_.nodes[unit.node];
       planpb::Unit* u = plan->add_units();
-      u->set_node(node_index);
-      u->set_row_begin(out.begin);
-      u->set_row_end(out.end);
+      u->set_node(unit.node);
+      u->set_row_begin(unit.rows.begin);
+      u->set_row_end(unit.rows.end);
       for (size_t i = 0; i < node.inputs.size(); ++i) {
         const ValueId v = node.inputs[i];
-        const Region need = flows_.required(node_index, static_cast<int>(i), rank);
+        const Region need = unit_input_region(flows_, unit, rank, static_cast<int>(i));
         planpb::InputRequirement* req = u->add_inputs();
         req->set_value(v);
         req->set_row_begin(need.rows.begin);
@@ -81,9 +81,10 @@ class PlanBuilder {
                                      [&](int k) { req->add_recv_edges(first_id_[v] + k); });
       }
       const ValueId v = node.output;
-      for (int k : flows_.messages_from(v, rank))
+      for_each_message_sent(flows_, unit, rank, [&](int k) {
         set_transfer(flows_.messages(v)[k], first_id_[v] + k, flows_.messages(v)[k].dst,
                      u->add_forward());
+      });
     }
   }
 

@@ -1,6 +1,7 @@
 // Checks a received plan against its own graph before a worker acts on it:
 // every index in range, every row range inside its tensor and inside the
-// rank's buffers, every unit's requirements equal to what its row map says.
+// rank's buffers, every unit's requirements equal to what its row map says,
+// every row a unit reads provided by a unit of the rank or a receive.
 #include <map>
 
 #include "edgeflow/error.h"
@@ -80,6 +81,7 @@ void validate_plan(const planpb::RankPlan& plan, const Graph& graph) {
         bad(where + " forwards rows it does not compute");
     }
   }
+  local_dependencies(plan, graph);
 }
 
 }  // namespace edgeflow

@@ -1,13 +1,16 @@
 // The event loop of the inference phase. Each request occupies a slot with
-// its own buffers; a slot's units run in the rank's order as soon as the
-// receives they wait for have completed, and each unit's rows leave with
-// nonblocking sends as its forwarding table says.
+// its own buffers. A unit is ready once the receives and the rank's own
+// units it reads from have completed; the rank runs, of whichever slot, the
+// first ready unit in its plan order (the schedule's rule,
+// edgeflow/schedule.h), and its rows leave with nonblocking sends as its
+// forwarding table says.
 //
 //   tag(slot, edge) = kTagFirstData + slot * num_edges + edge
 #include <algorithm>
 #include <chrono>
 #include <cstring>
 #include <deque>
+#include <functional>
 #include <thread>
 
 #include "edgeflow/error.h"
@@ -68,7 +71,20 @@ struct Slot {
   std::vector<char> edge_done;   // by edge id (receives)
   std::vector<Pending> recvs;
   std::vector<Pending> sends;
-  size_t next_unit = 0;
+  std::vector<int> missing;  // by unit: inputs not complete yet
+  std::vector<int> ready;    // units whose inputs are complete: a min-heap by plan order
+  size_t units_done = 0;
+
+  void push_ready(int unit) {
+    ready.push_back(unit);
+    std::push_heap(ready.begin(), ready.end(), std::greater<int>());
+  }
+  int pop_ready() {
+    std::pop_heap(ready.begin(), ready.end(), std::greater<int>());
+    const int unit = ready.back();
+    ready.pop_back();
+    return unit;
+  }
 };
 
 }  // namespace
@@ -79,6 +95,9 @@ struct Executor::Impl {
   Transport* transport;
   RuntimeOptions options;
   std::vector<PreparedUnit> units;
+  std::vector<int> inputs_of_unit;           // by unit: receives and local units it waits for
+  std::vector<std::vector<int>> dependents;  // by unit: the rank's units reading its rows
+  std::vector<std::vector<int>> readers;     // by edge: the units waiting for it
   std::vector<Slot> slots;
   RuntimeStats stats;
   Clock::time_point last_progress = Clock::now();
@@ -102,6 +121,19 @@ struct Executor::Impl {
                 std::to_string(u.row_end()) + ")";
       pu.kernel = kernels.make(graph, node, RowRange{u.row_begin(), u.row_end()});
       units.push_back(std::move(pu));
+    }
+    const std::vector<std::vector<int>> deps = local_dependencies(plan, graph);
+    inputs_of_unit.assign(units.size(), 0);
+    dependents.resize(units.size());
+    readers.resize(plan.num_edges());
+    for (size_t u = 0; u < units.size(); ++u) {
+      for (int w : deps[u]) dependents[w].push_back(static_cast<int>(u));
+      inputs_of_unit[u] += static_cast<int>(deps[u].size());
+      for (const planpb::InputRequirement& req : units[u].unit->inputs())
+        for (int e : req.recv_edges()) {
+          readers[e].push_back(static_cast<int>(u));
+          ++inputs_of_unit[u];
+        }
     }
     stats.bytes_sent.assign(plan.world_size(), 0);
     stats.node_busy_s.assign(graph.nodes.size(), 0.0);
@@ -133,12 +165,25 @@ struct Executor::Impl {
            std::to_string(t.row_end()) + ") " + direction + " rank " + std::to_string(t.peer());
   }
 
+  // Marks every unit of the slot not run, and those that wait for nothing ready.
+  void reset_units(Slot& slot) {
+    slot.started = Clock::now();
+    slot.missing = inputs_of_unit;
+    slot.ready.clear();
+    slot.units_done = 0;
+    for (size_t u = 0; u < units.size(); ++u)
+      if (slot.missing[u] == 0) slot.push_ready(static_cast<int>(u));
+  }
+
+  static void complete_input(Slot& slot, int unit) {
+    if (--slot.missing[unit] == 0) slot.push_ready(unit);
+  }
+
   void start_slot(int s, int64_t request) {
     Slot& slot = slots[s];
     slot.active = true;
     slot.request = request;
-    slot.started = Clock::now();
-    slot.next_unit = 0;
+    reset_units(slot);
     std::fill(slot.edge_done.begin(), slot.edge_done.end(), 0);
     for (const planpb::Transfer& t : plan.recvs()) {
       void* dst = slot.buffers[t.value()].row(t.row_begin());
@@ -164,6 +209,7 @@ struct Executor::Impl {
     auto recv_end = std::remove_if(slot.recvs.begin(), slot.recvs.end(), [&](const Pending& p) {
       if (!transport->test(p.handle)) return false;
       slot.edge_done[p.transfer->edge()] = 1;
+      for (int u : readers[p.transfer->edge()]) complete_input(slot, u);
       if (options.trace) trace(transfer_name(*p.transfer, "from"), "recv", slot.request, p.posted_us);
       return true;
     });
@@ -179,15 +225,9 @@ struct Executor::Impl {
     return progressed;
   }
 
-  bool ready(const Slot& slot, const planpb::Unit& u) const {
-    for (const planpb::InputRequirement& req : u.inputs())
-      for (int e : req.recv_edges())
-        if (!slot.edge_done[e]) return false;
-    return true;
-  }
-
-  void run_unit(int s, const PreparedUnit& pu) {
+  void run_unit(int s, int unit) {
     Slot& slot = slots[s];
+    const PreparedUnit& pu = units[unit];
     const planpb::Unit& u = *pu.unit;
     std::vector<const float*> inputs;
     inputs.reserve(u.inputs_size());
@@ -210,15 +250,16 @@ struct Executor::Impl {
     stats.node_busy_s[u.node()] += spent_s;
     trace(pu.name, "compute", slot.request, start);
     if (transport) post_sends(s, u.forward());
+    ++slot.units_done;
+    for (int d : dependents[unit]) complete_input(slot, d);
   }
 
   // Runs what is ready in slot s; true if anything happened.
   bool advance(int s) {
     Slot& slot = slots[s];
     bool progressed = transport ? poll_transfers(slot) : false;
-    while (slot.next_unit < units.size() && ready(slot, *units[slot.next_unit].unit)) {
-      run_unit(s, units[slot.next_unit]);
-      ++slot.next_unit;
+    while (!slot.ready.empty()) {
+      run_unit(s, slot.pop_ready());
       progressed = true;
       if (transport) poll_transfers(slot);
     }
@@ -226,7 +267,7 @@ struct Executor::Impl {
   }
 
   bool finished(const Slot& slot) const {
-    return slot.next_unit == units.size() && slot.recvs.empty() && slot.sends.empty();
+    return slot.units_done == units.size() && slot.recvs.empty() && slot.sends.empty();
   }
 
   // Waits a moment when nothing moved; fails when nothing moved for too long.
@@ -266,15 +307,17 @@ struct Executor::Impl {
                 t.peer()};
   }
 
-  // What a slot waits for: the first missing input of its next unit, else
-  // any receive or send still open.
+  // What a slot waits for: the first missing receive of its first waiting
+  // unit, else any receive or send still open.
   Wait awaited(const Slot& slot) const {
-    if (slot.next_unit < units.size())
-      for (const planpb::InputRequirement& req : units[slot.next_unit].unit->inputs())
+    for (size_t u = 0; u < units.size(); ++u) {
+      if (slot.missing[u] <= 0) continue;
+      for (const planpb::InputRequirement& req : units[u].unit->inputs())
         for (int e : req.recv_edges())
           if (!slot.edge_done[e])
             for (const Pending& p : slot.recvs)
               if (p.transfer->edge() == e) return describe(*p.transfer, slot.request);
+    }
     if (!slot.recvs.empty()) return describe(*slot.recvs.front().transfer, slot.request);
     if (!slot.sends.empty())
       return Wait{"sends to rank " + std::to_string(slot.sends.front().transfer->peer()) +
@@ -390,8 +433,7 @@ struct Executor::Impl {
     } else {
       slot.active = true;
       slot.request = id;
-      slot.started = Clock::now();
-      slot.next_unit = 0;
+      reset_units(slot);
     }
   }
 

@@ -1,7 +1,8 @@
 // The plan simulator against an independent event simulation of the plans
 // build_plans makes (the runtime's own units, receive edges and forwarding
-// tables), with the same costs: ranks run their units in order, a unit waits
-// for every message it reads, messages leave when their unit finishes (the
+// tables), with the same costs: a free rank runs the first unit in its plan
+// order whose messages have arrived and whose rows from the rank's own units
+// are computed (dataflow), messages leave when their unit finishes (the
 // input: from rank 0 at time 0) and take the sender's uplink, then the
 // receiver's downlink, in the order they are posted (the emulated cluster's
 // queues). Plus a few timelines worked out by hand.
@@ -45,11 +46,21 @@ double reference_latency(const Graph& graph, const std::vector<planpb::RankPlan>
       m.bytes = (t.row_end() - t.row_begin()) * graph.shape_of(t.value()).row_elements() * 4;
     }
   struct Rank {
-    int next = 0;
-    bool running = false;
+    int running = -1;  // the unit it runs
     double busy_until = 0.0;
+    std::vector<char> done;  // by unit
   };
   std::vector<Rank> ranks(n);
+  for (int r = 0; r < n; ++r) ranks[r].done.assign(plans[r].units_size(), 0);
+  // Unit w of the rank computes rows unit u reads.
+  auto feeds = [&](const planpb::RankPlan& plan, int w, const planpb::Unit& u) {
+    const planpb::Unit& from = plan.units(w);
+    for (const auto& req : u.inputs())
+      if (graph.values[req.value()].producer == from.node() &&
+          std::max(req.row_begin(), from.row_begin()) < std::min(req.row_end(), from.row_end()))
+        return true;
+    return false;
+  };
   std::vector<double> up(n, 0.0), down(n, 0.0);
   for (const auto& t : plans[0].input_sends()) msg[t.edge()].post = 0.0;
   double t = 0.0;
@@ -57,9 +68,10 @@ double reference_latency(const Graph& graph, const std::vector<planpb::RankPlan>
     // Finished units post their forwarding table.
     for (int r = 0; r < n; ++r) {
       Rank& rk = ranks[r];
-      if (!rk.running || rk.busy_until > t) continue;
-      rk.running = false;
-      for (const auto& f : plans[r].units(rk.next - 1).forward()) msg[f.edge()].post = t;
+      if (rk.running < 0 || rk.busy_until > t) continue;
+      for (const auto& f : plans[r].units(rk.running).forward()) msg[f.edge()].post = t;
+      rk.done[rk.running] = 1;
+      rk.running = -1;
     }
     // Messages posted now take the sender's uplink, then the receiver's
     // downlink, in edge order; their arrival is known from then on.
@@ -78,23 +90,30 @@ double reference_latency(const Graph& graph, const std::vector<planpb::RankPlan>
       m.arrival = start + occupancy + link.latency_s;
       m.started = true;
     }
-    // Idle ranks start their next unit once all its receives have arrived.
+    // Idle ranks start their first unit, in plan order, whose receives have
+    // arrived and whose local inputs are computed.
     for (int r = 0; r < n; ++r) {
       Rank& rk = ranks[r];
-      if (rk.running || rk.next >= plans[r].units_size()) continue;
-      const planpb::Unit& u = plans[r].units(rk.next);
-      bool ready = true;
-      for (const auto& req : u.inputs())
-        for (int e : req.recv_edges()) ready &= msg[e].arrival <= t;
-      if (!ready) continue;
-      rk.running = true;
-      rk.busy_until = t + profile.compute[u.node()][r].seconds(u.row_end() - u.row_begin());
-      ++rk.next;
+      if (rk.running >= 0) continue;
+      for (int k = 0; k < plans[r].units_size(); ++k) {
+        if (rk.done[k]) continue;
+        const planpb::Unit& u = plans[r].units(k);
+        bool ready = true;
+        for (const auto& req : u.inputs())
+          for (int e : req.recv_edges()) ready &= msg[e].arrival <= t;
+        for (int w = 0; w < plans[r].units_size(); ++w)
+          if (w != k && rk.done[w] != 1 && feeds(plans[r], w, u)) ready = false;
+        if (!ready) continue;
+        rk.running = k;
+        rk.busy_until = t + profile.compute[u.node()][r].seconds(u.row_end() - u.row_begin());
+        rk.done[k] = 2;  // started
+        break;
+      }
     }
     // Next event: a unit finishing or a message arriving.
     double next = kNever;
     for (const Rank& rk : ranks)
-      if (rk.running) next = std::min(next, rk.busy_until);
+      if (rk.running >= 0) next = std::min(next, rk.busy_until);
     for (const Message& m : msg)
       if (m.started && m.arrival > t) next = std::min(next, m.arrival);
     if (next == kNever) break;
@@ -102,7 +121,9 @@ double reference_latency(const Graph& graph, const std::vector<planpb::RankPlan>
     t = next;
   }
   double latency = ranks[0].busy_until;
-  for (int r = 0; r < n; ++r) EXPECT_EQ(ranks[r].next, plans[r].units_size()) << "rank " << r;
+  for (int r = 0; r < n; ++r)
+    EXPECT_EQ(std::count(ranks[r].done.begin(), ranks[r].done.end(), 1), plans[r].units_size())
+        << "rank " << r;
   for (const Message& m : msg) {
     EXPECT_TRUE(m.started);
     if (m.dst == 0) latency = std::max(latency, m.arrival);
@@ -160,10 +181,17 @@ TEST(Simulator, MatchesAnIndependentEventSimulationOnRandomPlans) {
     PartitionerOptions o;
     o.name = trial % 3 == 0 ? "equal" : "random";
     o.seed = trial;
-    const Partition p = make_partition(g, profile, o);
+    Partition p = make_partition(g, profile, o);
+    // Every other trial marks a random half of the layers halo-first.
+    const bool halo = trial % 4 >= 2;
+    if (halo) {
+      p.halo_first.resize(g.nodes.size());
+      for (char& h : p.halo_first) h = static_cast<char>(rng() % 2);
+    }
     expect_matches_reference(g, p, profile,
                              "trial " + std::to_string(trial) + ", " + std::to_string(n) +
-                                 " ranks, " + o.name + (queues ? ", queues" : ", free links"));
+                                 " ranks, " + o.name + (queues ? ", queues" : ", free links") +
+                                 (halo ? ", halo-first" : ""));
   }
 }
 
@@ -175,8 +203,11 @@ TEST(Simulator, MatchesAnIndependentEventSimulationOnZooPlans) {
       for (const std::string policy : {"equal", "random", "lp"}) {
         PartitionerOptions o;
         o.name = policy;
-        expect_matches_reference(g, make_partition(g, profile, o), profile,
-                                 model + " on " + cluster + ", " + policy);
+        Partition p = make_partition(g, profile, o);
+        expect_matches_reference(g, p, profile, model + " on " + cluster + ", " + policy);
+        p.halo_first.assign(g.nodes.size(), 1);
+        expect_matches_reference(g, p, profile,
+                                 model + " on " + cluster + ", " + policy + ", halo-first");
       }
     }
   }
