@@ -15,9 +15,22 @@ namespace edgeflow {
 
 struct ClusterProfile;  // edgeflow/cost.h
 
+// The kinds of plan a policy may make (--plan-kinds). Row splits (one row
+// range per rank per layer) are always allowed; the others add to them.
+struct PlanKinds {
+  bool halo_first = true;  // "halo": Partition::halo_first layers
+};
+
+// Parses --plan-kinds ("rows", "rows,halo", ...); throws Error (kBadInput)
+// listing the known kinds for an unknown one or a list without "rows".
+PlanKinds parse_plan_kinds(const std::string& list);
+// The known kinds, for --help and errors: "rows, halo".
+std::string plan_kind_names();
+
 struct PartitionerOptions {
   std::string name = "edgeflow";  // see partitioner_names()
   uint64_t seed = 1;              // random
+  PlanKinds kinds{};
   // edgeflow: wall-clock budget of the whole-plan refinement (it stops
   // early when a pass finds nothing better).
   double refine_budget_s = 30.0;

@@ -33,6 +33,7 @@ struct TraceEvent {
   int64_t request = 0;
   double start_us = 0;   // since the executor started
   double duration_us = 0;
+  int unit = -1;         // compute: the unit's index in the rank's plan order
 };
 
 // What rank 0 gets back for each request.

@@ -106,6 +106,10 @@ run:
   -n, --repeat N         run each input N times (default 1)
 )" + partitioner_help() + R"(
   --seed S               seed of the random partitioner (default 1)
+  --plan-kinds LIST      the kinds of plan edgeflow and random may make (default
+                         rows,halo): rows = one row range per rank per layer;
+                         halo = a layer computes and sends the rows other ranks
+                         read first
   --plan-only            set up, profile, print the plan with predicted times, exit
   --profile-cache FILE   reuse the profile in FILE when it fits (model, ranks,
                          hosts, threads), else measure and store it there
@@ -169,6 +173,7 @@ Options parse_options(int argc, char** argv) {
         fail_input("--progress: expected auto, bar, lines or none, got '" + o.progress + "'");
     } else if (arg == "--partitioner") o.partitioner = next();
     else if (arg == "--seed") o.seed = uint64_t(parse_int(arg, next(), 0, INT64_MAX));
+    else if (arg == "--plan-kinds") o.plan_kinds = next();
     else if (arg == "--mean") o.mean = parse_triple(arg, next());
     else if (arg == "--std") {
       o.std = parse_triple(arg, next());
@@ -184,6 +189,7 @@ Options parse_options(int argc, char** argv) {
   }
   if (o.help) return o;
   policy_named(o.partitioner);  // throws for an unknown policy
+  parse_plan_kinds(o.plan_kinds);
   if (positional.empty()) fail_input("no model given (usage: edgeflow MODEL.onnx [options])");
   if (positional.size() > 1) fail_input("unexpected argument '" + positional[1] + "'");
   o.model = positional[0];

@@ -22,6 +22,7 @@ std::string encode_report(const RuntimeStats& stats, bool with_trace) {
       t->set_request(e.request);
       t->set_start_us(e.start_us);
       t->set_duration_us(e.duration_us);
+      t->set_unit(e.unit);
     }
   return r.SerializeAsString();
 }
@@ -40,7 +41,7 @@ std::vector<TraceEvent> trace_of(const reportpb::RankReport& r) {
   std::vector<TraceEvent> events;
   for (const reportpb::TraceEvent& t : r.trace())
     events.push_back(TraceEvent{t.name(), t.category(), t.request(), t.start_us(),
-                                t.duration_us()});
+                                t.duration_us(), t.unit()});
   return events;
 }
 

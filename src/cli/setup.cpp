@@ -161,6 +161,7 @@ Session set_up(const Options& options, Transport* transport, KernelFactory& kern
       PartitionerOptions policy;
       policy.name = options.partitioner;
       policy.seed = options.seed;
+      policy.kinds = parse_plan_kinds(options.plan_kinds);
       PartitionReport report;
       s.partition = make_partition(s.graph, s.profile, policy, &report);
       for (const std::string& warning : report.warnings)

@@ -1,5 +1,6 @@
 // The random policy, for tests: random cut points (uniform in [0, H], from
-// --seed), zero-row ranks included; unusable ranks get no rows.
+// --seed), zero-row ranks included; unusable ranks get no rows. Where
+// --plan-kinds allows it, a random half of the layers is halo-first.
 #include <algorithm>
 #include <random>
 
@@ -14,7 +15,7 @@ Partition partition_random(const PolicyContext& ctx) {
   const int n = profile.world_size;
   const int usable = usable_rank_count(profile);
   std::mt19937_64 rng(ctx.options.seed);
-  return split_layers_by(ctx.graph, profile, [&](int, int64_t H) {
+  Partition p = split_layers_by(ctx.graph, profile, [&](int, int64_t H) {
     // A random end for each usable rank's range but the last.
     std::uniform_int_distribution<int64_t> row(0, H);
     std::vector<int64_t> ends(usable - 1);
@@ -27,6 +28,12 @@ Partition partition_random(const PolicyContext& ctx) {
       if (profile.is_usable(r)) cuts[r + 1] = ends[next++];
     return empty_unusable_ranks(cuts, profile);
   });
+  // With halo-first plans allowed, a coin per layer marks it so.
+  if (ctx.options.kinds.halo_first) {
+    p.halo_first.resize(ctx.graph.nodes.size());
+    for (char& h : p.halo_first) h = static_cast<char>(rng() % 2);
+  }
+  return p;
 }
 
 }  // namespace

@@ -7,7 +7,9 @@
 // producers and consumers, its exact per-layer optimum in the plan's own
 // simulated timeline, and one-row shifts, and keeps a change that
 // lowers the simulated latency, or keeps it and moves fewer bytes (aligned
-// cuts where they cost nothing). It starts from the best baseline and only
+// cuts where they cost nothing); where --plan-kinds allows it, each layer
+// also tries computing and sending first the rows other ranks read
+// (halo-first, edgeflow/schedule.h). It starts from the best baseline and only
 // accepts improvements, so its prediction is never above any baseline's.
 #include <algorithm>
 #include <chrono>
@@ -55,10 +57,12 @@ std::vector<int64_t> scaled_cuts(const std::vector<int64_t>& from, int64_t from_
 class Refiner {
  public:
   Refiner(const Graph& graph, const ClusterProfile& profile, const std::vector<Seed>& seeds,
-          const Partition& start, double deadline_s, Clock::time_point t0)
+          const Partition& start, const PlanKinds& kinds, double deadline_s,
+          Clock::time_point t0)
       : graph_(graph),
         profile_(profile),
         seeds_(seeds),
+        kinds_(kinds),
         sim_(graph, profile, start),
         deadline_s_(deadline_s),
         t0_(t0) {
@@ -115,7 +119,22 @@ class Refiner {
     return empty_unusable_ranks(c, profile_);
   }
 
+  // Turns layer l's halo-first split on or off; keeps it if the plan gets faster.
+  bool try_halo_first(int l) {
+    const bool old = sim_.partition().is_halo_first(l);
+    sim_.set_halo_first(l, !old);
+    ++evaluations_;
+    const double lat = sim_.latency();
+    if (lat < latency_ * (1 - 1e-9)) {
+      latency_ = lat;
+      return true;
+    }
+    sim_.set_halo_first(l, old);
+    return false;
+  }
+
   bool improve_layer(int l) {
+    bool improved = kinds_.halo_first && try_halo_first(l);
     const Node& node = graph_.nodes[l];
     const int n = profile_.world_size;
     const int64_t H = graph_.shape_of(node.output).height();
@@ -140,7 +159,6 @@ class Refiner {
               scaled_cuts(cur.cuts[c], graph_.shape_of(graph_.nodes[c].output).height(), H),
               profile_));
     }
-    bool improved = false;
     std::set<std::vector<int64_t>> tried{cur.cuts[l]};
     for (const auto& c : cands)
       if (tried.insert(c).second) improved |= try_cuts(l, c);
@@ -181,6 +199,7 @@ class Refiner {
   const Graph& graph_;
   const ClusterProfile& profile_;
   const std::vector<Seed>& seeds_;
+  const PlanKinds kinds_;
   PlanSimulator sim_;
   double deadline_s_;
   Clock::time_point t0_;
@@ -239,7 +258,15 @@ Partition partition_edgeflow(const PolicyContext& ctx) {
     const double lat = PlanSimulator(graph, profile, p).latency();
     if (lat < start_s) start = std::move(p), start_s = lat;
   }
-  Refiner refiner(graph, profile, seeds, start, ctx.options.refine_budget_s, t0);
+  // The same with every layer halo-first, where that is allowed and faster.
+  if (ctx.options.kinds.halo_first) {
+    Partition halo = start;
+    halo.halo_first.assign(graph.nodes.size(), 1);
+    const double lat = PlanSimulator(graph, profile, halo).latency();
+    if (lat < start_s) start = std::move(halo), start_s = lat;
+  }
+  Refiner refiner(graph, profile, seeds, start, ctx.options.kinds, ctx.options.refine_budget_s,
+                  t0);
   refiner.run();
 
   report.baselines.clear();

@@ -1,5 +1,6 @@
 // Which of a rank's units each unit waits for, and the check that every row
 // it reads is provided (edgeflow/plan.h, local_dependencies).
+#include <algorithm>
 #include <map>
 
 #include "edgeflow/error.h"
@@ -63,12 +64,15 @@ std::vector<std::vector<int>> local_dependencies(const planpb::RankPlan& plan, c
             provided.push_back(unit_rows(plan.units(w)));
           }
       merge_runs(&provided);
+      provided.push_back(RowRange{need.end, need.end + 1});  // a sentinel after the need
       int64_t covered = need.begin;
-      for (RowRange r : provided)
-        if (r.begin <= covered) covered = std::max(covered, r.end);
-      if (covered < need.end)
-        bad(where + " reads rows " + rows_str(RowRange{covered, need.end}) + " of " + value +
-            " that no unit of the rank computes and no receive brings");
+      for (RowRange r : provided) {
+        if (covered >= need.end) break;
+        if (r.begin > covered)
+          bad(where + " reads rows " + rows_str(RowRange{covered, std::min(r.begin, need.end)}) +
+              " of " + value + " that no unit of the rank computes and no receive brings");
+        covered = std::max(covered, r.end);
+      }
     }
   }
   return deps;

@@ -155,9 +155,11 @@ struct Executor::Impl {
     return static_cast<size_t>(graph.shape_of(value).row_elements()) * sizeof(float);
   }
 
-  void trace(const std::string& name, const char* category, int64_t request, double start_us) {
+  void trace(const std::string& name, const char* category, int64_t request, double start_us,
+             int unit = -1) {
     if (!options.trace) return;
-    stats.trace.push_back(TraceEvent{name, category, request, start_us, now_us() - start_us});
+    stats.trace.push_back(
+        TraceEvent{name, category, request, start_us, now_us() - start_us, unit});
   }
 
   std::string transfer_name(const planpb::Transfer& t, const char* direction) const {
@@ -248,7 +250,7 @@ struct Executor::Impl {
     const double spent_s = (now_us() - start) * 1e-6;
     stats.busy_s += spent_s;
     stats.node_busy_s[u.node()] += spent_s;
-    trace(pu.name, "compute", slot.request, start);
+    trace(pu.name, "compute", slot.request, start, unit);
     if (transport) post_sends(s, u.forward());
     ++slot.units_done;
     for (int d : dependents[unit]) complete_input(slot, d);

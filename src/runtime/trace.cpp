@@ -33,6 +33,7 @@ void write_chrome_trace(const std::string& path,
     for (const TraceEvent& e : ranks[rank]) {
       JsonObject args, ev;
       args.add_int("request", e.request);
+      if (e.unit >= 0) args.add_int("unit", e.unit);
       ev.add_string("name", e.name).add_string("cat", e.category).add_string("ph", "X");
       ev.add_number("ts", e.start_us - origin).add_number("dur", e.duration_us);
       ev.add_int("pid", 0).add_int("tid", static_cast<int64_t>(rank)).add_object("args", args);

@@ -287,6 +287,28 @@ TEST(Simulator, MessagesQueueOnTheReceiversDownlink) {
   EXPECT_DOUBLE_EQ(simulate_plan(g, part, p).latency_s, 4.0);
 }
 
+// Rank 0 lists b (waiting for a's rows from rank 1) before c (ready at
+// once): it runs c while a's rows travel, as the runtime does.
+TEST(Simulator, AReadyUnitRunsWhileAnEarlierOneWaits) {
+  DagBuilder b(Shape({1, 1, 4, 1}));
+  const ValueId a = b.conv("a", 0, 1, 1);
+  const ValueId bb = b.conv("b", a, 1, 1);
+  const ValueId c = b.conv("c", 0, 1, 1);
+  const Graph g = b.finish(b.concat("cat", {bb, c}));
+  ClusterProfile p = synthetic_profile(g, {1e9, 1e9}, 32.0, 0.0, 0.0);  // 4 B/s
+  for (auto& layer : p.compute) layer = {ComputeCost{1.0, 0.0}, ComputeCost{1.0, 0.0}};
+  Partition part;
+  part.world_size = 2;
+  part.cuts = {{0, 0, 4}, {0, 4, 4}, {0, 4, 4}, {0, 4, 4}};
+  // The input (16 B) reaches rank 1 at 4; a runs [4, 8); its rows reach
+  // rank 0 at 12. Rank 0: c [0, 4), b [12, 16), cat [16, 20).
+  const PlanPrediction pred = simulate_plan(g, part, p);
+  EXPECT_DOUBLE_EQ(pred.start_s[2][0], 0.0);
+  EXPECT_DOUBLE_EQ(pred.start_s[1][0], 12.0);
+  EXPECT_DOUBLE_EQ(pred.latency_s, 20.0);
+  EXPECT_NEAR(pred.latency_s, reference_latency(g, build_plans(g, part), p), 1e-12);
+}
+
 TEST(Simulator, OneRankRunsEverythingBackToBack) {
   const Graph g = branchy_graph();
   const ClusterProfile p = synthetic_profile(g, {1e9}, 1e9, 1e-4);

@@ -228,5 +228,79 @@ TEST(PlanValidate, AcceptsBuiltPlansAndRejectsTamperedOnes) {
   EXPECT_THROW(validate_plan(outside, graph), Error);
 }
 
+// The message of an Error thrown by `f`, or "" if none was.
+template <typename F>
+std::string error_of(F&& f) {
+  try {
+    f();
+  } catch (const Error& e) {
+    return e.what();
+  }
+  return "";
+}
+
+// Halo-first: rank 1 of three computes c1 rows [3, 6); rank 0 reads row 3
+// and rank 2 row 5 (3x3 convs), so those are units of their own, first,
+// each forwarding its own row, and the rows between come after.
+TEST(PlanBuilder, HaloFirstSendsTheRowsOthersReadFirst) {
+  DagBuilder b(Shape({1, 2, 9, 4}));
+  const ValueId c = b.conv("c1", 0, 2, 3);
+  const Graph graph = b.finish(b.conv("c2", c, 2, 3));
+  Partition p = equal(graph, 3);
+  p.halo_first = {1, 0};
+  const auto plans = build_plans(graph, p);
+  const planpb::RankPlan& mid = plans[1];
+  ASSERT_EQ(mid.units_size(), 4);
+  const std::vector<std::pair<int64_t, int64_t>> rows = {{3, 4}, {5, 6}, {4, 5}, {3, 6}};
+  for (int u = 0; u < 4; ++u) {
+    EXPECT_EQ(mid.units(u).node(), u < 3 ? 0 : 1) << "unit " << u;
+    EXPECT_EQ(std::make_pair(mid.units(u).row_begin(), mid.units(u).row_end()), rows[u])
+        << "unit " << u;
+  }
+  ASSERT_EQ(mid.units(0).forward_size(), 1);
+  EXPECT_EQ(mid.units(0).forward(0).peer(), 0);
+  ASSERT_EQ(mid.units(1).forward_size(), 1);
+  EXPECT_EQ(mid.units(1).forward(0).peer(), 2);
+  EXPECT_EQ(mid.units(2).forward_size(), 0);
+  // Each piece reads only the input rows its own rows need.
+  EXPECT_EQ(mid.units(0).inputs(0).row_begin(), 2);
+  EXPECT_EQ(mid.units(0).inputs(0).row_end(), 5);
+  // The same messages as without the split.
+  Partition rows_only = p;
+  rows_only.halo_first.clear();
+  EXPECT_EQ(flows(plans), flows(build_plans(graph, rows_only)));
+  for (const auto& plan : plans) EXPECT_NO_THROW(validate_plan(plan, graph));
+  const std::vector<std::vector<int>> deps = local_dependencies(mid, graph);
+  EXPECT_EQ(deps[3], (std::vector<int>{0, 1, 2}));  // c2 reads all three pieces
+}
+
+TEST(PlanValidate, RefusesUnitsThatOverlapOrReadRowsNobodyProvides) {
+  DagBuilder b(Shape({1, 2, 9, 4}));
+  const ValueId c = b.conv("c1", 0, 2, 3);
+  const Graph graph = b.finish(b.conv("c2", c, 2, 3));
+  Partition p = equal(graph, 3);
+  p.halo_first = {1, 0};
+  const planpb::RankPlan mid = build_plans(graph, p)[1];
+
+  planpb::RankPlan overlap = mid;
+  overlap.mutable_units(2)->set_row_begin(3);  // the interior piece now covers row 3 too
+  overlap.mutable_units(2)->mutable_inputs(0)->set_row_begin(2);  // as its row map says
+  EXPECT_NE(error_of([&] { validate_plan(overlap, graph); })
+                .find("units of 'c1' both compute rows [3, 4)"),
+            std::string::npos);
+
+  planpb::RankPlan uncovered = mid;
+  uncovered.mutable_units()->DeleteSubrange(2, 1);  // nobody computes c1 row 4
+  EXPECT_NE(error_of([&] { validate_plan(uncovered, graph); })
+                .find("unit 'c2' rows [3, 6) reads rows [4, 5) of"),
+            std::string::npos);
+
+  planpb::RankPlan unknown_edge = mid;
+  unknown_edge.mutable_units(3)->mutable_inputs(0)->add_recv_edges(
+      mid.units(0).forward(0).edge());  // an edge the rank sends, never receives
+  EXPECT_NE(error_of([&] { validate_plan(unknown_edge, graph); }).find("which the rank never receives"),
+            std::string::npos);
+}
+
 }  // namespace
 }  // namespace edgeflow
