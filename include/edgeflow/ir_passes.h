@@ -46,6 +46,15 @@ int fuse_residual_adds(Graph& graph);
 // read again. Returns the number of Concats fused.
 int fuse_concat_batchnorms(Graph& graph);
 
+// Feature splits: splits every Gemm whose weight holds at least `min_weights`
+// values into `shards` Gemms over consecutive ranges of its output features
+// (fewer when it has fewer features), joined by a Concat that takes the
+// Gemm's place, name and output value. Each shard is a layer of its own that
+// reads the whole input, so the partitioner can run the shards on different
+// ranks at once. Each output feature is the same dot product as before, so
+// results do not change. Returns the number of Gemms split.
+int shard_gemms(Graph& graph, int shards, int64_t min_weights);
+
 // Removes nodes whose outputs reach no graph output, and values no node or
 // graph input/output refers to. Returns the number of nodes removed.
 int remove_dead_nodes(Graph& graph);

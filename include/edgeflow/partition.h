@@ -19,12 +19,22 @@ struct ClusterProfile;  // edgeflow/cost.h
 // range per rank per layer) are always allowed; the others add to them.
 struct PlanKinds {
   bool halo_first = true;  // "halo": Partition::halo_first layers
+  // "features": large Gemms split by output features into shards that can
+  // run on different ranks (shard_gemms in edgeflow/ir_passes.h; applied to
+  // the graph before profiling, see kMinShardWeights).
+  bool features = true;
 };
 
-// Parses --plan-kinds ("rows", "rows,halo", ...); throws Error (kBadInput)
-// listing the known kinds for an unknown one or a list without "rows".
+// A Gemm is split into one shard per rank (features) when its weight holds
+// at least this many values: below it, a shard's compute is too short to pay
+// for moving its input.
+constexpr int64_t kMinShardWeights = 1000000;
+
+// Parses --plan-kinds ("rows", "rows,halo,features", ...); throws Error
+// (kBadInput) listing the known kinds for an unknown one or a list without
+// "rows".
 PlanKinds parse_plan_kinds(const std::string& list);
-// The known kinds, for --help and errors: "rows, halo".
+// The known kinds, for --help and errors: "rows, halo, features".
 std::string plan_kind_names();
 
 struct PartitionerOptions {

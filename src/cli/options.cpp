@@ -107,9 +107,10 @@ run:
 )" + partitioner_help() + R"(
   --seed S               seed of the random partitioner (default 1)
   --plan-kinds LIST      the kinds of plan edgeflow and random may make (default
-                         rows,halo): rows = one row range per rank per layer;
-                         halo = a layer computes and sends the rows other ranks
-                         read first
+                         rows,halo,features): rows = one row range per rank per
+                         layer; halo = a layer computes and sends the rows other
+                         ranks read first; features = large fully connected
+                         layers split by output features across ranks
   --plan-only            set up, profile, print the plan with predicted times, exit
   --profile-cache FILE   reuse the profile in FILE when it fits (model, ranks,
                          hosts, threads), else measure and store it there

@@ -104,6 +104,8 @@ bool prepare_root(const Options& options, Session& s, const std::vector<std::str
   ImportOptions import;
   import.input_shape = options.input_shape;
   s.graph = import_onnx(options.model, import);
+  if (hosts.size() > 1 && parse_plan_kinds(options.plan_kinds).features)
+    shard_gemms(s.graph, static_cast<int>(hosts.size()), kMinShardWeights);
   // A fitting cache is read even by policies that need no profile: their
   // plans are then predicted on the measured cluster, comparable with others.
   *cache_key = profile_key(s.graph, hosts, threads, emulation_key(options.cluster));

@@ -58,8 +58,26 @@ Shape global_pool_shape(const Graph& graph, const Node& node) {
 
 // The channel concatenation of a node's feature-map inputs (of a Concat, and
 // of a BatchNorm that a Concat was fused into).
+namespace {
+
+// [1, K] vectors joined along K (the shards of a Gemm, shard_gemms).
+Shape vector_concat_shape(const Graph& graph, const Node& node) {
+  Shape out({1, 0});
+  for (size_t i = 0; i < node.inputs.size(); ++i) {
+    const Shape& s = graph.shape_of(node.inputs[i]);
+    if (s.rank() != 2 || s.dims[0] != 1)
+      fail_node(node, "input '" + graph.values[node.inputs[i]].name + "' is " + s.str() +
+                          ", expected a 1xK vector like the first");
+    out.dims[1] += s.dims[1];
+  }
+  return out;
+}
+
+}  // namespace
+
 Shape channel_concat_shape(const Graph& graph, const Node& node) {
   if (node.inputs.empty()) fail_node(node, "has no inputs");
+  if (graph.shape_of(node.inputs[0]).rank() == 2) return vector_concat_shape(graph, node);
   Shape out = expect_feature_map(graph, node, 0);
   for (size_t i = 1; i < node.inputs.size(); ++i) {
     const Shape& s = expect_feature_map(graph, node, i);

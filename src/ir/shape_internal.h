@@ -74,7 +74,7 @@ Shape window_shape(const Graph& graph, const Node& node, const Window& w, int64_
 // The 1xCx1x1 output of a global pool of input 0, a feature map; no attributes.
 Shape global_pool_shape(const Graph& graph, const Node& node);
 // The channel concatenation of a node's feature-map inputs (of a Concat, and
-// of a BatchNorm that a Concat was fused into).
+// of a BatchNorm that a Concat was fused into), or of its [1, K] vectors.
 Shape channel_concat_shape(const Graph& graph, const Node& node);
 // Fails unless `axis` (counted from the end) is in [-rank, 0).
 void check_end_axis(const Node& node, int64_t axis, size_t rank, const char* what);

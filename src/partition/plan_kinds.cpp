@@ -1,22 +1,25 @@
 // --plan-kinds: which kinds of plan the policies may make (edgeflow/partition.h).
-#include <sstream>
+#include <algorithm>
 
 #include "edgeflow/error.h"
 #include "edgeflow/partition.h"
 
 namespace edgeflow {
 
-std::string plan_kind_names() { return "rows, halo"; }
+std::string plan_kind_names() { return "rows, halo, features"; }
 
 PlanKinds parse_plan_kinds(const std::string& list) {
   PlanKinds kinds;
   kinds.halo_first = false;
+  kinds.features = false;
   bool rows = false;
-  std::stringstream items(list);
-  std::string kind;
-  while (std::getline(items, kind, ',')) {
+  for (size_t at = 0; at <= list.size();) {
+    const size_t comma = std::min(list.find(',', at), list.size());
+    const std::string kind = list.substr(at, comma - at);
+    at = comma + 1;
     if (kind == "rows") rows = true;
     else if (kind == "halo") kinds.halo_first = true;
+    else if (kind == "features") kinds.features = true;
     else
       fail_input("--plan-kinds: unknown kind '" + kind + "' (known: " + plan_kind_names() + ")");
   }

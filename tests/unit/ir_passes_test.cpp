@@ -465,6 +465,50 @@ TEST(IrFuseConcatBatchNorms, LeftAloneWhereFusionIsWrong) {
 
 // ---------------------------------------------------------------- dead nodes
 
+// ---------------------------------------------------------------- feature splits
+
+GemmAttrs gemm_attrs(int64_t out, int64_t in, uint32_t seed, bool relu_after) {
+  GemmAttrs a;
+  a.weight = Tensor(Shape({out, in}), random_values(size_t(out * in), seed));
+  a.bias = random_values(size_t(out), seed + 1);
+  if (relu_after) a.activation.kind = Activation::Kind::kRelu;
+  return a;
+}
+
+TEST(IrShardGemms, EachGemmBecomesShardsAndAConcatWithTheSameResult) {
+  // x -> flatten -> fc1 (36 -> 10, ReLU) -> fc2 (10 -> 7) -> output
+  GraphBuilder b({1, 4, 3, 3});
+  const ValueId flat = b.add("flat", OpKind::kFlatten, {0}, std::monostate{});
+  const ValueId fc1 = b.add("fc1", OpKind::kGemm, {flat}, gemm_attrs(10, 36, 3, true));
+  Graph g = b.done({b.add("fc2", OpKind::kGemm, {fc1}, gemm_attrs(7, 10, 5, false))});
+  const Tensor x(Shape({1, 4, 3, 3}), random_values(36, 9));
+  const Tensor before = reference_output(g, x);
+
+  Graph small = g;
+  EXPECT_EQ(shard_gemms(small, 3, 371), 0);  // fc1 holds 360 weights: too few
+
+  EXPECT_EQ(shard_gemms(g, 3, 0), 2);
+  EXPECT_NO_THROW(validate_graph(g));
+  ASSERT_EQ(g.nodes.size(), 1u + 4u + 4u);
+  // fc2's 7 features: [0, 2), [2, 4), [4, 7), each reading all of fc1.
+  const std::vector<int64_t> widths = {2, 2, 3};
+  for (int i = 0; i < 3; ++i) {
+    const Node& shard = g.nodes[5 + i];
+    EXPECT_EQ(shard.name, "fc2/shard" + std::to_string(i));
+    EXPECT_EQ(g.shape_of(shard.output), Shape({1, widths[i]}));
+    EXPECT_EQ(shard.inputs, std::vector<ValueId>{g.nodes[4].output});
+  }
+  EXPECT_EQ(std::get<GemmAttrs>(g.nodes[1].attrs).activation.kind, Activation::Kind::kRelu);
+  const Node& joined = g.nodes.back();
+  EXPECT_EQ(joined.name, "fc2");
+  EXPECT_EQ(joined.op, OpKind::kConcat);
+  EXPECT_EQ(joined.output, g.outputs[0]);
+  EXPECT_EQ(g.values[joined.output].name, "fc2_out");
+  // Each output feature is the same dot product: equal to the bit.
+  const Tensor after = reference_output(g, x);
+  ASSERT_EQ(after.values(), before.values());
+}
+
 TEST(IrRemoveDeadNodes, DropsUnreachableAndRenumbers) {
   GraphBuilder b({1, 2, 4, 4});
   b.add("dead1", OpKind::kActivation, {0}, relu());

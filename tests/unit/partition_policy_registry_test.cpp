@@ -3,6 +3,7 @@
 // and the --help lines generated from it.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <set>
 #include <sstream>
 
@@ -126,6 +127,40 @@ TEST(PolicyRegistry, HelpHasALinePerPolicyWithinEightyColumns) {
     }
     EXPECT_EQ(found, 1) << policy.name;
   }
+}
+
+TEST(PlanKinds, ParsesTheListAndNamesTheKnownKindsOtherwise) {
+  const PlanKinds rows = parse_plan_kinds("rows");
+  EXPECT_FALSE(rows.halo_first);
+  EXPECT_FALSE(rows.features);
+  const PlanKinds all = parse_plan_kinds("features,rows,halo");
+  EXPECT_TRUE(all.halo_first);
+  EXPECT_TRUE(all.features);
+  for (const std::string bad : {"rows,fused", "rows,", "halo", ""}) {
+    try {
+      parse_plan_kinds(bad);
+      ADD_FAILURE() << "'" << bad << "' was accepted";
+    } catch (const Error& e) {
+      EXPECT_EQ(e.code(), ExitCode::kBadInput);
+      EXPECT_NE(std::string(e.what()).find("known: rows, halo, features"), std::string::npos)
+          << e.what();
+    }
+  }
+}
+
+// Random plans mark layers halo-first only where the kinds allow it.
+TEST(PlanKinds, RandomMarksHaloFirstLayersOnlyWhenAllowed) {
+  const Graph g = small_graph();
+  PartitionerOptions o;
+  o.name = "random";
+  o.seed = 5;
+  const Partition with = make_partition(g, 3, o);
+  EXPECT_EQ(with.halo_first.size(), g.nodes.size());
+  EXPECT_GT(std::count(with.halo_first.begin(), with.halo_first.end(), 1), 0);
+  o.kinds = parse_plan_kinds("rows");
+  const Partition without = make_partition(g, 3, o);
+  EXPECT_TRUE(without.halo_first.empty());
+  EXPECT_EQ(with.cuts, without.cuts);
 }
 
 }  // namespace
