@@ -182,7 +182,10 @@ struct ConvSetup {
 // One direct kernel per implementation oneDNN offers for the conv, in its
 // order of preference, at most kDirectCandidates: its first, then others but
 // its reference and gemm-based ones (10-100x slower wherever a jit kernel
-// exists; some odd geometries have nothing else). The
+// exists; some odd geometries have nothing else) and SSE4.1 ones (an older
+// ISA's version of a kernel listed before it; oneDNN 2.6's jit_dw:sse41
+// crashes running a depthwise conv with a sum post-op on NHWC, seen on an
+// AVX2 machine where it came second to jit_dw:avx2). The
 // first is not always the fastest: for NHWC depthwise convs oneDNN 2.6 puts
 // brdgmm_dw before jit_dw, which runs mobilenet_v2's in 0.7x the time.
 constexpr size_t kDirectCandidates = 3;
@@ -208,7 +211,9 @@ std::vector<KernelCandidate> direct_candidates(const OnednnContext& ctx, const C
   std::vector<KernelCandidate> candidates;
   do {
     const std::string impl = pd.impl_info_str();
-    const bool slow = impl.find("ref") != std::string::npos || impl.find("gemm") != std::string::npos;
+    const bool slow = impl.find("ref") != std::string::npos ||
+                      impl.find("gemm") != std::string::npos ||
+                      impl.find("sse41") != std::string::npos;
     if (slow && !candidates.empty()) continue;
     // A copy keeps this implementation: next_impl() moves `pd` to a new one.
     candidates.push_back({impl, [&ctx, &s, pd] { return make_direct_kernel(ctx, s, pd); }});
