@@ -17,6 +17,7 @@ struct Partition {
   std::vector<std::vector<int64_t>> cuts;  // per node: world_size + 1 cut points
   // Per node (empty: none): the layer's rows that other ranks read are
   // computed and sent first, each run a unit of its own (edgeflow/schedule.h).
+  // Never a whole-input layer: its kernel computes all rows at once.
   std::vector<char> halo_first;
 
   bool is_halo_first(int node) const {

@@ -31,7 +31,8 @@ Partition partition_random(const PolicyContext& ctx) {
   // With halo-first plans allowed, a coin per layer marks it so.
   if (ctx.options.kinds.halo_first) {
     p.halo_first.resize(ctx.graph.nodes.size());
-    for (char& h : p.halo_first) h = static_cast<char>(rng() % 2);
+    for (size_t n = 0; n < p.halo_first.size(); ++n)
+      p.halo_first[n] = static_cast<char>(rng() % 2 && !needs_whole_input(ctx.graph.nodes[n]));
   }
   return p;
 }

@@ -134,8 +134,8 @@ class Refiner {
   }
 
   bool improve_layer(int l) {
-    bool improved = kinds_.halo_first && try_halo_first(l);
     const Node& node = graph_.nodes[l];
+    bool improved = kinds_.halo_first && !needs_whole_input(node) && try_halo_first(l);
     const int n = profile_.world_size;
     const int64_t H = graph_.shape_of(node.output).height();
     const Partition& cur = sim_.partition();
@@ -262,6 +262,8 @@ Partition partition_edgeflow(const PolicyContext& ctx) {
   if (ctx.options.kinds.halo_first) {
     Partition halo = start;
     halo.halo_first.assign(graph.nodes.size(), 1);
+    for (size_t n = 0; n < graph.nodes.size(); ++n)
+      if (needs_whole_input(graph.nodes[n])) halo.halo_first[n] = 0;
     const double lat = PlanSimulator(graph, profile, halo).latency();
     if (lat < start_s) start = std::move(halo), start_s = lat;
   }

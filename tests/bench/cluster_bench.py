@@ -5,7 +5,11 @@ For each cell (model x cluster) every policy runs through mpirun -np 4 on the
 emulated cluster (--cluster hostfiles/emulated/NAME.txtpb), all policies of a
 cell in the same session, alternating round by round (the order rotates), so
 machine noise hits them alike. All policies of a cell share one profile (one
---profile-cache file per cell, measured by the first run of the session).
+--profile-cache file per cell, measured by the first run of the session; the
+runs without feature splits, whose graph differs, share a second one).
+`edgeflow:rows`, `edgeflow:rows+halo` and `edgeflow:rows+features` are the
+default policy restricted to those plan kinds (--plan-kinds), beside
+`edgeflow` with all of them: what each kind adds.
 
 Per cell and policy: the median latency over the requests of all rounds (the
 first request of each run is a warm-up and is dropped), the speedup over the
@@ -30,7 +34,10 @@ ZOO = os.path.join(ROOT, "models", "zoo")
 CLUSTER_DIR = os.path.join(ROOT, "hostfiles", "emulated")
 MODELS = ["resnet50", "googlenet", "inception_v3", "densenet121", "vgg16", "mobilenet_v2"]
 CLUSTERS = ["homo4", "pimix", "homo4_100mbit", "homo4_10mbit"]
-POLICIES = ["single", "equal", "proportional", "layerwise", "exact", "lp", "edgeflow"]
+# `edgeflow:KIND+KIND` is the default policy restricted to those plan kinds
+# (--plan-kinds): what each kind adds to plain row splits, beside all of them.
+POLICIES = ["single", "equal", "proportional", "layerwise", "exact", "lp", "edgeflow:rows",
+            "edgeflow:rows+halo", "edgeflow:rows+features", "edgeflow"]
 # The quick look: the two fast-link clusters on two models, and one slow-link cell.
 QUICK = dict(cells=[("googlenet", "homo4"), ("resnet50", "homo4"), ("googlenet", "pimix"),
                     ("resnet50", "pimix"), ("googlenet", "homo4_10mbit")],
@@ -56,6 +63,12 @@ def cluster_speeds(name):
 def ideal_bound(name):
     s = cluster_speeds(name)
     return sum(s) / max(s)
+
+
+def split_policy(policy):
+    """'edgeflow' -> ('edgeflow', None); 'edgeflow:rows+halo' -> ('edgeflow', 'rows,halo')."""
+    name, _, kinds = policy.partition(":")
+    return name, kinds.replace("+", ",") if kinds else None
 
 
 def nice_prefix(level):
@@ -88,6 +101,12 @@ class Runner:
 
     def edgeflow(self, model, cluster, policy, profile, extra, timeout):
         np_ = len(cluster_speeds(cluster))
+        policy, kinds = split_policy(policy)
+        if kinds:
+            extra = ["--plan-kinds", kinds] + extra
+            if "features" not in kinds.split(","):
+                # Without feature splits the graph (and so its profile) differs.
+                profile = profile.replace(".txtpb", ".nofeatures.txtpb")
         cmd = nice_prefix(self.args.nice) + [
                "mpirun", "--oversubscribe", "--bind-to", "none", "-np", str(np_), self.args.bin,
                os.path.join(ZOO, model + ".onnx"), "--input",
@@ -286,7 +305,8 @@ def report(args, results, started, load_start):
             lines.append(f"| {model} | {cluster} | fail |" + " |" * 10)
             misses.append(f"{model} on {cluster}: edgeflow failed")
             continue
-        others = {p: v for p, v in s.items() if p != "edgeflow" and v is not None}
+        others = {p: v for p, v in s.items()
+                  if split_policy(p)[0] != "edgeflow" and v is not None}
         best_p = min(others, key=lambda p: others[p]["median"]) if others else None
         best = others[best_p] if best_p else None
         vs_best = e["median"] / best["median"] - 1 if best else None
@@ -320,6 +340,16 @@ def report(args, results, started, load_start):
                           f"{e['median']:.1f} ms ({100 * perr:+.1f}%)")
     lines += ["", "Targets missed:" if misses else "All targets met.", ""]
     lines += [f"- {m}" for m in misses]
+    kinds = [p for p in args.policies if split_policy(p)[0] == "edgeflow"]
+    if len(kinds) > 1:
+        lines += ["", "## What each plan kind adds (edgeflow restricted by --plan-kinds; "
+                  "median ms, efficiency)", "",
+                  "| model | cluster | " + " | ".join(kinds) + " |",
+                  "|---|---|" + "---|" * len(kinds)]
+        for (model, cluster), s in stats.items():
+            cells = [f"{s[p]['median']:.1f} ({fmt(s[p]['efficiency'], '.2f')})" if s.get(p)
+                     else "fail" for p in kinds]
+            lines.append(f"| {model} | {cluster} | " + " | ".join(cells) + " |")
     lines += ["", "Noise: a difference counts when it exceeds max(3%, half the relative IQR of "
               "the requests of either policy). Plots: "
               + ", ".join(f"`{os.path.basename(p)}`" for p in plot(args, stats)), ""]

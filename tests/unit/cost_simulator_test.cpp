@@ -186,7 +186,8 @@ TEST(Simulator, MatchesAnIndependentEventSimulationOnRandomPlans) {
     const bool halo = trial % 4 >= 2;
     if (halo) {
       p.halo_first.resize(g.nodes.size());
-      for (char& h : p.halo_first) h = static_cast<char>(rng() % 2);
+      for (size_t l = 0; l < g.nodes.size(); ++l)
+        p.halo_first[l] = static_cast<char>(rng() % 2 && !needs_whole_input(g.nodes[l]));
     }
     expect_matches_reference(g, p, profile,
                              "trial " + std::to_string(trial) + ", " + std::to_string(n) +
@@ -205,7 +206,9 @@ TEST(Simulator, MatchesAnIndependentEventSimulationOnZooPlans) {
         o.name = policy;
         Partition p = make_partition(g, profile, o);
         expect_matches_reference(g, p, profile, model + " on " + cluster + ", " + policy);
-        p.halo_first.assign(g.nodes.size(), 1);
+        p.halo_first.assign(g.nodes.size(), 0);
+        for (size_t l = 0; l < g.nodes.size(); ++l)
+          p.halo_first[l] = !needs_whole_input(g.nodes[l]);
         expect_matches_reference(g, p, profile,
                                  model + " on " + cluster + ", " + policy + ", halo-first");
       }

@@ -274,6 +274,18 @@ TEST(PlanBuilder, HaloFirstSendsTheRowsOthersReadFirst) {
   EXPECT_EQ(deps[3], (std::vector<int>{0, 1, 2}));  // c2 reads all three pieces
 }
 
+TEST(PlanBuilder, AWholeInputLayerCannotBeHaloFirst) {
+  DagBuilder b(Shape({1, 2, 6, 4}));
+  const Graph graph = b.finish(b.gemm("fc", b.flatten("flat", b.conv("c", 0, 2, 3)), 5));
+  Partition p = equal(graph, 2);
+  p.halo_first = {1, 0, 0};
+  EXPECT_NO_THROW(build_plans(graph, p));
+  p.halo_first = {0, 1, 0};
+  EXPECT_NE(error_of([&] { build_plans(graph, p); })
+                .find("layer 'flat': a whole-input layer cannot be halo-first"),
+            std::string::npos);
+}
+
 TEST(PlanValidate, RefusesUnitsThatOverlapOrReadRowsNobodyProvides) {
   DagBuilder b(Shape({1, 2, 9, 4}));
   const ValueId c = b.conv("c1", 0, 2, 3);
