@@ -239,15 +239,26 @@ std::string error_of(F&& f) {
   return "";
 }
 
-// Halo-first: rank 1 of three computes c1 rows [3, 6); rank 0 reads row 3
-// and rank 2 row 5 (3x3 convs), so those are units of their own, first,
-// each forwarding its own row, and the rows between come after.
+// Two 3x3 convs over 9 rows on three ranks, equal cuts, c1 halo-first: rank 1
+// computes c1 rows [3, 6); rank 0 reads row 3 and rank 2 row 5.
+struct HaloFirstChain {
+  Graph graph;
+  Partition partition;
+  HaloFirstChain() {
+    DagBuilder b(Shape({1, 2, 9, 4}));
+    const ValueId c = b.conv("c1", 0, 2, 3);
+    graph = b.finish(b.conv("c2", c, 2, 3));
+    partition = equal(graph, 3);
+    partition.halo_first = {1, 0};
+  }
+};
+
+// Rows 3 and 5 of c1 are units of their own on rank 1, first, each
+// forwarding its own row, and the rows between come after.
 TEST(PlanBuilder, HaloFirstSendsTheRowsOthersReadFirst) {
-  DagBuilder b(Shape({1, 2, 9, 4}));
-  const ValueId c = b.conv("c1", 0, 2, 3);
-  const Graph graph = b.finish(b.conv("c2", c, 2, 3));
-  Partition p = equal(graph, 3);
-  p.halo_first = {1, 0};
+  const HaloFirstChain chain;
+  const Graph& graph = chain.graph;
+  const Partition& p = chain.partition;
   const auto plans = build_plans(graph, p);
   const planpb::RankPlan& mid = plans[1];
   ASSERT_EQ(mid.units_size(), 4);
@@ -287,12 +298,9 @@ TEST(PlanBuilder, AWholeInputLayerCannotBeHaloFirst) {
 }
 
 TEST(PlanValidate, RefusesUnitsThatOverlapOrReadRowsNobodyProvides) {
-  DagBuilder b(Shape({1, 2, 9, 4}));
-  const ValueId c = b.conv("c1", 0, 2, 3);
-  const Graph graph = b.finish(b.conv("c2", c, 2, 3));
-  Partition p = equal(graph, 3);
-  p.halo_first = {1, 0};
-  const planpb::RankPlan mid = build_plans(graph, p)[1];
+  const HaloFirstChain chain;
+  const Graph& graph = chain.graph;
+  const planpb::RankPlan mid = build_plans(graph, chain.partition)[1];
 
   planpb::RankPlan overlap = mid;
   overlap.mutable_units(2)->set_row_begin(3);  // the interior piece now covers row 3 too
