@@ -48,16 +48,24 @@ def analyse(events, plan, top):
     units = collections.defaultdict(list)
     sends = collections.defaultdict(float)
     recv_wait = collections.defaultdict(float)
+    # A layer's units on a rank (several for a halo-first layer) count as one:
+    # from the first one's start to the last one's end, the plan's prediction
+    # for (layer, rank); its compute is the sum of theirs.
+    spans = {}
     for e in events:
         if e["cat"] == "compute":
             m = UNIT.match(e["name"])
             name = m.group(1) if m else e["name"]
-            units[e["tid"]].append((e["ts"] - t0, e["dur"], name))
+            start, end = e["ts"] - t0, e["ts"] - t0 + e["dur"]
+            s = spans.setdefault((e["tid"], name), [start, end, 0.0])
+            s[0], s[1], s[2] = min(s[0], start), max(s[1], end), s[2] + e["dur"]
         elif e["cat"] == "send":
             sends[e["tid"]] += e["dur"]
         elif e["cat"] == "recv":
             recv_wait[e["tid"]] += e["dur"]
-    end = max(ts + d for r in units.values() for ts, d, _ in r) / 1e3
+    for (rank, name), (start, end, busy) in spans.items():
+        units[rank].append((start, end - start, busy, name))
+    end = max(ts + d for r in units.values() for ts, d, _, _ in r) / 1e3
     out = [f"measured latency {end:.2f} ms (trace), predicted {plan['latency_ms']:.2f} ms "
            f"({(end / plan['latency_ms'] - 1) * 100:+.1f}%)", ""]
     out.append("| rank | units | compute ms measured | predicted | compute over ms | "
@@ -68,15 +76,15 @@ def analyse(events, plan, top):
         rows = sorted(units[rank])
         prev_m = prev_p = 0.0
         comp_m = comp_p = over_c = over_w = 0.0
-        for ts, dur, name in rows:
+        for ts, dur, busy, name in rows:
             layer = layers.get(name)
             if layer is None or layer["start_ms"][rank] is None:
                 continue
             ps, pf = layer["start_ms"][rank], layer["finish_ms"][rank]
             ms, mf = ts / 1e3, (ts + dur) / 1e3
-            dc = (mf - ms) - (pf - ps)
+            dc = busy / 1e3 - (pf - ps)
             dw = (ms - prev_m) - (ps - prev_p)
-            comp_m += mf - ms
+            comp_m += busy / 1e3
             comp_p += pf - ps
             over_c += dc
             over_w += dw
