@@ -49,6 +49,7 @@ class PlanSimulator {
   std::vector<ScheduledUnit> unit_;
   std::vector<int> unit_rank_;
   std::vector<int> rank_first_;               // [rank]: its first unit (+ end)
+  std::vector<int> node_units_;               // [2 * (node * ranks + rank)]: its units
   std::vector<int> missing_;                  // [unit]: inputs not yet there
   std::vector<std::vector<int>> dependents_;  // [unit]: local units reading its rows
   std::vector<std::vector<int>> waiters_;     // [edge]: units reading its rows

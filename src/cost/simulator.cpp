@@ -54,7 +54,8 @@ void PlanSimulator::build_units() {
   unit_.clear();
   unit_rank_.clear();
   rank_first_.assign(n + 1, 0);
-  std::vector<int> node_units(2 * nodes * n, 0);  // [node * n + rank]: first, end
+  std::vector<int>& node_units = node_units_;  // [node * n + rank]: first, end
+  node_units.assign(2 * nodes * n, 0);
   for (int r = 0; r < n; ++r) {
     rank_first_[r] = static_cast<int>(unit_.size());
     append_rank_units(flows_, r, &unit_);
@@ -68,11 +69,10 @@ void PlanSimulator::build_units() {
   rank_first_[n] = static_cast<int>(unit_.size());
   const size_t units = unit_.size();
   missing_.assign(units, 0);
-  dependents_.resize(units);
-  sent_.resize(units);
+  if (dependents_.size() < units) dependents_.resize(units), sent_.resize(units);
   for (size_t u = 0; u < units; ++u) dependents_[u].clear(), sent_[u].clear();
-  waiters_.resize(message_.size());
-  for (std::vector<int>& w : waiters_) w.clear();
+  if (waiters_.size() < message_.size()) waiters_.resize(message_.size());
+  for (size_t id = 0; id < message_.size(); ++id) waiters_[id].clear();
 
   for (int u = 0; u < static_cast<int>(units); ++u) {
     const ScheduledUnit& unit = unit_[u];
@@ -131,10 +131,17 @@ double PlanSimulator::run(PlanPrediction* detail) {
   std::vector<char> busy(n, 0);
   // Per rank: its units whose inputs are all there, a min-heap by list position.
   std::vector<std::vector<int>> ready(n);
+  // Ranks that may start a unit now (one got free or got a ready unit).
+  std::vector<int> woken;
+  std::vector<char> is_woken(n, 0);
+  const auto wake = [&](int r) {
+    if (!is_woken[r]) is_woken[r] = 1, woken.push_back(r);
+  };
   const auto push_ready = [&](int u) {
     std::vector<int>& heap = ready[unit_rank_[u]];
     heap.push_back(u);
     std::push_heap(heap.begin(), heap.end(), std::greater<int>());
+    wake(unit_rank_[u]);
   };
   for (int u = 0; u < static_cast<int>(unit_.size()); ++u)
     if (missing_[u] == 0) push_ready(u);
@@ -166,7 +173,8 @@ double PlanSimulator::run(PlanPrediction* detail) {
     if (--missing_[u] == 0) push_ready(u);
   };
   const auto start_ready = [&](double t) {
-    for (int r = 0; r < n; ++r) {
+    for (int r : woken) {
+      is_woken[r] = 0;
       if (busy[r] || ready[r].empty()) continue;
       std::pop_heap(ready[r].begin(), ready[r].end(), std::greater<int>());
       const int u = ready[r].back();
@@ -181,6 +189,7 @@ double PlanSimulator::run(PlanPrediction* detail) {
         detail->finish_s[unit.node][r] = std::max(detail->finish_s[unit.node][r], free_at[r]);
       }
     }
+    woken.clear();
   };
 
   for (int k : flows_.messages_from(graph_.input, 0)) posting.push_back(offset_[graph_.input] + k);
@@ -195,6 +204,7 @@ double PlanSimulator::run(PlanPrediction* detail) {
         const int u = events.top().unit;
         events.pop();
         busy[unit_rank_[u]] = 0;
+        wake(unit_rank_[u]);
         ++done;
         for (int d : dependents_[u]) complete_input(d);
         posting.insert(posting.end(), sent_[u].begin(), sent_[u].end());
