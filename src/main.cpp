@@ -19,6 +19,7 @@
 #include "edgeflow/emulation.h"
 #include "edgeflow/error.h"
 #include "edgeflow/io.h"
+#include "edgeflow/latency_floor.h"
 #include "edgeflow/onnx_import.h"
 #include "edgeflow/partition.h"
 #include "edgeflow/plan.h"
@@ -238,9 +239,12 @@ int run(int argc, char** argv) {
     summary.starved_s = outcome.starved_s;
     summary.stopped_by = outcome.stopped_by;
     summary.planned_bytes_per_request = planned_bytes(setup.graph, setup.plans);
-    if (setup.measured)
-      summary.predicted_ms =
-          1e3 * simulate_plan(setup.graph, setup.partition, setup.profile).latency_s;
+    if (setup.measured) {
+      const PlanPrediction prediction = simulate_plan(setup.graph, setup.partition, setup.profile);
+      summary.predicted_ms = 1e3 * prediction.latency_s;
+      summary.compute_floor_ms = 1e3 * latency_floor(setup.graph, setup.profile).compute_s();
+      summary.link_floor_ms = 1e3 * busiest_link_s(setup.profile, prediction.bytes);
+    }
     if (options.verify)
       summary.verify_error = verify_against_single(setup, options, *kernels, outcome.first_outputs);
     reporter->finish(summary);

@@ -23,6 +23,10 @@ struct PlanKinds {
   // run on different ranks (shard_gemms in edgeflow/ir_passes.h; applied to
   // the graph before profiling, see kMinShardWeights).
   bool features = true;
+  // "branches": the branches of fork/join blocks (inception towers, residual
+  // paths, dense layers) placed whole on one rank or split over a few, as
+  // one move of the whole-plan search (docs/partition.md).
+  bool branches = true;
 };
 
 // A Gemm is split into one shard per rank (features) when its weight holds
@@ -30,11 +34,11 @@ struct PlanKinds {
 // for moving its input.
 constexpr int64_t kMinShardWeights = 1000000;
 
-// Parses --plan-kinds ("rows", "rows,halo,features", ...); throws Error
+// Parses --plan-kinds ("rows", "rows,halo,features,branches", ...); throws Error
 // (kBadInput) listing the known kinds for an unknown one or a list without
 // "rows".
 PlanKinds parse_plan_kinds(const std::string& list);
-// The known kinds, for --help and errors: "rows, halo, features".
+// The known kinds, for --help and errors: "rows, halo, features, branches".
 std::string plan_kind_names();
 
 struct PartitionerOptions {

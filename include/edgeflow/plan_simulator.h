@@ -30,6 +30,8 @@ class PlanSimulator {
   double latency() { return run(nullptr); }
   // The whole prediction of the current partition.
   PlanPrediction predict();
+  // Compute seconds summed over the ranks in the last latency() or predict().
+  double busy_s() const { return busy_s_; }
   // Bytes moved between ranks per request.
   int64_t total_bytes() const { return flows_.total_bytes(); }
   // The message flows of the current partition.
@@ -57,6 +59,7 @@ class PlanSimulator {
   std::vector<int> offset_;
   std::vector<double> arrival_;
   std::vector<const Message*> message_;
+  double busy_s_ = 0.0;
 };
 
 }  // namespace edgeflow

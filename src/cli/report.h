@@ -36,6 +36,11 @@ struct RunSummary {
   double starved_s = 0;                                         // rank 0 waited for inputs to load
   double verify_error = -1;                                     // < 0: not verified
   double predicted_ms = -1;                                     // < 0: no measured profile
+  // With a measured profile: no plan's compute is faster than
+  // compute_floor_ms (edgeflow/latency_floor.h); this plan's busiest link is
+  // busy link_floor_ms per request.
+  double compute_floor_ms = -1;
+  double link_floor_ms = -1;
   std::string stopped_by;                                       // a signal's name if interrupted
 };
 

@@ -56,6 +56,10 @@ void Reporter::finish(const RunSummary& s) {
   if (s.predicted_ms >= 0)
     std::printf("predicted latency: %.2f ms (measured median %.2f ms, ratio %.2f)\n",
                 s.predicted_ms, median, s.predicted_ms > 0 ? median / s.predicted_ms : 0.0);
+  if (s.compute_floor_ms >= 0)
+    std::printf("lower bound: no plan computes this model in less than %.2f ms here; this "
+                "plan's busiest link carries %.2f ms per %s\n",
+                s.compute_floor_ms, s.link_floor_ms, one);
   if (s.world_size > 1) std::printf("bytes moved per %s: %.0f\n", one, per_request);
   if (s.starved_s > 0.05 * s.wall_s && s.wall_s > 0)
     std::printf("note: waited %.2f s for inputs to load (%.0f%% of the run)\n", s.starved_s,
@@ -116,6 +120,8 @@ void Reporter::finish(const RunSummary& s) {
   rec.add_numbers("peak_rss_mb", s.peak_rss_mb);
   if (s.verify_error >= 0) rec.add_number("verify_error", s.verify_error);
   if (s.predicted_ms >= 0) rec.add_number("predicted_latency_ms", s.predicted_ms);
+  if (s.compute_floor_ms >= 0) rec.add_number("compute_floor_ms", s.compute_floor_ms);
+  if (s.link_floor_ms >= 0) rec.add_number("link_floor_ms", s.link_floor_ms);
   write_json(rec);
 }
 

@@ -126,6 +126,7 @@ double PlanSimulator::run(PlanPrediction* detail) {
     }
   }
 
+  busy_s_ = 0.0;
   std::priority_queue<Event, std::vector<Event>, std::greater<Event>> events;
   std::vector<double> up_free(n, 0.0), down_free(n, 0.0), free_at(n, 0.0);
   std::vector<char> busy(n, 0);
@@ -181,7 +182,9 @@ double PlanSimulator::run(PlanPrediction* detail) {
       ready[r].pop_back();
       const ScheduledUnit& unit = unit_[u];
       busy[r] = 1;
-      free_at[r] = t + profile_.compute[unit.node][r].seconds(unit.rows.size());
+      const double seconds = profile_.compute[unit.node][r].seconds(unit.rows.size());
+      busy_s_ += seconds;
+      free_at[r] = t + seconds;
       events.push(Event{free_at[r], u, -1});
       if (detail) {
         double& start = detail->start_s[unit.node][r];

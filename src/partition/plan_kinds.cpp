@@ -6,12 +6,13 @@
 
 namespace edgeflow {
 
-std::string plan_kind_names() { return "rows, halo, features"; }
+std::string plan_kind_names() { return "rows, halo, features, branches"; }
 
 PlanKinds parse_plan_kinds(const std::string& list) {
   PlanKinds kinds;
   kinds.halo_first = false;
   kinds.features = false;
+  kinds.branches = false;
   bool rows = false;
   for (size_t at = 0; at <= list.size();) {
     const size_t comma = std::min(list.find(',', at), list.size());
@@ -20,6 +21,7 @@ PlanKinds parse_plan_kinds(const std::string& list) {
     if (kind == "rows") rows = true;
     else if (kind == "halo") kinds.halo_first = true;
     else if (kind == "features") kinds.features = true;
+    else if (kind == "branches") kinds.branches = true;
     else
       fail_input("--plan-kinds: unknown kind '" + kind + "' (known: " + plan_kind_names() + ")");
   }

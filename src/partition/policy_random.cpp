@@ -1,9 +1,11 @@
 // The random policy, for tests: random cut points (uniform in [0, H], from
 // --seed), zero-row ranks included; unusable ranks get no rows. Where
-// --plan-kinds allows it, a random half of the layers is halo-first.
+// --plan-kinds allows it, a random half of the layers is halo-first and a
+// random half of the branches runs whole on one random usable rank.
 #include <algorithm>
 #include <random>
 
+#include "partition/branches.h"
 #include "partition/policy_helpers.h"
 #include "edgeflow/policy_registry.h"
 
@@ -33,6 +35,17 @@ Partition partition_random(const PolicyContext& ctx) {
     p.halo_first.resize(ctx.graph.nodes.size());
     for (size_t n = 0; n < p.halo_first.size(); ++n)
       p.halo_first[n] = static_cast<char>(rng() % 2 && !needs_whole_input(ctx.graph.nodes[n]));
+  }
+  if (ctx.options.kinds.branches) {
+    std::vector<int> ranks;
+    for (int r = 0; r < n; ++r)
+      if (profile.is_usable(r)) ranks.push_back(r);
+    for (const std::vector<int>& branch : find_branches(ctx.graph)) {
+      if (rng() % 2) continue;
+      std::vector<double> weights(n, 0.0);
+      weights[ranks[rng() % ranks.size()]] = 1.0;
+      for (int layer : branch) p.cuts[layer] = placed_cuts(ctx.graph, profile, layer, weights);
+    }
   }
   return p;
 }

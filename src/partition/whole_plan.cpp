@@ -9,7 +9,9 @@
 // lowers the simulated latency, or keeps it and moves fewer bytes (aligned
 // cuts where they cost nothing); where --plan-kinds allows it, each layer
 // also tries computing and sending first the rows other ranks read
-// (halo-first, edgeflow/schedule.h). It starts from the best baseline and only
+// (halo-first, edgeflow/schedule.h), and each branch of a fork/join block
+// tries running whole on one rank or split over a window of ranks (branch
+// placement, partition/branches.h). It starts from the best baseline and only
 // accepts improvements, so its prediction is never above any baseline's.
 #include <algorithm>
 #include <chrono>
@@ -19,6 +21,7 @@
 
 #include "edgeflow/plan_simulator.h"
 #include "edgeflow/error.h"
+#include "partition/branches.h"
 #include "partition/layer_problem.h"
 #include "partition/policy_helpers.h"
 #include "edgeflow/policy_registry.h"
@@ -68,6 +71,12 @@ class Refiner {
         t0_(t0) {
     latency_ = sim_.latency();
     bytes_ = sim_.total_bytes();
+    busy_ = sim_.busy_s();
+    if (kinds.branches) {
+      branches_ = find_branches(graph);
+      siblings_ = sibling_branches(graph, branches_);
+      windows_ = rank_windows();
+    }
   }
 
   // Passes over the layers while a pass makes the plan faster (a pass that
@@ -78,6 +87,15 @@ class Refiner {
       for (int l = 0; l < static_cast<int>(graph_.nodes.size()); ++l) {
         if (seconds_since(t0_) > deadline_s_) return;
         improve_layer(l);
+      }
+      for (const std::vector<int>& group : siblings_) {
+        if (seconds_since(t0_) > deadline_s_) return;
+        for (const auto& windows : windows_) try_block(group, windows);
+      }
+      for (const std::vector<int>& branch : branches_) {
+        if (seconds_since(t0_) > deadline_s_) return;
+        for (const auto& windows : windows_)
+          for (const Window& w : windows) try_placement({branch}, {&w});
       }
       if (!(latency_ < before * (1 - 1e-9))) return;
     }
@@ -103,6 +121,7 @@ class Refiner {
     if (lat < latency_ * (1 - 1e-9) || (lat <= latency_ * (1 + 1e-12) && bytes < bytes_)) {
       latency_ = std::min(lat, latency_);
       bytes_ = bytes;
+      busy_ = sim_.busy_s();
       return true;
     }
     sim_.set_cuts(l, old);
@@ -127,9 +146,104 @@ class Refiner {
     const double lat = sim_.latency();
     if (lat < latency_ * (1 - 1e-9)) {
       latency_ = lat;
+      bytes_ = sim_.total_bytes();
+      busy_ = sim_.busy_s();
       return true;
     }
     sim_.set_halo_first(l, old);
+    return false;
+  }
+
+  // Where a branch may go: a window of consecutive usable ranks, its rows
+  // split in proportion to their speed (weights), its capacity their
+  // summed speed (1 / whole-graph compute seconds).
+  struct Window {
+    std::vector<double> weights;  // [rank]
+    double speed = 0.0;
+  };
+
+  // The windows of 1, 2, 4, ... usable ranks (fewer than all of them: that
+  // is what the layer moves refine), by width.
+  std::vector<std::vector<Window>> rank_windows() const {
+    const int n = profile_.world_size;
+    std::vector<int> ranks;
+    std::vector<double> speed(n, 0.0);
+    for (int r = 0; r < n; ++r)
+      if (profile_.is_usable(r)) {
+        ranks.push_back(r);
+        speed[r] = 1.0 / std::max(whole_graph_compute_s(graph_, profile_, r), 1e-12);
+      }
+    const int usable = static_cast<int>(ranks.size());
+    std::vector<std::vector<Window>> out;
+    for (int width = 1; width < usable; width *= 2) {
+      out.emplace_back();
+      for (int first = 0; first + width <= usable; first += width) {
+        Window w;
+        w.weights.assign(n, 0.0);
+        for (int i = first; i < first + width; ++i) {
+          w.weights[ranks[i]] = speed[ranks[i]];
+          w.speed += speed[ranks[i]];
+        }
+        out.back().push_back(std::move(w));
+      }
+    }
+    return out;
+  }
+
+  // A branch's compute, whole on rank 0's profile (a relative size).
+  double branch_work(const std::vector<int>& branch) const {
+    double s = 0.0;
+    for (int l : branch)
+      s += profile_.compute[l][0].seconds(graph_.shape_of(graph_.nodes[l].output).height());
+    return s;
+  }
+
+  // The sibling branches of one fork spread over `windows` as one move:
+  // largest first, each to the window where it would finish its share first.
+  bool try_block(const std::vector<int>& group, const std::vector<Window>& windows) {
+    std::vector<std::pair<double, int>> work;
+    for (int b : group) work.emplace_back(branch_work(branches_[b]), b);
+    std::sort(work.rbegin(), work.rend());
+    std::vector<double> load(windows.size(), 0.0);
+    std::vector<std::vector<int>> branches;
+    std::vector<const Window*> where;
+    for (const auto& [w, b] : work) {
+      size_t best = 0;
+      for (size_t k = 1; k < windows.size(); ++k)
+        if ((load[k] + w) / windows[k].speed < (load[best] + w) / windows[best].speed) best = k;
+      load[best] += w;
+      branches.push_back(branches_[b]);
+      where.push_back(&windows[best]);
+    }
+    return try_placement(branches, where);
+  }
+
+  // Places every layer of branches[i] on where[i] (placed_cuts), all at
+  // once; keeps it if the plan gets faster, or computes less at the same
+  // latency.
+  bool try_placement(const std::vector<std::vector<int>>& branches,
+                     const std::vector<const Window*>& where) {
+    std::vector<int> layers;
+    std::vector<std::vector<int64_t>> old, next;
+    for (size_t i = 0; i < branches.size(); ++i)
+      for (int l : branches[i]) {
+        layers.push_back(l);
+        old.push_back(sim_.partition().cuts[l]);
+        next.push_back(placed_cuts(graph_, profile_, l, where[i]->weights));
+      }
+    if (next == old) return false;
+    for (size_t i = 0; i < layers.size(); ++i) sim_.set_cuts(layers[i], next[i]);
+    ++evaluations_;
+    const double lat = sim_.latency();
+    const double busy = sim_.busy_s();
+    if (lat < latency_ * (1 - 1e-9) ||
+        (lat <= latency_ * (1 + 1e-12) && busy < busy_ * (1 - 1e-9))) {
+      latency_ = std::min(lat, latency_);
+      bytes_ = sim_.total_bytes();
+      busy_ = busy;
+      return true;
+    }
+    for (size_t i = 0; i < layers.size(); ++i) sim_.set_cuts(layers[i], old[i]);
     return false;
   }
 
@@ -201,10 +315,14 @@ class Refiner {
   const std::vector<Seed>& seeds_;
   const PlanKinds kinds_;
   PlanSimulator sim_;
+  std::vector<std::vector<int>> branches_;  // find_branches, when allowed
+  std::vector<std::vector<int>> siblings_;  // sibling_branches
+  std::vector<std::vector<Window>> windows_;  // rank_windows
   double deadline_s_;
   Clock::time_point t0_;
   double latency_ = 0.0;
   int64_t bytes_ = 0;
+  double busy_ = 0.0;  // compute summed over the ranks
   int64_t evaluations_ = 0;
 };
 

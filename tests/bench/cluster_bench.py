@@ -7,16 +7,19 @@ cell in the same session, alternating round by round (the order rotates), so
 machine noise hits them alike. All policies of a cell share one profile (one
 --profile-cache file per cell, measured by the first run of the session; the
 runs without feature splits, whose graph differs, share a second one).
-`edgeflow:rows`, `edgeflow:rows+halo` and `edgeflow:rows+features` are the
-default policy restricted to those plan kinds (--plan-kinds), beside
-`edgeflow` with all of them: what each kind adds.
+`edgeflow:rows`, `edgeflow:rows+halo`, `edgeflow:rows+features` and
+`edgeflow:rows+branches` are the default policy restricted to those plan kinds
+(--plan-kinds), beside `edgeflow` with all of them: what each kind adds.
 
 Per cell and policy: the median latency over the requests of all rounds (the
 first request of each run is a warm-up and is dropped), the speedup over the
 single fastest device (policy `single`, measured in the same cell), the ideal
 bound (sum of the devices' speeds over the fastest one's), the efficiency
 (speedup / bound), the predicted latency (the plan simulator on the measured
-profile) and the bytes moved per request.
+profile) and the bytes moved per request. Per edgeflow cell also the profile's
+floors (edgeflow/latency_floor.h): the compute no plan can beat and the time
+the plan's busiest link is busy, and the efficiency a plan at the compute floor
+would reach; a missed target names how far the cell is from that floor.
 
 Output (under --out, default build/bench-cluster/): cluster.md (tables and the
 targets), cluster_full.md (every policy of every cell), records.jsonl (every
@@ -37,7 +40,8 @@ CLUSTERS = ["homo4", "pimix", "homo4_100mbit", "homo4_10mbit"]
 # `edgeflow:KIND+KIND` is the default policy restricted to those plan kinds
 # (--plan-kinds): what each kind adds to plain row splits, beside all of them.
 POLICIES = ["single", "equal", "proportional", "layerwise", "exact", "lp", "edgeflow:rows",
-            "edgeflow:rows+halo", "edgeflow:rows+features", "edgeflow"]
+            "edgeflow:rows+halo", "edgeflow:rows+features", "edgeflow:rows+branches",
+            "edgeflow"]
 # The quick look: the two fast-link clusters on two models, and one slow-link cell.
 QUICK = dict(cells=[("googlenet", "homo4"), ("resnet50", "homo4"), ("googlenet", "pimix"),
                     ("resnet50", "pimix"), ("googlenet", "homo4_10mbit")],
@@ -146,6 +150,8 @@ class Runner:
         return {"ok": True, "latencies": lat[1:] if len(lat) > 1 else lat,
                 "predicted_ms": summary.get("predicted_latency_ms"),
                 "bytes": summary.get("bytes_moved_per_request"),
+                "compute_floor_ms": summary.get("compute_floor_ms"),
+                "link_floor_ms": summary.get("link_floor_ms"),
                 "median_ms": summary["latency_ms"]["median"]}
 
     def plan(self, model, cluster, policy, profile, path):
@@ -156,7 +162,8 @@ class Runner:
 
 def bench_cell(runner, args, model, cluster, results, records):
     profile = os.path.join(args.out, "profiles", f"{model}.{cluster}.txtpb")
-    cell = {p: {"latencies": [], "predicted_ms": None, "bytes": None, "error": None}
+    cell = {p: {"latencies": [], "predicted_ms": None, "bytes": None, "error": None,
+                "compute_floor_ms": None, "link_floor_ms": None}
             for p in args.policies}
     trace_path = None
     for rnd in range(args.rounds):
@@ -188,6 +195,7 @@ def bench_cell(runner, args, model, cluster, results, records):
                 continue
             c["latencies"] += r["latencies"]
             c["predicted_ms"], c["bytes"] = r["predicted_ms"], r["bytes"]
+            c["compute_floor_ms"], c["link_floor_ms"] = r["compute_floor_ms"], r["link_floor_ms"]
             c.setdefault("round_medians", []).append(median(r["latencies"]))
     results[(model, cluster)] = cell
     line = "  ".join(f"{p} {median(cell[p]['latencies']):.0f}" if not cell[p]["error"]
@@ -242,6 +250,9 @@ def cell_stats(cell, cluster):
         speedup = single / m if single == single else float("nan")
         out[p] = dict(median=m, speedup=speedup, bound=bound, efficiency=speedup / bound,
                       predicted=c["predicted_ms"], bytes=c["bytes"], n=len(c["latencies"]),
+                      floor=c["compute_floor_ms"], link_floor=c["link_floor_ms"],
+                      floor_efficiency=(single / c["compute_floor_ms"] / bound
+                                        if c["compute_floor_ms"] else None),
                       iqr=rel_iqr(c["latencies"]), trace=c.get("trace_summary"))
     return out
 
@@ -296,13 +307,14 @@ def report(args, results, started, load_start):
     lines += ["## edgeflow against the targets", "",
               "| model | cluster | median ms | speedup | efficiency | target | best other | "
               "vs best other | vs equal | predicted ms | pred error | MB moved | "
-              "trace: compute over / wait over ms |",
-              "|---|---|---|---|---|---|---|---|---|---|---|---|---|"]
+              "trace: compute over / wait over ms | floor ms: compute / link | "
+              "efficiency at the floor |",
+              "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"]
     misses = []
     for (model, cluster), s in stats.items():
         e = s.get("edgeflow")
         if e is None:
-            lines.append(f"| {model} | {cluster} | fail |" + " |" * 10)
+            lines.append(f"| {model} | {cluster} | fail |" + " |" * 12)
             misses.append(f"{model} on {cluster}: edgeflow failed")
             continue
         others = {p: v for p, v in s.items()
@@ -324,14 +336,23 @@ def report(args, results, started, load_start):
             f"{fmt(100 * vs_eq if vs_eq is not None else None, '+.1f')}% | "
             f"{fmt(e['predicted'])} | {fmt(100 * perr if perr is not None else None, '+.1f')}% | "
             f"{fmt(e['bytes'] / 1e6 if e['bytes'] is not None else None, '.2f')} | "
-            f"{fmt(tr.get('compute_over_ms'), '+.1f')} / {fmt(tr.get('wait_over_ms'), '+.1f')} |")
+            f"{fmt(tr.get('compute_over_ms'), '+.1f')} / {fmt(tr.get('wait_over_ms'), '+.1f')} | "
+            f"{fmt(e['floor'])} / {fmt(e['link_floor'])} | {fmt(e['floor_efficiency'], '.2f')} |")
+        # Where a target is missed: how far the measured latency is from the
+        # profile's floor, and which part of the floor is the larger.
+        floor_note = ""
+        if e["floor"]:
+            floor_note = (f"; {e['median'] / e['floor']:.2f}x the compute floor "
+                          f"{e['floor']:.1f} ms (at which efficiency would be "
+                          f"{fmt(e['floor_efficiency'], '.2f')}), this plan's busiest link "
+                          f"{fmt(e['link_floor'])} ms")
         if target is not None and e["efficiency"] == e["efficiency"] and e["efficiency"] < target:
             misses.append(f"{model} on {cluster}: efficiency {e['efficiency']:.2f} < {target:.2f} "
-                          f"(short by {target - e['efficiency']:.2f})")
+                          f"(short by {target - e['efficiency']:.2f}){floor_note}")
         if cluster in TARGET_BELOW_EQUAL and model in TARGET_MODELS and vs_eq is not None \
                 and -vs_eq < TARGET_BELOW_EQUAL[cluster]:
             misses.append(f"{model} on {cluster}: {-100 * vs_eq:.1f}% below equal, target "
-                          f"{100 * TARGET_BELOW_EQUAL[cluster]:.0f}%")
+                          f"{100 * TARGET_BELOW_EQUAL[cluster]:.0f}%{floor_note}")
         if vs_best is not None and vs_best > noise:
             misses.append(f"{model} on {cluster}: {100 * vs_best:.1f}% slower than {best_p} "
                           f"(noise {100 * noise:.0f}%)")

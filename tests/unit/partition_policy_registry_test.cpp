@@ -133,16 +133,18 @@ TEST(PlanKinds, ParsesTheListAndNamesTheKnownKindsOtherwise) {
   const PlanKinds rows = parse_plan_kinds("rows");
   EXPECT_FALSE(rows.halo_first);
   EXPECT_FALSE(rows.features);
-  const PlanKinds all = parse_plan_kinds("features,rows,halo");
+  EXPECT_FALSE(rows.branches);
+  const PlanKinds all = parse_plan_kinds("features,rows,branches,halo");
   EXPECT_TRUE(all.halo_first);
   EXPECT_TRUE(all.features);
+  EXPECT_TRUE(all.branches);
   for (const std::string bad : {"rows,fused", "rows,", "halo", ""}) {
     try {
       parse_plan_kinds(bad);
       ADD_FAILURE() << "'" << bad << "' was accepted";
     } catch (const Error& e) {
       EXPECT_EQ(e.code(), ExitCode::kBadInput);
-      EXPECT_NE(std::string(e.what()).find("known: rows, halo, features"), std::string::npos)
+      EXPECT_NE(std::string(e.what()).find("known: rows, halo, features, branches"), std::string::npos)
           << e.what();
     }
   }
@@ -154,6 +156,7 @@ TEST(PlanKinds, RandomMarksHaloFirstLayersOnlyWhenAllowed) {
   PartitionerOptions o;
   o.name = "random";
   o.seed = 5;
+  o.kinds = parse_plan_kinds("rows,halo");
   const Partition with = make_partition(g, 3, o);
   EXPECT_EQ(with.halo_first.size(), g.nodes.size());
   EXPECT_GT(std::count(with.halo_first.begin(), with.halo_first.end(), 1), 0);
@@ -161,6 +164,28 @@ TEST(PlanKinds, RandomMarksHaloFirstLayersOnlyWhenAllowed) {
   const Partition without = make_partition(g, 3, o);
   EXPECT_TRUE(without.halo_first.empty());
   EXPECT_EQ(with.cuts, without.cuts);
+}
+
+// Random plans place branches whole on one rank only where the kinds allow it.
+TEST(PlanKinds, RandomPlacesBranchesWholeOnlyWhenAllowed) {
+  const Graph g = small_graph();
+  PartitionerOptions o;
+  o.name = "random";
+  o.seed = 3;
+  o.kinds = parse_plan_kinds("rows,branches");
+  const Partition with = make_partition(g, 3, o);
+  o.kinds = parse_plan_kinds("rows");
+  const Partition without = make_partition(g, 3, o);
+  int changed = 0;
+  for (size_t n = 0; n < g.nodes.size(); ++n) {
+    if (with.cuts[n] == without.cuts[n]) continue;
+    ++changed;
+    int ranks_with_rows = 0;
+    for (int r = 0; r < 3; ++r) ranks_with_rows += !with.rows(static_cast<int>(n), r).empty();
+    EXPECT_EQ(ranks_with_rows, 1) << g.nodes[n].name;
+  }
+  EXPECT_GT(changed, 0);
+  EXPECT_NO_THROW(validate_partition(g, with));
 }
 
 }  // namespace
