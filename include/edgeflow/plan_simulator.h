@@ -30,8 +30,10 @@ class PlanSimulator {
   double latency() { return run(nullptr); }
   // The whole prediction of the current partition.
   PlanPrediction predict();
-  // Compute seconds summed over the ranks in the last latency() or predict().
-  double busy_s() const { return busy_s_; }
+  // Compute seconds of each rank, and summed over the ranks, in the last
+  // latency() or predict().
+  const std::vector<double>& rank_busy_s() const { return rank_busy_s_; }
+  double busy_s() const;
   // Bytes moved between ranks per request.
   int64_t total_bytes() const { return flows_.total_bytes(); }
   // The message flows of the current partition.
@@ -59,7 +61,7 @@ class PlanSimulator {
   std::vector<int> offset_;
   std::vector<double> arrival_;
   std::vector<const Message*> message_;
-  double busy_s_ = 0.0;
+  std::vector<double> rank_busy_s_;
 };
 
 }  // namespace edgeflow

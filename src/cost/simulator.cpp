@@ -40,6 +40,12 @@ PlanSimulator::PlanSimulator(const Graph& graph, const ClusterProfile& profile, 
   EF_ASSERT(profile_.world_size == world_);
 }
 
+double PlanSimulator::busy_s() const {
+  double sum = 0.0;
+  for (double s : rank_busy_s_) sum += s;
+  return sum;
+}
+
 PlanPrediction PlanSimulator::predict() {
   PlanPrediction p;
   p.latency_s = run(&p);
@@ -126,7 +132,7 @@ double PlanSimulator::run(PlanPrediction* detail) {
     }
   }
 
-  busy_s_ = 0.0;
+  rank_busy_s_.assign(n, 0.0);
   std::priority_queue<Event, std::vector<Event>, std::greater<Event>> events;
   std::vector<double> up_free(n, 0.0), down_free(n, 0.0), free_at(n, 0.0);
   std::vector<char> busy(n, 0);
@@ -183,7 +189,7 @@ double PlanSimulator::run(PlanPrediction* detail) {
       const ScheduledUnit& unit = unit_[u];
       busy[r] = 1;
       const double seconds = profile_.compute[unit.node][r].seconds(unit.rows.size());
-      busy_s_ += seconds;
+      rank_busy_s_[r] += seconds;
       free_at[r] = t + seconds;
       events.push(Event{free_at[r], u, -1});
       if (detail) {

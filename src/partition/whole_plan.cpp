@@ -72,6 +72,10 @@ class Refiner {
     latency_ = sim_.latency();
     bytes_ = sim_.total_bytes();
     busy_ = sim_.busy_s();
+    consumers_.resize(graph.nodes.size());
+    for (size_t c = 0; c < graph.nodes.size(); ++c)
+      for (ValueId v : graph.nodes[c].inputs)
+        if (const int p = graph.values[v].producer; p >= 0) consumers_[p].push_back(int(c));
     if (kinds.branches) {
       branches_ = find_branches(graph);
       siblings_ = sibling_branches(graph, branches_);
@@ -81,21 +85,28 @@ class Refiner {
 
   // Passes over the layers while a pass makes the plan faster (a pass that
   // only saves bytes ends the search).
+  // After the first pass, a layer is tried again only when it or a layer
+  // next to it (a producer or a consumer) changed since it was last tried:
+  // elsewhere, its candidates were tried on nearly the same timeline.
   void run() {
+    const int layers = static_cast<int>(graph_.nodes.size());
+    stale_.assign(layers, 1);
     for (int pass = 0; pass < kMaxPasses; ++pass) {
       const double before = latency_;
-      for (int l = 0; l < static_cast<int>(graph_.nodes.size()); ++l) {
+      for (int l = 0; l < layers; ++l) {
         if (seconds_since(t0_) > deadline_s_) return;
-        improve_layer(l);
+        if (!stale_[l]) continue;
+        stale_[l] = 0;
+        if (improve_layer(l)) touch(l);
       }
       for (const std::vector<int>& group : siblings_) {
         if (seconds_since(t0_) > deadline_s_) return;
         for (const auto& windows : windows_) try_block(group, windows);
       }
+      const std::vector<const Window*> windows = windows_for_one_branch();
       for (const std::vector<int>& branch : branches_) {
         if (seconds_since(t0_) > deadline_s_) return;
-        for (const auto& windows : windows_)
-          for (const Window& w : windows) try_placement({branch}, {&w});
+        for (const Window* w : windows) try_placement({branch}, {w});
       }
       if (!(latency_ < before * (1 - 1e-9))) return;
     }
@@ -107,6 +118,14 @@ class Refiner {
 
  private:
   static constexpr int kMaxPasses = 3;
+
+  // Layer l changed: it and its neighbours are worth trying again.
+  void touch(int l) {
+    stale_[l] = 1;
+    for (ValueId v : graph_.nodes[l].inputs)
+      if (const int p = graph_.values[v].producer; p >= 0) stale_[p] = 1;
+    for (int c : consumers_[l]) stale_[c] = 1;
+  }
   static constexpr int kAllShiftsUpTo = 8;  // more ranks: shift around the slowest one only
 
   // Tries `cuts` for layer l; keeps them if the plan gets faster, or moves
@@ -190,6 +209,25 @@ class Refiner {
     return out;
   }
 
+  // The windows a single branch tries: all of them on up to kAllShiftsUpTo
+  // ranks; beyond, per width the one holding the rank that computes least
+  // in the current plan.
+  std::vector<const Window*> windows_for_one_branch() {
+    std::vector<const Window*> out;
+    const int n = profile_.world_size;
+    int idlest = -1;
+    if (n > kAllShiftsUpTo) {
+      sim_.latency();
+      const std::vector<double>& busy = sim_.rank_busy_s();
+      for (int r = 0; r < n; ++r)
+        if (profile_.is_usable(r) && (idlest < 0 || busy[r] < busy[idlest])) idlest = r;
+    }
+    for (const auto& windows : windows_)
+      for (const Window& w : windows)
+        if (idlest < 0 || w.weights[idlest] > 0) out.push_back(&w);
+    return out;
+  }
+
   // A branch's compute, whole on rank 0's profile (a relative size).
   double branch_work(const std::vector<int>& branch) const {
     double s = 0.0;
@@ -241,6 +279,7 @@ class Refiner {
       latency_ = std::min(lat, latency_);
       bytes_ = sim_.total_bytes();
       busy_ = busy;
+      for (int l : layers) touch(l);
       return true;
     }
     for (size_t i = 0; i < layers.size(); ++i) sim_.set_cuts(layers[i], old[i]);
@@ -315,6 +354,8 @@ class Refiner {
   const std::vector<Seed>& seeds_;
   const PlanKinds kinds_;
   PlanSimulator sim_;
+  std::vector<std::vector<int>> consumers_;  // [layer]: the layers reading its output
+  std::vector<char> stale_;                  // [layer]: to be tried (again) by run()
   std::vector<std::vector<int>> branches_;  // find_branches, when allowed
   std::vector<std::vector<int>> siblings_;  // sibling_branches
   std::vector<std::vector<Window>> windows_;  // rank_windows
