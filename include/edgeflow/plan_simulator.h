@@ -21,10 +21,11 @@ class PlanSimulator {
   PlanSimulator(const Graph& graph, const ClusterProfile& profile, Partition partition);
 
   const Partition& partition() const { return flows_.partition(); }
-  // Replaces the cuts of `node`; rebuilds the flows of the values it reads and writes.
-  void set_cuts(int node, const std::vector<int64_t>& cuts) { flows_.set_cuts(node, cuts); }
+  // Replaces the cuts of `node`; rebuilds the flows of the values it reads
+  // and writes, and the units of the layers that read or write them.
+  void set_cuts(int node, const std::vector<int64_t>& cuts);
   // Marks `node` halo-first or not.
-  void set_halo_first(int node, bool on) { flows_.set_halo_first(node, on); }
+  void set_halo_first(int node, bool on);
 
   // The predicted end-to-end latency of the current partition.
   double latency() { return run(nullptr); }
@@ -40,17 +41,33 @@ class PlanSimulator {
   const FlowTable& flows() const { return flows_; }
 
  private:
+  // One unit of a layer on a rank and what links it to others, kept per
+  // layer between runs and rebuilt only when the flows it reads or writes
+  // change (the costly part: regions and message lookups).
+  struct LayerUnit {
+    ScheduledUnit unit;
+    std::vector<std::pair<ValueId, int>> waits;  // (value, k): messages it reads
+    std::vector<std::pair<int, int>> after;      // (layer, j): local units it reads
+    std::vector<int> sends;                      // k into messages(its output)
+  };
+
   double run(PlanPrediction* detail);
+  void mark_readers_and_writer(ValueId v);
+  void rebuild_layer(int node);
   void build_units();
 
   const Graph& graph_;
   const ClusterProfile& profile_;
   FlowTable flows_;
   int world_;
+  std::vector<std::vector<int>> readers_;                // [value]: layers reading it
+  std::vector<std::vector<std::vector<LayerUnit>>> layer_units_;  // [node][rank]
+  std::vector<char> stale_;                               // [node]: layer_units_ to rebuild
 
   // Buffers of run(), kept between runs. Units are numbered rank by rank,
   // each rank's in its list order.
   std::vector<ScheduledUnit> unit_;
+  std::vector<const LayerUnit*> unit_links_;  // [unit]: its links
   std::vector<int> unit_rank_;
   std::vector<int> rank_first_;               // [rank]: its first unit (+ end)
   std::vector<int> node_units_;               // [2 * (node * ranks + rank)]: its units

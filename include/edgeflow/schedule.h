@@ -31,6 +31,10 @@ struct ScheduledUnit {
 
 // Appends rank `rank`'s units, in the order it lists them, to `out`.
 void append_rank_units(const FlowTable& flows, int rank, std::vector<ScheduledUnit>* out);
+// The same for one layer: its units on `rank` (none, one, or with
+// halo-first its runs), in list order. A rank's list is these, layer by layer.
+void append_node_units(const FlowTable& flows, int node, int rank,
+                       std::vector<ScheduledUnit>* out);
 
 // The region of input `input` that `unit` on `rank` reads.
 Region unit_input_region(const FlowTable& flows, const ScheduledUnit& unit, int rank, int input);

@@ -38,6 +38,32 @@ PlanSimulator::PlanSimulator(const Graph& graph, const ClusterProfile& profile, 
     : graph_(graph), profile_(profile), flows_(graph, std::move(partition)),
       world_(flows_.world_size()) {
   EF_ASSERT(profile_.world_size == world_);
+  const int nodes = static_cast<int>(graph_.nodes.size());
+  readers_.resize(graph_.values.size());
+  for (int n = 0; n < nodes; ++n)
+    for (ValueId v : graph_.nodes[n].inputs)
+      if (readers_[v].empty() || readers_[v].back() != n) readers_[v].push_back(n);
+  layer_units_.assign(nodes, std::vector<std::vector<LayerUnit>>(world_));
+  stale_.assign(nodes, 1);
+}
+
+void PlanSimulator::mark_readers_and_writer(ValueId v) {
+  if (const int producer = graph_.values[v].producer; producer >= 0) stale_[producer] = 1;
+  for (int reader : readers_[v]) stale_[reader] = 1;
+}
+
+void PlanSimulator::set_cuts(int node, const std::vector<int64_t>& cuts) {
+  flows_.set_cuts(node, cuts);
+  // FlowTable rebuilt the flows of every value `node` reads and writes.
+  const Node& n = graph_.nodes[node];
+  mark_readers_and_writer(n.output);
+  for (ValueId v : n.inputs) mark_readers_and_writer(v);
+}
+
+void PlanSimulator::set_halo_first(int node, bool on) {
+  flows_.set_halo_first(node, on);
+  // Its units change, and so do the local units its readers wait for.
+  mark_readers_and_writer(graph_.nodes[node].output);
 }
 
 double PlanSimulator::busy_s() const {
@@ -52,25 +78,64 @@ PlanPrediction PlanSimulator::predict() {
   return p;
 }
 
-// Numbers the units, and links each to the messages it reads and sends and
-// to the local units whose rows it reads.
+// A layer's units on every rank and their links: the messages each reads
+// and sends, and the local units (of layers before it, already rebuilt) whose
+// rows it reads.
+void PlanSimulator::rebuild_layer(int node) {
+  const Node& layer = graph_.nodes[node];
+  std::vector<ScheduledUnit> units;
+  for (int rank = 0; rank < world_; ++rank) {
+    units.clear();
+    append_node_units(flows_, node, rank, &units);
+    std::vector<LayerUnit>& out = layer_units_[node][rank];
+    out.resize(units.size());
+    for (size_t j = 0; j < units.size(); ++j) {
+      LayerUnit& lu = out[j];
+      lu.unit = units[j];
+      lu.waits.clear();
+      lu.after.clear();
+      lu.sends.clear();
+      for (size_t i = 0; i < layer.inputs.size(); ++i) {
+        const ValueId v = layer.inputs[i];
+        const Region need = unit_input_region(flows_, lu.unit, rank, static_cast<int>(i));
+        if (need.empty()) continue;
+        flows_.for_each_message_into(v, rank, need, [&](int k) { lu.waits.emplace_back(v, k); });
+        const int producer = graph_.values[v].producer;
+        if (producer < 0) continue;
+        const std::vector<LayerUnit>& before = layer_units_[producer][rank];
+        for (size_t w = 0; w < before.size(); ++w)
+          if (!intersect(before[w].unit.rows, need.rows).empty())
+            lu.after.emplace_back(producer, static_cast<int>(w));
+      }
+      for_each_message_sent(flows_, lu.unit, rank, [&](int k) { lu.sends.push_back(k); });
+    }
+  }
+}
+
+// Numbers the units rank by rank (each rank's in list order, layer by
+// layer), rebuilding the stale layers first, and links them by number.
 void PlanSimulator::build_units() {
   const int n = world_;
   const int nodes = static_cast<int>(graph_.nodes.size());
+  for (int node = 0; node < nodes; ++node)  // producers before their readers
+    if (stale_[node]) rebuild_layer(node), stale_[node] = 0;
   unit_.clear();
+  unit_links_.clear();
   unit_rank_.clear();
   rank_first_.assign(n + 1, 0);
-  std::vector<int>& node_units = node_units_;  // [node * n + rank]: first, end
-  node_units.assign(2 * nodes * n, 0);
+  node_units_.assign(2 * nodes * n, 0);
   for (int r = 0; r < n; ++r) {
     rank_first_[r] = static_cast<int>(unit_.size());
-    append_rank_units(flows_, r, &unit_);
-    unit_rank_.resize(unit_.size(), r);
-    for (int u = rank_first_[r]; u < static_cast<int>(unit_.size()); ++u) {
-      int* range = &node_units[2 * (unit_[u].node * n + r)];
-      if (range[0] == range[1]) range[0] = u;
-      range[1] = u + 1;
+    for (int node = 0; node < nodes; ++node) {
+      int* range = &node_units_[2 * (node * n + r)];
+      range[0] = static_cast<int>(unit_.size());
+      for (const LayerUnit& lu : layer_units_[node][r]) {
+        unit_.push_back(lu.unit);
+        unit_links_.push_back(&lu);
+      }
+      range[1] = static_cast<int>(unit_.size());
     }
+    unit_rank_.resize(unit_.size(), r);
   }
   rank_first_[n] = static_cast<int>(unit_.size());
   const size_t units = unit_.size();
@@ -81,29 +146,14 @@ void PlanSimulator::build_units() {
   for (size_t id = 0; id < message_.size(); ++id) waiters_[id].clear();
 
   for (int u = 0; u < static_cast<int>(units); ++u) {
-    const ScheduledUnit& unit = unit_[u];
+    const LayerUnit& lu = *unit_links_[u];
     const int rank = unit_rank_[u];
-    const Node& node = graph_.nodes[unit.node];
-    for (size_t i = 0; i < node.inputs.size(); ++i) {
-      const ValueId v = node.inputs[i];
-      const Region need = unit_input_region(flows_, unit, rank, static_cast<int>(i));
-      if (need.empty()) continue;
-      flows_.for_each_message_into(v, rank, need, [&](int k) {
-        waiters_[offset_[v] + k].push_back(u);
-        ++missing_[u];
-      });
-      const int producer = graph_.values[v].producer;
-      if (producer < 0) continue;
-      const int* range = &node_units[2 * (producer * n + rank)];
-      for (int w = range[0]; w < range[1]; ++w)
-        if (!intersect(unit_[w].rows, need.rows).empty()) {
-          dependents_[w].push_back(u);
-          ++missing_[u];
-        }
-    }
-    const ValueId out = node.output;
-    for_each_message_sent(flows_, unit, rank,
-                          [&](int k) { sent_[u].push_back(offset_[out] + k); });
+    for (const auto& [v, k] : lu.waits) waiters_[offset_[v] + k].push_back(u);
+    for (const auto& [producer, j] : lu.after)
+      dependents_[node_units_[2 * (producer * n + rank)] + j].push_back(u);
+    missing_[u] = static_cast<int>(lu.waits.size() + lu.after.size());
+    const int out = offset_[graph_.nodes[lu.unit.node].output];
+    for (int k : lu.sends) sent_[u].push_back(out + k);
   }
 }
 

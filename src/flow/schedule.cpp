@@ -27,17 +27,20 @@ void append_halo_first(const FlowTable& flows, int node, int rank, RowRange rows
 
 }  // namespace
 
-void append_rank_units(const FlowTable& flows, int rank, std::vector<ScheduledUnit>* out) {
+void append_node_units(const FlowTable& flows, int node, int rank,
+                       std::vector<ScheduledUnit>* out) {
   const Partition& part = flows.partition();
+  const RowRange rows = part.rows(node, rank);
+  if (rows.empty()) return;
+  if (part.is_halo_first(node))
+    append_halo_first(flows, node, rank, rows, out);
+  else
+    out->push_back(ScheduledUnit{node, rows});
+}
+
+void append_rank_units(const FlowTable& flows, int rank, std::vector<ScheduledUnit>* out) {
   const int nodes = static_cast<int>(flows.graph().nodes.size());
-  for (int node = 0; node < nodes; ++node) {
-    const RowRange rows = part.rows(node, rank);
-    if (rows.empty()) continue;
-    if (part.is_halo_first(node))
-      append_halo_first(flows, node, rank, rows, out);
-    else
-      out->push_back(ScheduledUnit{node, rows});
-  }
+  for (int node = 0; node < nodes; ++node) append_node_units(flows, node, rank, out);
 }
 
 Region unit_input_region(const FlowTable& flows, const ScheduledUnit& unit, int rank, int input) {
