@@ -31,6 +31,10 @@ struct Partition {
   int owner(int node, int64_t r) const;
 };
 
+// A layer may be halo-first (Partition::halo_first) unless it needs its
+// whole input: its kernel computes all rows at once.
+inline bool can_be_halo_first(const Node& node) { return !needs_whole_input(node); }
+
 // Checks that `p` fits `graph` (monotone cuts covering each layer, whole-input
 // layers on one rank); throws Error naming the layer otherwise.
 void validate_partition(const Graph& graph, const Partition& p);

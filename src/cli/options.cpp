@@ -176,7 +176,7 @@ Options parse_options(int argc, char** argv) {
         fail_input("--progress: expected auto, bar, lines or none, got '" + o.progress + "'");
     } else if (arg == "--partitioner") o.partitioner = next();
     else if (arg == "--seed") o.seed = uint64_t(parse_int(arg, next(), 0, INT64_MAX));
-    else if (arg == "--plan-kinds") o.plan_kinds = next();
+    else if (arg == "--plan-kinds") o.plan_kinds = parse_plan_kinds(next());
     else if (arg == "--mean") o.mean = parse_triple(arg, next());
     else if (arg == "--std") {
       o.std = parse_triple(arg, next());
@@ -192,7 +192,6 @@ Options parse_options(int argc, char** argv) {
   }
   if (o.help) return o;
   policy_named(o.partitioner);  // throws for an unknown policy
-  parse_plan_kinds(o.plan_kinds);
   if (positional.empty()) fail_input("no model given (usage: edgeflow MODEL.onnx [options])");
   if (positional.size() > 1) fail_input("unexpected argument '" + positional[1] + "'");
   o.model = positional[0];

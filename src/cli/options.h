@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "edgeflow/partition.h"
 #include "edgeflow/tensor.h"
 
 namespace edgeflow {
@@ -37,7 +38,7 @@ struct Options {
   std::string progress = "auto";     // --progress auto|bar|lines|none
   std::string partitioner = "edgeflow";
   uint64_t seed = 1;
-  std::string plan_kinds = "rows,halo,features,branches";
+  PlanKinds plan_kinds{};             // --plan-kinds (default: every kind)
   std::array<float, 3> mean{0.485f, 0.456f, 0.406f};
   std::array<float, 3> std{0.229f, 0.224f, 0.225f};
   bool normalize = true;

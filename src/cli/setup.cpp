@@ -104,7 +104,7 @@ bool prepare_root(const Options& options, Session& s, const std::vector<std::str
   ImportOptions import;
   import.input_shape = options.input_shape;
   s.graph = import_onnx(options.model, import);
-  if (hosts.size() > 1 && parse_plan_kinds(options.plan_kinds).features)
+  if (hosts.size() > 1 && options.plan_kinds.features)
     shard_gemms(s.graph, static_cast<int>(hosts.size()), kMinShardWeights);
   // A fitting cache is read even by policies that need no profile: their
   // plans are then predicted on the measured cluster, comparable with others.
@@ -163,7 +163,7 @@ Session set_up(const Options& options, Transport* transport, KernelFactory& kern
       PartitionerOptions policy;
       policy.name = options.partitioner;
       policy.seed = options.seed;
-      policy.kinds = parse_plan_kinds(options.plan_kinds);
+      policy.kinds = options.plan_kinds;
       PartitionReport report;
       s.partition = make_partition(s.graph, s.profile, policy, &report);
       for (const std::string& warning : report.warnings)

@@ -34,7 +34,7 @@ void validate_partition(const Graph& graph, const Partition& p) {
     if (c.front() != 0 || c.back() != H)
       fail_input(where + ": cuts must run from 0 to " + std::to_string(H));
     if (!std::is_sorted(c.begin(), c.end())) fail_input(where + ": cuts are not monotone");
-    if (needs_whole_input(node) && p.is_halo_first(static_cast<int>(n)))
+    if (!can_be_halo_first(node) && p.is_halo_first(static_cast<int>(n)))
       fail_input(where + ": a whole-input layer cannot be halo-first (its kernel computes all "
                          "rows at once)");
     if (needs_whole_input(node)) {

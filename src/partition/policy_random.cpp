@@ -34,7 +34,7 @@ Partition partition_random(const PolicyContext& ctx) {
   if (ctx.options.kinds.halo_first) {
     p.halo_first.resize(ctx.graph.nodes.size());
     for (size_t n = 0; n < p.halo_first.size(); ++n)
-      p.halo_first[n] = static_cast<char>(rng() % 2 && !needs_whole_input(ctx.graph.nodes[n]));
+      p.halo_first[n] = static_cast<char>(rng() % 2 && can_be_halo_first(ctx.graph.nodes[n]));
   }
   if (ctx.options.kinds.branches) {
     std::vector<int> ranks;

@@ -288,7 +288,7 @@ class Refiner {
 
   bool improve_layer(int l) {
     const Node& node = graph_.nodes[l];
-    bool improved = kinds_.halo_first && !needs_whole_input(node) && try_halo_first(l);
+    bool improved = kinds_.halo_first && can_be_halo_first(node) && try_halo_first(l);
     const int n = profile_.world_size;
     const int64_t H = graph_.shape_of(node.output).height();
     const Partition& cur = sim_.partition();
@@ -422,7 +422,7 @@ Partition partition_edgeflow(const PolicyContext& ctx) {
     Partition halo = start;
     halo.halo_first.assign(graph.nodes.size(), 1);
     for (size_t n = 0; n < graph.nodes.size(); ++n)
-      if (needs_whole_input(graph.nodes[n])) halo.halo_first[n] = 0;
+      if (!can_be_halo_first(graph.nodes[n])) halo.halo_first[n] = 0;
     const double lat = PlanSimulator(graph, profile, halo).latency();
     if (lat < start_s) start = std::move(halo), start_s = lat;
   }
