@@ -7,7 +7,16 @@
 //   rank d reads          [=======)   [===)   two runs: two messages s -> d
 //
 // The graph input is "computed" by rank 0 (it holds the request); rank 0
-// reads every row of the graph outputs (it collects the result). Messages of
+// reads every row of the graph outputs (it collects the result).
+//
+// A rank computes its own rows of a layer (its cuts) and, when the layer is
+// fused (Partition::fused), also every row its units read from it, so those
+// reads need no message; the wider tile reads a wider input, back to the
+// first unfused layer of the stack, whose halo comes once. Messages always
+// come from the rank that owns the rows, never from one that recomputes them.
+//
+//   fused c1 -> c2, 2 ranks, 3x3 convs, cuts [0, 4, 8] for both:
+//   rank 0 computes c2 [0, 4), c1 [0, 5), reads input [0, 6)  (one halo in) Messages of
 // a value are numbered by destination, then merged run of rows the
 // destination reads, then source; a plan's edge ids number the values' lists
 // one after another (FlowTable::first_id).
@@ -76,9 +85,18 @@ class FlowTable {
   void set_cuts(int node, const std::vector<int64_t>& cuts);
   // Marks `node` halo-first or not (Partition::halo_first; no message changes).
   void set_halo_first(int node, bool on);
+  // Marks `node` fused or not (Partition::fused) and rebuilds what that moves.
+  void set_fused(int node, bool on);
+  // The values whose messages the last set_cuts or set_fused rebuilt.
+  const std::vector<ValueId>& rebuilt() const { return rebuilt_; }
 
+  // The rows of `node` that `rank` computes: its own, and for a fused layer
+  // every row its units read.
+  RowRange computed_rows(int node, int rank) const { return computed_[node][rank]; }
   // The region of value v that `rank` computes (the graph input: rank 0's).
   Region produced(ValueId v, int rank) const;
+  // The region of value v that `rank` owns and sends: its cuts' rows.
+  Region owned(ValueId v, int rank) const;
   // The region of input `input` that unit (node, rank) reads (empty when the
   // rank has no rows of the node).
   const Region& required(int node, int input, int rank) const {
@@ -123,7 +141,12 @@ class FlowTable {
     std::vector<std::vector<int>> by_src;  // [src]: its messages, in plan order
   };
   void rebuild(ValueId v);
+  void compute_computed(int node);
   void compute_required(int node);
+  // Recomputes `node`'s rows and reads, and those of the fused layers
+  // upstream whose tiles follow them; rebuilds every value they touch.
+  void refresh(int node);
+  void touch_upstream(int node);
   void append_rows_read(ValueId v, int rank, std::vector<RowRange>* reads) const;
 
   const Graph& graph_;
@@ -133,7 +156,11 @@ class FlowTable {
   std::vector<bool> is_output_;         // [value]
   std::vector<ValueFlow> flows_;        // [value]
   std::vector<std::vector<Region>> required_;  // [node][rank * inputs + input]
+  std::vector<std::vector<RowRange>> computed_;  // [node][rank]
   std::vector<RowRange> runs_;          // rebuild()'s scratch, kept between calls
+  std::vector<int> touched_;            // refresh()'s layers
+  std::vector<ValueId> rebuilt_;        // refresh()'s values
+  std::vector<char> is_rebuilt_;        // [value]: in rebuilt_
 };
 
 }  // namespace edgeflow

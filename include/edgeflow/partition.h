@@ -19,6 +19,9 @@ struct ClusterProfile;  // edgeflow/cost.h
 // range per rank per layer) are always allowed; the others add to them.
 struct PlanKinds {
   bool halo_first = true;  // "halo": Partition::halo_first layers
+  // "fused": layers fused into their readers (Partition::fused), so that a
+  // stack of them exchanges halos once and recomputes the overlap.
+  bool fused = true;
   // "features": large Gemms split by output features into shards that can
   // run on different ranks (shard_gemms in edgeflow/ir_passes.h; applied to
   // the graph before profiling, see kMinShardWeights).
@@ -34,11 +37,11 @@ struct PlanKinds {
 // for moving its input.
 constexpr int64_t kMinShardWeights = 1000000;
 
-// Parses --plan-kinds ("rows", "rows,halo,features,branches", ...); throws Error
+// Parses --plan-kinds ("rows", "rows,halo,fused,features,branches", ...); throws Error
 // (kBadInput) listing the known kinds for an unknown one or a list without
 // "rows".
 PlanKinds parse_plan_kinds(const std::string& list);
-// The known kinds, for --help and errors: "rows, halo, features, branches".
+// The known kinds, for --help and errors: "rows, halo, fused, features, branches".
 std::string plan_kind_names();
 
 struct PartitionerOptions {

@@ -19,10 +19,18 @@ struct Partition {
   // computed and sent first, each run a unit of its own (edgeflow/schedule.h).
   // Never a whole-input layer: its kernel computes all rows at once.
   std::vector<char> halo_first;
+  // Per node (empty: none): a fused layer is computed, on every rank, for the
+  // rows that rank's units read from it as well as its own, so its readers
+  // never wait for its halos (FlowTable::computed_rows). A run of fused
+  // layers ending in an unfused one is a fused stack: its halos move once,
+  // into the first layer, and the overlap is recomputed instead of sent.
+  // Never a whole-input layer.
+  std::vector<char> fused;
 
   bool is_halo_first(int node) const {
     return !halo_first.empty() && halo_first.at(node) != 0;
   }
+  bool is_fused(int node) const { return !fused.empty() && fused.at(node) != 0; }
 
   RowRange rows(int node, int rank) const {
     return RowRange{cuts.at(node).at(rank), cuts.at(node).at(rank + 1)};
@@ -34,6 +42,9 @@ struct Partition {
 // A layer may be halo-first (Partition::halo_first) unless it needs its
 // whole input: its kernel computes all rows at once.
 inline bool can_be_halo_first(const Node& node) { return !needs_whole_input(node); }
+// A layer may be fused into its readers (Partition::fused) unless it needs
+// its whole input: a wider tile of it would be all of it.
+inline bool can_be_fused(const Node& node) { return !needs_whole_input(node); }
 
 // Checks that `p` fits `graph` (monotone cuts covering each layer, whole-input
 // layers on one rank); throws Error naming the layer otherwise.

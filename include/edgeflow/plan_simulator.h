@@ -22,10 +22,14 @@ class PlanSimulator {
 
   const Partition& partition() const { return flows_.partition(); }
   // Replaces the cuts of `node`; rebuilds the flows of the values it reads
-  // and writes, and the units of the layers that read or write them.
+  // and writes (and, through fused layers upstream, those their tiles move),
+  // and the units of the layers that read or write them.
   void set_cuts(int node, const std::vector<int64_t>& cuts);
   // Marks `node` halo-first or not.
   void set_halo_first(int node, bool on);
+  // Marks `node` fused or not (Partition::fused): it and the fused layers
+  // upstream of it change their tiles.
+  void set_fused(int node, bool on);
 
   // The predicted end-to-end latency of the current partition.
   double latency() { return run(nullptr); }

@@ -107,12 +107,13 @@ run:
 )" + partitioner_help() + R"(
   --seed S               seed of the random partitioner (default 1)
   --plan-kinds LIST      the kinds of plan edgeflow and random may make (default
-                         rows,halo,features,branches): rows = one row range per
-                         rank per layer; halo = a layer computes and sends the
-                         rows other ranks read first; features = large fully
-                         connected layers split by output features across ranks;
-                         branches = a fork/join block's branches placed whole on
-                         one rank or split over a few
+                         rows,halo,fused,features,branches): rows = one row range
+                         per rank per layer; halo = a layer computes and sends
+                         the rows other ranks read first; fused = a stack of
+                         layers exchanges halos once and recomputes the overlap;
+                         features = large fully connected layers split by output
+                         features across ranks; branches = a fork/join block's
+                         branches placed whole on one rank or split over a few
   --plan-only            set up, profile, print the plan with predicted times, exit
   --profile-cache FILE   reuse the profile in FILE when it fits (model, ranks,
                          hosts, threads), else measure and store it there

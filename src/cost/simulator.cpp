@@ -54,10 +54,12 @@ void PlanSimulator::mark_readers_and_writer(ValueId v) {
 
 void PlanSimulator::set_cuts(int node, const std::vector<int64_t>& cuts) {
   flows_.set_cuts(node, cuts);
-  // FlowTable rebuilt the flows of every value `node` reads and writes.
-  const Node& n = graph_.nodes[node];
-  mark_readers_and_writer(n.output);
-  for (ValueId v : n.inputs) mark_readers_and_writer(v);
+  for (ValueId v : flows_.rebuilt()) mark_readers_and_writer(v);
+}
+
+void PlanSimulator::set_fused(int node, bool on) {
+  flows_.set_fused(node, on);
+  for (ValueId v : flows_.rebuilt()) mark_readers_and_writer(v);
 }
 
 void PlanSimulator::set_halo_first(int node, bool on) {

@@ -24,6 +24,9 @@ void validate_partition(const Graph& graph, const Partition& p) {
   if (!p.halo_first.empty() && p.halo_first.size() != graph.nodes.size())
     fail_input("partition: marks " + std::to_string(p.halo_first.size()) +
                " layers halo-first, the model has " + std::to_string(graph.nodes.size()));
+  if (!p.fused.empty() && p.fused.size() != graph.nodes.size())
+    fail_input("partition: marks " + std::to_string(p.fused.size()) +
+               " layers fused, the model has " + std::to_string(graph.nodes.size()));
   for (size_t n = 0; n < graph.nodes.size(); ++n) {
     const Node& node = graph.nodes[n];
     const auto& c = p.cuts[n];
@@ -37,6 +40,9 @@ void validate_partition(const Graph& graph, const Partition& p) {
     if (!can_be_halo_first(node) && p.is_halo_first(static_cast<int>(n)))
       fail_input(where + ": a whole-input layer cannot be halo-first (its kernel computes all "
                          "rows at once)");
+    if (!can_be_fused(node) && p.is_fused(static_cast<int>(n)))
+      fail_input(where + ": a whole-input layer cannot be fused into its readers (its tile "
+                         "would be all of it)");
     if (needs_whole_input(node)) {
       int holders = 0;
       for (int i = 0; i < p.world_size; ++i) holders += c[i + 1] > c[i];

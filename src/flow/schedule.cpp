@@ -29,10 +29,9 @@ void append_halo_first(const FlowTable& flows, int node, int rank, RowRange rows
 
 void append_node_units(const FlowTable& flows, int node, int rank,
                        std::vector<ScheduledUnit>* out) {
-  const Partition& part = flows.partition();
-  const RowRange rows = part.rows(node, rank);
+  const RowRange rows = flows.computed_rows(node, rank);
   if (rows.empty()) return;
-  if (part.is_halo_first(node))
+  if (flows.partition().is_halo_first(node))
     append_halo_first(flows, node, rank, rows, out);
   else
     out->push_back(ScheduledUnit{node, rows});
@@ -44,7 +43,7 @@ void append_rank_units(const FlowTable& flows, int rank, std::vector<ScheduledUn
 }
 
 Region unit_input_region(const FlowTable& flows, const ScheduledUnit& unit, int rank, int input) {
-  if (unit.rows == flows.partition().rows(unit.node, rank))
+  if (unit.rows == flows.computed_rows(unit.node, rank))
     return flows.required(unit.node, input, rank);
   const Graph& graph = flows.graph();
   const Node& node = graph.nodes[unit.node];

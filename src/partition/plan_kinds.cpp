@@ -6,11 +6,12 @@
 
 namespace edgeflow {
 
-std::string plan_kind_names() { return "rows, halo, features, branches"; }
+std::string plan_kind_names() { return "rows, halo, fused, features, branches"; }
 
 PlanKinds parse_plan_kinds(const std::string& list) {
   PlanKinds kinds;
   kinds.halo_first = false;
+  kinds.fused = false;
   kinds.features = false;
   kinds.branches = false;
   bool rows = false;
@@ -20,6 +21,7 @@ PlanKinds parse_plan_kinds(const std::string& list) {
     at = comma + 1;
     if (kind == "rows") rows = true;
     else if (kind == "halo") kinds.halo_first = true;
+    else if (kind == "fused") kinds.fused = true;
     else if (kind == "features") kinds.features = true;
     else if (kind == "branches") kinds.branches = true;
     else

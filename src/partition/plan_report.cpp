@@ -128,6 +128,8 @@ JsonObject plan_json_object(const Graph& graph, const Partition& partition,
     }
     o.add_ints("rows_per_rank", rows);
     o.add_ints("cuts", partition.cuts[l]);
+    o.add_bool("halo_first", partition.is_halo_first(static_cast<int>(l)));
+    o.add_bool("fused", partition.is_fused(static_cast<int>(l)));
     o.add_numbers("start_ms", start);
     o.add_numbers("finish_ms", finish);
     o.add_int("bytes_out", prediction.value_bytes.at(node.output));

@@ -47,6 +47,12 @@ Partition partition_random(const PolicyContext& ctx) {
       for (int layer : branch) p.cuts[layer] = placed_cuts(ctx.graph, profile, layer, weights);
     }
   }
+  // With fused stacks allowed, a coin per layer fuses it into its readers.
+  if (ctx.options.kinds.fused) {
+    p.fused.resize(ctx.graph.nodes.size());
+    for (size_t n = 0; n < p.fused.size(); ++n)
+      p.fused[n] = static_cast<char>(rng() % 2 && can_be_fused(ctx.graph.nodes[n]));
+  }
   return p;
 }
 

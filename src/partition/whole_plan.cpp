@@ -9,7 +9,8 @@
 // lowers the simulated latency, or keeps it and moves fewer bytes (aligned
 // cuts where they cost nothing); where --plan-kinds allows it, each layer
 // also tries computing and sending first the rows other ranks read
-// (halo-first, edgeflow/schedule.h), and each branch of a fork/join block
+// (halo-first, edgeflow/schedule.h) and being fused into its readers (a
+// fused stack, Partition::fused), and each branch of a fork/join block
 // tries running whole on one rank or split over a window of ranks (branch
 // placement, partition/branches.h). It starts from the best baseline and only
 // accepts improvements, so its prediction is never above any baseline's.
@@ -173,6 +174,40 @@ class Refiner {
     return false;
   }
 
+  // Fuses layer l into its readers, or unfuses it; keeps it if the plan
+  // gets faster. Fusing also tries the layer's cuts aligned with its first
+  // row-split reader, so that its own rows lie inside the tile it computes.
+  bool try_fused(int l) {
+    const bool old = sim_.partition().is_fused(l);
+    const std::vector<int64_t> old_cuts = sim_.partition().cuts[l];
+    std::vector<std::vector<int64_t>> cuts{old_cuts};
+    if (!old)
+      for (int c : consumers_[l])
+        if (!needs_whole_input(graph_.nodes[c])) {
+          const int64_t H = graph_.shape_of(graph_.nodes[l].output).height();
+          cuts.push_back(empty_unusable_ranks(
+              scaled_cuts(sim_.partition().cuts[c],
+                          graph_.shape_of(graph_.nodes[c].output).height(), H),
+              profile_));
+          break;
+        }
+    sim_.set_fused(l, !old);
+    for (const std::vector<int64_t>& c : cuts) {
+      if (c != sim_.partition().cuts[l]) sim_.set_cuts(l, c);
+      ++evaluations_;
+      const double lat = sim_.latency();
+      if (lat < latency_ * (1 - 1e-9)) {
+        latency_ = lat;
+        bytes_ = sim_.total_bytes();
+        busy_ = sim_.busy_s();
+        return true;
+      }
+    }
+    sim_.set_fused(l, old);
+    if (old_cuts != sim_.partition().cuts[l]) sim_.set_cuts(l, old_cuts);
+    return false;
+  }
+
   // Where a branch may go: a window of consecutive usable ranks, its rows
   // split in proportion to their speed (weights), its capacity their
   // summed speed (1 / whole-graph compute seconds).
@@ -289,6 +324,7 @@ class Refiner {
   bool improve_layer(int l) {
     const Node& node = graph_.nodes[l];
     bool improved = kinds_.halo_first && can_be_halo_first(node) && try_halo_first(l);
+    improved |= kinds_.fused && can_be_fused(node) && try_fused(l);
     const int n = profile_.world_size;
     const int64_t H = graph_.shape_of(node.output).height();
     const Partition& cur = sim_.partition();

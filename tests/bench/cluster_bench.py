@@ -7,8 +7,9 @@ cell in the same session, alternating round by round (the order rotates), so
 machine noise hits them alike. All policies of a cell share one profile (one
 --profile-cache file per cell, measured by the first run of the session; the
 runs without feature splits, whose graph differs, share a second one).
-`edgeflow:rows`, `edgeflow:rows+halo`, `edgeflow:rows+features` and
-`edgeflow:rows+branches` are the default policy restricted to those plan kinds
+`edgeflow:rows`, `edgeflow:rows+halo`, `edgeflow:rows+fused`,
+`edgeflow:rows+features` and `edgeflow:rows+branches` are the default policy
+restricted to those plan kinds
 (--plan-kinds), beside `edgeflow` with all of them: what each kind adds.
 
 Per cell and policy: the median latency over the requests of all rounds (the
@@ -40,8 +41,8 @@ CLUSTERS = ["homo4", "pimix", "homo4_100mbit", "homo4_10mbit"]
 # `edgeflow:KIND+KIND` is the default policy restricted to those plan kinds
 # (--plan-kinds): what each kind adds to plain row splits, beside all of them.
 POLICIES = ["single", "equal", "proportional", "layerwise", "exact", "lp", "edgeflow:rows",
-            "edgeflow:rows+halo", "edgeflow:rows+features", "edgeflow:rows+branches",
-            "edgeflow"]
+            "edgeflow:rows+halo", "edgeflow:rows+fused", "edgeflow:rows+features",
+            "edgeflow:rows+branches", "edgeflow"]
 # The quick look: the two fast-link clusters on two models, and one slow-link cell.
 QUICK = dict(cells=[("googlenet", "homo4"), ("resnet50", "homo4"), ("googlenet", "pimix"),
                     ("resnet50", "pimix"), ("googlenet", "homo4_10mbit")],

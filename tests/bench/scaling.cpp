@@ -69,7 +69,8 @@ int main(int argc, char** argv) {
   std::vector<std::string> devices = split("2,4,8,16,32,64", ',');
   std::vector<std::string> bandwidths = {"1e9", "1e8"};
   std::vector<std::string> kinds = split(
-      "rows/rows,halo/rows,features/rows,branches/rows,halo,features,branches", '/');
+      "rows/rows,halo/rows,fused/rows,features/rows,branches/rows,halo,fused,features,branches",
+      '/');
   double budget_s = 10.0;
   for (int i = 1; i < argc; ++i) {
     const std::string a = argv[i];

@@ -11,7 +11,7 @@ from collections import defaultdict
 
 
 def label(kinds):
-    return "all kinds" if kinds == "rows,halo,features,branches" else kinds.replace(",", "+")
+    return "all kinds" if kinds == "rows,halo,fused,features,branches" else kinds.replace(",", "+")
 
 
 def bw_label(bits):
@@ -41,7 +41,7 @@ def main():
         for d in devices:
             by = {r["kinds"]: r for r in rs if r["devices"] == d}
             row = [f"{by[k]['speedup']:.2f}" if k in by else "-" for k in kinds]
-            allk = by.get("rows,halo,features,branches")
+            allk = by.get("rows,halo,fused,features,branches")
             row.append(f"{allk['throughput_speedup']:.2f}" if allk else "-")
             lines.append(f"| {d} | " + " | ".join(row) + " |")
         lines.append("")
@@ -67,7 +67,7 @@ def main():
                 ax.plot([p[0] for p in pts], [p[1] for p in pts], marker="o", ms=3,
                         lw=2.2 if label(k) == "all kinds" else 1.2, label=label(k))
             pts = sorted((r["devices"], r["throughput_speedup"]) for r in rs
-                         if r["kinds"] == "rows,halo,features,branches")
+                         if r["kinds"] == "rows,halo,fused,features,branches")
             if pts:
                 ax.plot([p[0] for p in pts], [p[1] for p in pts], "k--", lw=1.2,
                         label="pipelined throughput (all kinds)")

@@ -182,7 +182,8 @@ TEST(Simulator, MatchesAnIndependentEventSimulationOnRandomPlans) {
     o.name = trial % 3 == 0 ? "equal" : "random";
     o.seed = trial;
     Partition p = make_partition(g, profile, o);
-    // Every other trial marks a random half of the layers halo-first.
+    // Every other trial marks a random half of the layers halo-first (the
+    // random policy fuses a random half into their readers).
     const bool halo = trial % 4 >= 2;
     if (halo) {
       p.halo_first.resize(g.nodes.size());
@@ -211,6 +212,11 @@ TEST(Simulator, MatchesAnIndependentEventSimulationOnZooPlans) {
           p.halo_first[l] = !needs_whole_input(g.nodes[l]);
         expect_matches_reference(g, p, profile,
                                  model + " on " + cluster + ", " + policy + ", halo-first");
+        // Every other layer fused into its readers: stacks of two.
+        p.fused.assign(g.nodes.size(), 0);
+        for (size_t l = 0; l < g.nodes.size(); l += 2) p.fused[l] = can_be_fused(g.nodes[l]);
+        expect_matches_reference(g, p, profile,
+                                 model + " on " + cluster + ", " + policy + ", halo-first, fused");
       }
     }
   }

@@ -132,50 +132,67 @@ TEST(PolicyRegistry, HelpHasALinePerPolicyWithinEightyColumns) {
 TEST(PlanKinds, ParsesTheListAndNamesTheKnownKindsOtherwise) {
   const PlanKinds rows = parse_plan_kinds("rows");
   EXPECT_FALSE(rows.halo_first);
+  EXPECT_FALSE(rows.fused);
   EXPECT_FALSE(rows.features);
   EXPECT_FALSE(rows.branches);
-  const PlanKinds all = parse_plan_kinds("features,rows,branches,halo");
+  const PlanKinds all = parse_plan_kinds("features,rows,fused,branches,halo");
   EXPECT_TRUE(all.halo_first);
+  EXPECT_TRUE(all.fused);
   EXPECT_TRUE(all.features);
   EXPECT_TRUE(all.branches);
-  for (const std::string bad : {"rows,fused", "rows,", "halo", ""}) {
+  for (const std::string bad : {"rows,tiles", "rows,", "halo", ""}) {
     try {
       parse_plan_kinds(bad);
       ADD_FAILURE() << "'" << bad << "' was accepted";
     } catch (const Error& e) {
       EXPECT_EQ(e.code(), ExitCode::kBadInput);
-      EXPECT_NE(std::string(e.what()).find("known: rows, halo, features, branches"), std::string::npos)
+      EXPECT_NE(std::string(e.what()).find("known: rows, halo, fused, features, branches"), std::string::npos)
           << e.what();
     }
   }
 }
 
+// A random plan of small_graph() on three ranks with `kinds` allowed.
+Partition random_plan(unsigned seed, const std::string& kinds) {
+  PartitionerOptions o;
+  o.name = "random";
+  o.seed = seed;
+  o.kinds = parse_plan_kinds(kinds);
+  return make_partition(small_graph(), 3, o);
+}
+
 // Random plans mark layers halo-first only where the kinds allow it.
 TEST(PlanKinds, RandomMarksHaloFirstLayersOnlyWhenAllowed) {
   const Graph g = small_graph();
-  PartitionerOptions o;
-  o.name = "random";
-  o.seed = 5;
-  o.kinds = parse_plan_kinds("rows,halo");
-  const Partition with = make_partition(g, 3, o);
+  const Partition with = random_plan(5, "rows,halo");
   EXPECT_EQ(with.halo_first.size(), g.nodes.size());
   EXPECT_GT(std::count(with.halo_first.begin(), with.halo_first.end(), 1), 0);
-  o.kinds = parse_plan_kinds("rows");
-  const Partition without = make_partition(g, 3, o);
+  const Partition without = random_plan(5, "rows");
   EXPECT_TRUE(without.halo_first.empty());
   EXPECT_EQ(with.cuts, without.cuts);
+}
+
+// Random plans fuse layers into their readers only where the kinds allow it.
+TEST(PlanKinds, RandomFusesLayersOnlyWhenAllowed) {
+  const Graph g = small_graph();
+  const Partition with = random_plan(5, "rows,fused");
+  EXPECT_EQ(with.fused.size(), g.nodes.size());
+  EXPECT_GT(std::count(with.fused.begin(), with.fused.end(), 1), 0);
+  for (size_t n = 0; n < g.nodes.size(); ++n)
+    if (with.fused[n]) {
+      EXPECT_TRUE(can_be_fused(g.nodes[n])) << g.nodes[n].name;
+    }
+  const Partition without = random_plan(5, "rows");
+  EXPECT_TRUE(without.fused.empty());
+  EXPECT_EQ(with.cuts, without.cuts);
+  EXPECT_NO_THROW(validate_partition(g, with));
 }
 
 // Random plans place branches whole on one rank only where the kinds allow it.
 TEST(PlanKinds, RandomPlacesBranchesWholeOnlyWhenAllowed) {
   const Graph g = small_graph();
-  PartitionerOptions o;
-  o.name = "random";
-  o.seed = 3;
-  o.kinds = parse_plan_kinds("rows,branches");
-  const Partition with = make_partition(g, 3, o);
-  o.kinds = parse_plan_kinds("rows");
-  const Partition without = make_partition(g, 3, o);
+  const Partition with = random_plan(3, "rows,branches");
+  const Partition without = random_plan(3, "rows");
   int changed = 0;
   for (size_t n = 0; n < g.nodes.size(); ++n) {
     if (with.cuts[n] == without.cuts[n]) continue;

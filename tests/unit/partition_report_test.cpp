@@ -74,7 +74,7 @@ TEST(PlanJson, CarriesEveryLayerAndTheLatency) {
   EXPECT_NE(json.find("\"latency_ms\":"), std::string::npos);
   EXPECT_EQ(count(json, "\"rows_per_rank\":"), f.graph.nodes.size());
   EXPECT_NE(json.find("{\"name\":\"stem\",\"op\":\"Conv\",\"rows\":24,\"rows_per_rank\":[8,8,8],"
-                      "\"cuts\":[0,8,16,24]"),
+                      "\"cuts\":[0,8,16,24],\"halo_first\":false,\"fused\":false"),
             std::string::npos)
       << json;
   // The Gemm runs on one rank: the others have no times.

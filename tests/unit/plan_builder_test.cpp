@@ -297,6 +297,91 @@ TEST(PlanBuilder, AWholeInputLayerCannotBeHaloFirst) {
             std::string::npos);
 }
 
+// Three 3x3 convs over 9 rows on three ranks, equal cuts [0, 3, 6, 9], c1
+// and c2 fused into their readers: a fused stack ending in c3. Rank 1
+// computes c3 [3, 6), so c2 [2, 7), so c1 [1, 8), from input rows [0, 9).
+struct FusedStack {
+  Graph graph;
+  Partition partition;
+  FusedStack() {
+    DagBuilder b(Shape({1, 2, 9, 4}));
+    const ValueId c1 = b.conv("c1", 0, 2, 3);
+    const ValueId c2 = b.conv("c2", c1, 2, 3);
+    graph = b.finish(b.conv("c3", c2, 2, 3));
+    partition = equal(graph, 3);
+    partition.fused = {1, 1, 0};
+  }
+};
+
+std::vector<std::pair<int64_t, int64_t>> unit_rows(const planpb::RankPlan& plan) {
+  std::vector<std::pair<int64_t, int64_t>> rows;
+  for (const auto& u : plan.units()) rows.emplace_back(u.row_begin(), u.row_end());
+  return rows;
+}
+
+// Each rank computes the tile of c1 and c2 its c3 rows read, so the halos
+// move once: the input into the stack, and c3's rows to rank 0 (the result).
+TEST(PlanBuilder, AFusedStackMovesItsHalosOnceAndRecomputesTheOverlap) {
+  const FusedStack stack;
+  const auto plans = build_plans(stack.graph, stack.partition);
+  using Rows = std::vector<std::pair<int64_t, int64_t>>;
+  EXPECT_EQ(unit_rows(plans[0]), (Rows{{0, 5}, {0, 4}, {0, 3}}));
+  EXPECT_EQ(unit_rows(plans[1]), (Rows{{1, 8}, {2, 7}, {3, 6}}));
+  EXPECT_EQ(unit_rows(plans[2]), (Rows{{4, 9}, {5, 9}, {6, 9}}));
+  EXPECT_EQ(plans[1].units(0).inputs(0).row_begin(), 0);
+  EXPECT_EQ(plans[1].units(0).inputs(0).row_end(), 9);
+  const int in = stack.graph.input, c3 = stack.graph.nodes[2].output;
+  EXPECT_EQ(flows(plans), (std::vector<Flow>{{in, 0, 1, 0, 9},
+                                             {in, 0, 2, 3, 9},
+                                             {c3, 1, 0, 3, 6},
+                                             {c3, 2, 0, 6, 9}}));
+  expect_sends_match_recvs(plans);
+  for (const auto& plan : plans) EXPECT_NO_THROW(validate_plan(plan, stack.graph));
+  // Unfused, every layer's halos move: more messages, fewer rows computed.
+  Partition rows_only = stack.partition;
+  rows_only.fused.clear();
+  EXPECT_GT(flows(build_plans(stack.graph, rows_only)).size(), flows(plans).size());
+}
+
+// Only the fused layer's readers on the same rank read its recomputed rows;
+// a rank reading an unfused layer's rows still receives them from the owner.
+TEST(PlanBuilder, AFusedLayerFeedsOnlyItsOwnRanksReaders) {
+  FusedStack stack;
+  stack.partition.fused = {0, 1, 0};  // c2 fused, c1 not: c1's halos move
+  const auto plans = build_plans(stack.graph, stack.partition);
+  using Rows = std::vector<std::pair<int64_t, int64_t>>;
+  EXPECT_EQ(unit_rows(plans[1]), (Rows{{3, 6}, {2, 7}, {3, 6}}));
+  const int c1 = stack.graph.nodes[0].output;
+  int c1_messages = 0;
+  for (const Flow& f : flows(plans)) c1_messages += f.value == c1;
+  EXPECT_EQ(c1_messages, 4);  // rank 1 reads c1 [1, 3) and [6, 8); ranks 0 and 2 one run each
+  for (const auto& plan : plans) EXPECT_NO_THROW(validate_plan(plan, stack.graph));
+}
+
+TEST(PlanBuilder, AWholeInputLayerCannotBeFused) {
+  DagBuilder b(Shape({1, 2, 6, 4}));
+  const Graph graph = b.finish(b.gemm("fc", b.flatten("flat", b.conv("c", 0, 2, 3)), 5));
+  Partition p = equal(graph, 2);
+  p.fused = {1, 0, 0};
+  EXPECT_NO_THROW(build_plans(graph, p));
+  p.fused = {0, 1, 0};
+  EXPECT_NE(error_of([&] { build_plans(graph, p); })
+                .find("layer 'flat': a whole-input layer cannot be fused"),
+            std::string::npos);
+}
+
+// A fused stack whose tile is cut short: c3's rows read c2 rows the rank
+// no longer computes, and the validator names the unit.
+TEST(PlanValidate, RefusesAFusedStackWhoseTileDoesNotCoverWhatItReads) {
+  const FusedStack stack;
+  planpb::RankPlan mid = build_plans(stack.graph, stack.partition)[1];
+  mid.mutable_units(1)->set_row_begin(3);                    // c2 [3, 7), not [2, 7)
+  mid.mutable_units(1)->mutable_inputs(0)->set_row_begin(2);  // as its row map says
+  EXPECT_NE(error_of([&] { validate_plan(mid, stack.graph); })
+                .find("unit 'c3' rows [3, 6) reads rows [2, 3) of"),
+            std::string::npos);
+}
+
 TEST(PlanValidate, RefusesUnitsThatOverlapOrReadRowsNobodyProvides) {
   const HaloFirstChain chain;
   const Graph& graph = chain.graph;
