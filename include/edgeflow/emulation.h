@@ -41,19 +41,26 @@ inline double emulated_busy_s(double cpu_s, double speed) { return cpu_s / speed
 std::unique_ptr<Transport> emulate_links(std::unique_ptr<Transport> inner,
                                          std::vector<EmulatedDevice> devices);
 
-// The queueing of one direction of a link: a message occupies it from
-// max(ready, free) for its transfer time. Returns when the message starts.
+// The queueing of one direction of a link: a message occupies it for its
+// transfer time from the first moment at or after `ready` when it is free
+// for that long. Reservations may come out of time order (a receiver learns
+// of its messages when it polls, in its own order): a message that became
+// ready earlier still takes an idle stretch before one booked ahead of it,
+// as it would have on the wire. Returns when the message starts.
+//
+//   booked   [==B==]            then A, ready before B, 1 unit long:
+//   A      [=]                  it fits before B and starts at once
 class LinkQueue {
  public:
-  double occupy(double ready_s, double duration_s) {
-    const double start = ready_s > free_s_ ? ready_s : free_s_;
-    free_s_ = start + duration_s;
-    return start;
-  }
-  double free_at() const { return free_s_; }
+  double occupy(double ready_s, double duration_s);
+  // When the last booked message ends.
+  double free_at() const { return busy_.empty() ? 0.0 : busy_.back().second; }
 
  private:
-  double free_s_ = 0.0;
+  // Busy stretches (start, end), sorted and disjoint; only the latest few
+  // are kept (a message ready long before them would be a clock gone back).
+  static constexpr size_t kKept = 64;
+  std::vector<std::pair<double, double>> busy_;
 };
 
 }  // namespace edgeflow

@@ -43,6 +43,14 @@ class Transport {
   virtual Handle irecv(void* data, size_t bytes, int peer, int tag) = 0;
   // True once the operation completed; the handle is released then.
   virtual bool test(Handle h) = 0;
+  // test() of every handle at once: (*done)[i] for handles[i]. One pass of
+  // the library's progress engine for all of them: testing each alone runs
+  // it once per handle (5 us each at np = 4 on two cores), which with a
+  // request's fifty receives pending cost a rank 0.25 ms after every unit.
+  virtual void test_all(const std::vector<Handle>& handles, std::vector<char>* done) {
+    done->resize(handles.size());
+    for (size_t i = 0; i < handles.size(); ++i) (*done)[i] = test(handles[i]) ? 1 : 0;
+  }
 
   // Blocking byte messages for set-up and control.
   virtual void send_bytes(const std::string& bytes, int peer, int tag) = 0;

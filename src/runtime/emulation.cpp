@@ -154,21 +154,36 @@ class EmulatedTransport final : public Transport {
   }
 
   bool test(Handle h) override {
-    Op& op = *ops_.at(h);
-    if (!op.header_done && inner_->test(op.header_handle)) {
-      op.header_done = true;
-      if (op.receive) {
-        const double duration = transfer_s(op.peer, size_t(op.header.bytes));
-        const double down_start = downlink_.occupy(op.header.up_start_s, duration);
-        op.arrival_s = down_start + duration + devices_[op.peer].latency_s +
-                       devices_[rank()].latency_s;
-      }
+    std::vector<char> done;
+    test_all({h}, &done);
+    return done[0] != 0;
+  }
+
+  // One test of the inner transport for all of them: each operation's
+  // header, or once that is in, its data; a receive completes once its
+  // emulated arrival time has passed.
+  void test_all(const std::vector<Handle>& handles, std::vector<char>* done) override {
+    inner_handles_.clear();
+    for (Handle h : handles) {
+      const Op& op = *ops_.at(h);
+      if (!op.header_done) inner_handles_.push_back(op.header_handle);
+      else if (!op.data_done) inner_handles_.push_back(op.data_handle);
     }
-    if (op.header_done && !op.data_done) op.data_done = inner_->test(op.data_handle);
-    if (!op.header_done || !op.data_done) return false;
-    if (op.receive && now_s() < op.arrival_s) return false;
-    free_.push_back(h);
-    return true;
+    inner_->test_all(inner_handles_, &inner_done_);
+    done->assign(handles.size(), 0);
+    size_t k = 0;
+    for (size_t i = 0; i < handles.size(); ++i) {
+      Op& op = *ops_.at(handles[i]);
+      if (!op.header_done) {
+        if (inner_done_[k++]) header_arrived(op);
+      } else if (!op.data_done) {
+        op.data_done = inner_done_[k++] != 0;
+      }
+      if (!op.header_done || !op.data_done) continue;
+      if (op.receive && now_s() < op.arrival_s) continue;
+      (*done)[i] = 1;
+      free_.push_back(handles[i]);
+    }
   }
 
   void send_bytes(const std::string& bytes, int peer, int tag) override {
@@ -200,6 +215,16 @@ class EmulatedTransport final : public Transport {
     double arrival_s = 0;
   };
 
+  // A receive's header is in: its data holds the downlink from when it left
+  // the sender's uplink, and arrives the two devices' latencies after.
+  void header_arrived(Op& op) {
+    op.header_done = true;
+    if (!op.receive) return;
+    const double duration = transfer_s(op.peer, size_t(op.header.bytes));
+    const double down_start = downlink_.occupy(op.header.up_start_s, duration);
+    op.arrival_s = down_start + duration + devices_[op.peer].latency_s + devices_[rank()].latency_s;
+  }
+
   double transfer_s(int peer, size_t bytes) const {
     const double b = std::min(devices_[rank()].bytes_per_s, devices_[peer].bytes_per_s);
     return double(bytes) / b;
@@ -224,6 +249,8 @@ class EmulatedTransport final : public Transport {
   LinkQueue uplink_, downlink_;
   std::vector<std::unique_ptr<Op>> ops_;
   std::vector<Handle> free_;
+  std::vector<Handle> inner_handles_;  // test_all()'s scratch
+  std::vector<char> inner_done_;
 };
 
 // Keeps the text parser's first complaint instead of logging it.
@@ -238,6 +265,20 @@ struct QuietParseErrors : google::protobuf::io::ErrorCollector {
 };
 
 }  // namespace
+
+double LinkQueue::occupy(double ready_s, double duration_s) {
+  // The first gap at or after ready_s that holds the message.
+  double start = ready_s;
+  size_t at = 0;
+  for (; at < busy_.size(); ++at) {
+    if (busy_[at].second <= start) continue;       // ends before: irrelevant
+    if (busy_[at].first >= start + duration_s) break;  // the gap before it holds it
+    start = busy_[at].second;                      // overlaps: try after it
+  }
+  busy_.insert(busy_.begin() + static_cast<std::ptrdiff_t>(at), {start, start + duration_s});
+  if (busy_.size() > kKept) busy_.erase(busy_.begin());
+  return start;
+}
 
 std::vector<EmulatedDevice> read_cluster_file(const std::string& path, int world_size) {
   std::error_code ec;  // an ifstream opens a directory and reads nothing from it

@@ -99,6 +99,8 @@ struct Executor::Impl {
   std::vector<std::vector<int>> dependents;  // by unit: the rank's units reading its rows
   std::vector<std::vector<int>> readers;     // by edge: the units waiting for it
   std::vector<Slot> slots;
+  std::vector<Transport::Handle> poll_handles;  // poll_transfers()'s scratch
+  std::vector<char> poll_done;
   RuntimeStats stats;
   Clock::time_point last_progress = Clock::now();
 
@@ -206,24 +208,36 @@ struct Executor::Impl {
     }
   }
 
+  // Tests the slot's pending receives and sends in one pass of the
+  // transport (Transport::test_all) and acts on those that completed.
   bool poll_transfers(Slot& slot) {
-    bool progressed = false;
-    auto recv_end = std::remove_if(slot.recvs.begin(), slot.recvs.end(), [&](const Pending& p) {
-      if (!transport->test(p.handle)) return false;
+    poll_handles.clear();
+    for (const Pending& p : slot.recvs) poll_handles.push_back(p.handle);
+    for (const Pending& p : slot.sends) poll_handles.push_back(p.handle);
+    if (poll_handles.empty()) return false;
+    transport->test_all(poll_handles, &poll_done);
+    size_t i = 0, kept = 0;
+    for (const Pending& p : slot.recvs) {
+      if (!poll_done[i++]) {
+        slot.recvs[kept++] = p;
+        continue;
+      }
       slot.edge_done[p.transfer->edge()] = 1;
       for (int u : readers[p.transfer->edge()]) complete_input(slot, u);
       if (options.trace) trace(transfer_name(*p.transfer, "from"), "recv", slot.request, p.posted_us);
-      return true;
-    });
-    progressed |= recv_end != slot.recvs.end();
-    slot.recvs.erase(recv_end, slot.recvs.end());
-    auto send_end = std::remove_if(slot.sends.begin(), slot.sends.end(), [&](const Pending& p) {
-      if (!transport->test(p.handle)) return false;
+    }
+    bool progressed = kept != slot.recvs.size();
+    slot.recvs.resize(kept);
+    kept = 0;
+    for (const Pending& p : slot.sends) {
+      if (!poll_done[i++]) {
+        slot.sends[kept++] = p;
+        continue;
+      }
       if (options.trace) trace(transfer_name(*p.transfer, "to"), "send", slot.request, p.posted_us);
-      return true;
-    });
-    progressed |= send_end != slot.sends.end();
-    slot.sends.erase(send_end, slot.sends.end());
+    }
+    progressed |= kept != slot.sends.size();
+    slot.sends.resize(kept);
     return progressed;
   }
 

@@ -93,6 +93,25 @@ class MpiTransport final : public Transport {
     return done != 0;
   }
 
+  void test_all(const std::vector<Handle>& handles, std::vector<char>* done) override {
+    const int n = static_cast<int>(handles.size());
+    done->assign(handles.size(), 0);
+    if (n == 0) return;
+    batch_.resize(handles.size());
+    for (int i = 0; i < n; ++i) batch_[i] = requests_.at(handles[i]);
+    completed_.resize(handles.size());
+    int count = 0;
+    check(MPI_Testsome(n, batch_.data(), &count, completed_.data(), MPI_STATUSES_IGNORE),
+          "testsome");
+    if (count == MPI_UNDEFINED) count = 0;
+    for (int k = 0; k < count; ++k) {
+      const int i = completed_[k];
+      (*done)[i] = 1;
+      requests_[handles[i]] = MPI_REQUEST_NULL;
+      free_.push_back(handles[i]);
+    }
+  }
+
   void send_bytes(const std::string& bytes, int peer, int tag) override {
     check(MPI_Send(bytes.data(), as_count(bytes.size()), MPI_BYTE, peer, tag, comm_), "send");
   }
@@ -187,6 +206,8 @@ class MpiTransport final : public Transport {
   int local_size_ = 1;
   std::vector<MPI_Request> requests_;
   std::vector<Handle> free_;
+  std::vector<MPI_Request> batch_;  // test_all()'s scratch
+  std::vector<int> completed_;
 };
 
 }  // namespace

@@ -28,6 +28,19 @@ TEST(Emulation, MessagesOnOneLinkQueue) {
   EXPECT_DOUBLE_EQ(link.occupy(5.0, 0.1), 5.0);  // idle again
 }
 
+// A receiver books its downlink when it polls, not always in the order the
+// messages became ready: one ready earlier still takes the idle stretch
+// before a message booked ahead of it, if it fits there.
+TEST(Emulation, ALinkQueueFillsTheGapBeforeALaterBooking) {
+  LinkQueue link;
+  EXPECT_DOUBLE_EQ(link.occupy(2.0, 0.5), 2.0);
+  EXPECT_DOUBLE_EQ(link.occupy(1.0, 0.5), 1.0);  // fits before [2, 2.5)
+  EXPECT_DOUBLE_EQ(link.occupy(1.2, 0.5), 1.5);  // after [1, 1.5), still before 2
+  EXPECT_DOUBLE_EQ(link.occupy(1.9, 0.2), 2.5);  // no room before 2: after it
+  EXPECT_DOUBLE_EQ(link.free_at(), 2.7);
+  EXPECT_DOUBLE_EQ(link.occupy(0.6, 1.0), 2.7);  // no gap of 1 after 0.6: at the end
+}
+
 class ClusterFile : public ::testing::Test {
  protected:
   std::string write(const std::string& text) {
