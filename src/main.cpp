@@ -182,7 +182,9 @@ int run(int argc, char** argv) {
     const int threads =
         !devices.empty() ? 1 : options.threads > 0 ? options.threads : default_threads();
     std::unique_ptr<KernelFactory> kernels = make_onednn_factory(threads);
-    if (!devices.empty()) kernels = emulate_compute(std::move(kernels), devices[rank].speed);
+    if (!devices.empty())
+      kernels = emulate_compute(std::move(kernels), devices[rank].speed,
+                                kernel_times_path(options.profile_cache));
     std::unique_ptr<Reporter> reporter;  // rank 0: opened before profiling
     const RootFileCheck open_outputs = [&](const Session& s) {
       if (options.plan_only) return;

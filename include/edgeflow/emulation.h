@@ -30,8 +30,16 @@ struct EmulatedDevice {
 // bandwidth or latency out of range is an Error naming the field.
 std::vector<EmulatedDevice> read_cluster_file(const std::string& path, int world_size);
 
-// Kernels of `inner` that keep the rank busy for their CPU time / speed.
-std::unique_ptr<KernelFactory> emulate_compute(std::unique_ptr<KernelFactory> inner, double speed);
+// Kernels of `inner` that keep the rank busy for their CPU time / speed: the
+// least of their first runs, or, with `kernel_times_path`, the time that file
+// holds for the kernel (its first measurement on this host, by any process),
+// recorded there when it holds none.
+std::unique_ptr<KernelFactory> emulate_compute(std::unique_ptr<KernelFactory> inner, double speed,
+                                               const std::string& kernel_times_path = "");
+// The kernel-times file of the emulation beside a profile cache.
+inline std::string kernel_times_path(const std::string& profile_cache) {
+  return profile_cache.empty() ? std::string() : profile_cache + ".kernels";
+}
 
 // The busy time of a kernel whose thread CPU time was `cpu_s`, at `speed`.
 inline double emulated_busy_s(double cpu_s, double speed) { return cpu_s / speed; }

@@ -7,8 +7,12 @@
 #include <fstream>
 #include <unistd.h>
 
+#include <chrono>
+
+#include "dag_builder.h"
 #include "edgeflow/emulation.h"
 #include "edgeflow/error.h"
+#include "edgeflow/kernels.h"
 
 namespace edgeflow {
 namespace {
@@ -39,6 +43,49 @@ TEST(Emulation, ALinkQueueFillsTheGapBeforeALaterBooking) {
   EXPECT_DOUBLE_EQ(link.occupy(1.9, 0.2), 2.5);  // no room before 2: after it
   EXPECT_DOUBLE_EQ(link.free_at(), 2.7);
   EXPECT_DOUBLE_EQ(link.occupy(0.6, 1.0), 2.7);  // no gap of 1 after 0.6: at the end
+}
+
+// Wall seconds of one run of `kernel` on zeroed buffers.
+double run_seconds(Kernel& kernel, size_t in_floats, size_t out_floats) {
+  std::vector<float> in(in_floats, 0.0f), out(out_floats, 0.0f);
+  const auto t0 = std::chrono::steady_clock::now();
+  kernel.run({in.data()}, out.data());
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+}
+
+// The first process to measure a kernel writes its CPU time beside the
+// profile cache; later ones take that time as the device's, not their own.
+TEST(Emulation, KernelTimesFileFixesAKernelsTimeAcrossProcesses) {
+  const std::string path = (std::filesystem::temp_directory_path() /
+                            ("edgeflow_times_" + std::to_string(::getpid()))).string();
+  std::remove(path.c_str());
+  test::DagBuilder b(Shape({1, 8, 16, 16}));
+  const Graph g = b.finish(b.conv("c", 0, 8, 3));
+  const Node& conv = g.nodes[0];
+  const size_t in = 8 * 16 * 16, out = 8 * 8 * 16;
+  {
+    auto kernels = emulate_compute(make_onednn_factory(1), 1.0, path);
+    auto k = kernels->make(g, conv, RowRange{0, 8});
+    run_seconds(*k, in, out);
+  }
+  std::ifstream file(path);
+  std::string line;
+  ASSERT_TRUE(std::getline(file, line));
+  EXPECT_EQ(line.rfind("Conv 1x8x16x16 -> 1x8x16x16 flops ", 0), 0u) << line;
+  EXPECT_NE(line.find(" rows [0, 8)\t"), std::string::npos) << line;
+  const std::string key = line.substr(0, line.find('\t'));
+  EXPECT_FALSE(std::getline(file, line));  // one kernel, one line
+  file.close();
+  // A later process finds 50 ms there: its device takes that long, at
+  // speed 0.5 twice that.
+  std::ofstream(path) << key << "\t0.05\n";
+  auto slow = emulate_compute(make_onednn_factory(1), 0.5, path);
+  auto k = slow->make(g, conv, RowRange{0, 8});
+  EXPECT_GE(run_seconds(*k, in, out), 0.1);
+  EXPECT_LT(run_seconds(*k, in, out), 0.15);
+  auto other_rows = slow->make(g, conv, RowRange{8, 16});  // not in the file: its own time
+  EXPECT_LT(run_seconds(*other_rows, in, out), 0.05);
+  std::remove(path.c_str());
 }
 
 class ClusterFile : public ::testing::Test {
