@@ -17,6 +17,7 @@
 #include "edgeflow/cost.h"
 #include "edgeflow/onnx_import.h"
 #include "edgeflow/plan.h"
+#include "edgeflow/plan_simulator.h"
 #include "partition_fixtures.h"
 
 namespace edgeflow {
@@ -218,6 +219,39 @@ TEST(Simulator, MatchesAnIndependentEventSimulationOnZooPlans) {
         expect_matches_reference(g, p, profile,
                                  model + " on " + cluster + ", " + policy + ", halo-first, fused");
       }
+    }
+  }
+}
+
+// The whole-plan search changes one layer at a time and re-simulates with
+// the flows and units it kept; after every change the prediction must be
+// the one a simulator built afresh on the same partition makes (fused
+// layers move the tiles of the fused layers upstream of a change too).
+TEST(Simulator, IncrementalChangesPredictWhatAFreshSimulatorDoes) {
+  const Graph g = branchy_graph();
+  std::mt19937_64 rng(11);
+  for (int trial = 0; trial < 6; ++trial) {
+    const int n = 2 + trial % 3;
+    const ClusterProfile profile = random_profile(g, n, rng, trial % 2 == 0);
+    PartitionerOptions o;
+    o.name = "equal";
+    PlanSimulator sim(g, profile, make_partition(g, profile, o));
+    o.name = "random";
+    for (int step = 0; step < 60; ++step) {
+      const int l = static_cast<int>(rng() % g.nodes.size());
+      const Node& node = g.nodes[l];
+      const int move = static_cast<int>(rng() % 3);
+      if (move == 0 && can_be_fused(node)) {
+        sim.set_fused(l, !sim.partition().is_fused(l));
+      } else if (move == 1 && can_be_halo_first(node)) {
+        sim.set_halo_first(l, !sim.partition().is_halo_first(l));
+      } else {
+        o.seed = static_cast<unsigned>(rng());
+        sim.set_cuts(l, make_partition(g, profile, o).cuts[l]);
+      }
+      const double fresh = PlanSimulator(g, profile, sim.partition()).latency();
+      ASSERT_EQ(sim.latency(), fresh) << "trial " << trial << ", step " << step << ", layer '"
+                                      << node.name << "', move " << move;
     }
   }
 }
