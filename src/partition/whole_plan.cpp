@@ -158,18 +158,23 @@ class Refiner {
     return empty_unusable_ranks(c, profile_);
   }
 
+  // Simulates the plan as it stands; true, and it becomes the best so far, if
+  // it is faster than that.
+  bool keep_if_faster() {
+    ++evaluations_;
+    const double lat = sim_.latency();
+    if (!(lat < latency_ * (1 - 1e-9))) return false;
+    latency_ = lat;
+    bytes_ = sim_.total_bytes();
+    busy_ = sim_.busy_s();
+    return true;
+  }
+
   // Turns layer l's halo-first split on or off; keeps it if the plan gets faster.
   bool try_halo_first(int l) {
     const bool old = sim_.partition().is_halo_first(l);
     sim_.set_halo_first(l, !old);
-    ++evaluations_;
-    const double lat = sim_.latency();
-    if (lat < latency_ * (1 - 1e-9)) {
-      latency_ = lat;
-      bytes_ = sim_.total_bytes();
-      busy_ = sim_.busy_s();
-      return true;
-    }
+    if (keep_if_faster()) return true;
     sim_.set_halo_first(l, old);
     return false;
   }
@@ -194,14 +199,7 @@ class Refiner {
     sim_.set_fused(l, !old);
     for (const std::vector<int64_t>& c : cuts) {
       if (c != sim_.partition().cuts[l]) sim_.set_cuts(l, c);
-      ++evaluations_;
-      const double lat = sim_.latency();
-      if (lat < latency_ * (1 - 1e-9)) {
-        latency_ = lat;
-        bytes_ = sim_.total_bytes();
-        busy_ = sim_.busy_s();
-        return true;
-      }
+      if (keep_if_faster()) return true;
     }
     sim_.set_fused(l, old);
     if (old_cuts != sim_.partition().cuts[l]) sim_.set_cuts(l, old_cuts);
