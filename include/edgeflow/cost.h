@@ -28,12 +28,52 @@ struct LinkCost {
   double seconds(int64_t bytes) const { return latency_s + occupancy_s(bytes); }
 };
 
-// Compute time of `rows` output rows of one layer on one rank: alpha * rows + beta
-// (zero rows cost nothing).
-struct ComputeCost {
-  double alpha_s = 0.0;  // seconds per output row
+// One measured unit of a layer: computing output rows `rows` took `seconds`.
+struct RowSample {
+  RowRange rows;
+  double seconds = 0.0;
+};
+
+// Compute time of one layer's units on one rank (zero rows cost nothing).
+// Without samples: alpha * rows + beta. With samples (the profile's slices
+// and the plan's own units, docs/cost-model.md): a sampled unit costs what it
+// took; any other unit of a sampled height the mean of that height's
+// samples, of a height between two sampled ones the interpolation, and
+// beyond the outermost ones that one plus alpha per row.
+class ComputeCost {
+ public:
+  double alpha_s = 0.0;  // seconds per output row (the least-squares line)
   double beta_s = 0.0;   // fixed cost of running the unit at all
-  double seconds(int64_t rows) const { return rows > 0 ? alpha_s * rows + beta_s : 0.0; }
+
+  ComputeCost() = default;
+  ComputeCost(double alpha, double beta) : alpha_s(alpha), beta_s(beta) {}
+  // The line fitted through `samples` by least squares, kept non-negative
+  // (noise that would make either negative gives a line through zero).
+  explicit ComputeCost(std::vector<RowSample> samples);
+
+  double seconds(int64_t rows) const {
+    if (rows <= 0) return 0.0;
+    return heights_.empty() ? alpha_s * static_cast<double>(rows) + beta_s : curve_s(rows);
+  }
+  double seconds(RowRange rows) const;
+  // The least seconds per row at any height: what a lower bound may charge.
+  double least_per_row_s() const;
+  // The largest relative residual of the line at the samples.
+  double fit_error() const;
+
+  const std::vector<RowSample>& samples() const { return samples_; }
+  bool has_sample(RowRange rows) const;
+  // Adds the unit (replacing a sample of the same rows) and refits.
+  void add_sample(RowRange rows, double seconds);
+
+ private:
+  struct Height {
+    int64_t rows;
+    double seconds;
+  };
+  double curve_s(int64_t rows) const;
+  std::vector<RowSample> samples_;  // by rows.begin, then rows.end
+  std::vector<Height> heights_;     // per sampled height, ascending: the mean
 };
 
 struct ClusterProfile {
@@ -82,6 +122,15 @@ ClusterProfile synthetic_profile(const Graph& graph, const std::vector<double>& 
 // Throws Error (kBadInput) for an unknown name.
 std::vector<DeviceSpec> synthetic_cluster(const std::string& name, int world_size);
 std::vector<std::string> synthetic_cluster_names();
+
+// Row ranges of each layer's output to time, per node.
+using SliceRequest = std::vector<std::vector<RowRange>>;
+
+// The units of `partition` (as the schedule lists them, on every rank) that
+// are not yet a sample of their layer's cost on every usable rank: each
+// distinct row range once, at most `per_layer` per layer.
+SliceRequest unsampled_units(const Graph& graph, const Partition& partition,
+                             const ClusterProfile& profile, int per_layer = 16);
 
 // What the simulator predicts for one plan.
 struct PlanPrediction {

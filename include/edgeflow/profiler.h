@@ -34,6 +34,15 @@ std::vector<ComputeCost> profile_compute(const Graph& graph, KernelFactory& kern
                                          Transport* transport, const ProfileOptions& options,
                                          std::vector<double>* fit_error);
 
+// Every rank (collective): times the slices rank 0 asks for (its `request`;
+// the others' is ignored), as profile_compute times its samples, ranks of a
+// host in turns. Rank 0 adds what every usable rank measured to `profile`, a
+// sample per slice, and refits the lines. A rank whose kernels fail to time is left as it was, with a
+// warning. Returns how many slices each rank timed (0: the request was empty).
+int profile_slices(const Graph& graph, KernelFactory& kernels, Transport* transport,
+                   const ProfileOptions& options, const SliceRequest& request,
+                   ClusterProfile* profile);
+
 // Ping-pongs with every other rank (collective); returns this rank's links
 // to every destination (its own entry unused).
 std::vector<LinkCost> profile_links(Transport& transport, const ProfileOptions& options);

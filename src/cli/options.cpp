@@ -118,6 +118,10 @@ run:
   --profile-cache FILE   reuse the profile in FILE when it fits (model, ranks,
                          hosts, threads), else measure and store it there
   --reprofile            measure even when the cache fits
+  --refine-rounds N      after planning on a measured profile, every rank times
+                         the plan's own units and the plan is made again with
+                         those times, up to N times (default 2; 0: off); the
+                         times are kept in --profile-cache
   --inflight K           requests in the cluster at once (default 1)
   --threads N            threads per rank (default: cores / ranks on the host)
   --timeout SECONDS      bound on any wait (default 60)
@@ -158,6 +162,7 @@ Options parse_options(int argc, char** argv) {
     else if (arg == "--plan-dot") o.plan_dot = next();
     else if (arg == "--profile-cache") o.profile_cache = next();
     else if (arg == "--reprofile") o.reprofile = true;
+    else if (arg == "--refine-rounds") o.refine_rounds = int(parse_int(arg, next(), 0, 10));
     else if (arg == "--plan-only") o.plan_only = true;
     else if (arg == "--cluster") o.cluster = next();
     else if (arg == "-n" || arg == "--repeat") o.repeat = int(parse_int(arg, next(), 1, 1000000));

@@ -23,6 +23,7 @@ struct Options {
   std::string plan_dot;              // --plan-dot
   std::string profile_cache;         // --profile-cache
   bool reprofile = false;            // --reprofile
+  int refine_rounds = 2;             // --refine-rounds
   bool plan_only = false;            // --plan-only
   std::string cluster;               // --cluster (emulated devices and links)
   int repeat = 1;                    // -n/--repeat

@@ -3,6 +3,7 @@
 // that rank 0 has reported.
 #include "cli/setup.h"
 
+#include <chrono>
 #include <cstdio>
 #include <fstream>
 #include <sstream>
@@ -119,6 +120,50 @@ bool prepare_root(const Options& options, Session& s, const std::vector<std::str
   return policy_named(options.partitioner).needs_profile && hosts.size() > 1;
 }
 
+PartitionerOptions partitioner_options(const Options& options) {
+  PartitionerOptions policy;
+  policy.name = options.partitioner;
+  policy.seed = options.seed;
+  policy.kinds = options.plan_kinds;
+  return policy;
+}
+
+// Step 3, every rank: up to --refine-rounds times, every rank times the
+// units of rank 0's partition whose heights the profile has not measured
+// (with a synthetic profile: none), and rank 0 plans again with them.
+void refine_partition(const Options& options, Transport* transport, KernelFactory& kernels,
+                      const std::string& cache_key, Session& s, PartitionReport* report) {
+  const bool root = !transport || transport->rank() == 0;
+  const auto t0 = std::chrono::steady_clock::now();
+  const Partition first = s.partition;
+  const double first_fitted_s = root ? simulate_plan(s.graph, first, s.profile).latency_s : 0.0;
+  int timed = 0;
+  for (int round = 0; round < options.refine_rounds; ++round) {
+    SliceRequest request;
+    if (root && s.measured) request = unsampled_units(s.graph, s.partition, s.profile);
+    const int slices = profile_slices(s.graph, kernels, transport, ProfileOptions{}, request,
+                                      root ? &s.profile : nullptr);
+    if (slices == 0) break;
+    timed += slices;
+    run_step(transport, [&] {
+      if (!root) return;
+      *report = PartitionReport{};
+      s.partition = make_partition(s.graph, s.profile, partitioner_options(options), report);
+    });
+  }
+  if (!root || timed == 0) return;
+  const double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  std::printf("edgeflow: timed %d units of the plan on every rank in %.1f s: the first plan "
+              "predicts %.2f ms on the fitted costs and %.2f ms on its units' times; "
+              "planned again: %.2f ms\n",
+              timed, seconds, 1e3 * first_fitted_s,
+              1e3 * simulate_plan(s.graph, first, s.profile).latency_s,
+              1e3 * simulate_plan(s.graph, s.partition, s.profile).latency_s);
+  if (!options.profile_cache.empty())
+    save_profile(options.profile_cache, cache_key, s.graph, s.profile);
+}
+
 }  // namespace
 
 Session set_up(const Options& options, Transport* transport, KernelFactory& kernels, int threads,
@@ -155,23 +200,26 @@ Session set_up(const Options& options, Transport* transport, KernelFactory& kern
     }
   }
 
-  // Step 3: the partition and the plans.
+  // Step 3: the partition, made again with the times of its own units.
+  PartitionReport report;
+  run_step(transport, [&] {
+    if (rank != 0) return;
+    if (!s.measured)
+      s.profile = synthetic_profile(s.graph, std::vector<double>(world, 20e9), 1e9, 100e-6);
+    s.partition = make_partition(s.graph, s.profile, partitioner_options(options), &report);
+  });
+  if (world > 1 && options.refine_rounds > 0 && policy_named(options.partitioner).needs_profile)
+    refine_partition(options, transport, kernels, cache_key, s, &report);
+
+  // Step 4: the plans.
   if (rank == 0) {
+    for (const std::string& warning : report.warnings)
+      std::fprintf(stderr, "edgeflow: warning: %s\n", warning.c_str());
+    // What was measured and planned is news, not a warning: stdout, so
+    // that stderr holds only warnings and errors (an error line first).
+    if (!report.summary.empty()) std::printf("%s\n", report.summary.c_str());
+    std::fflush(stdout);
     try {
-      if (!s.measured)
-        s.profile = synthetic_profile(s.graph, std::vector<double>(world, 20e9), 1e9, 100e-6);
-      PartitionerOptions policy;
-      policy.name = options.partitioner;
-      policy.seed = options.seed;
-      policy.kinds = options.plan_kinds;
-      PartitionReport report;
-      s.partition = make_partition(s.graph, s.profile, policy, &report);
-      for (const std::string& warning : report.warnings)
-        std::fprintf(stderr, "edgeflow: warning: %s\n", warning.c_str());
-      // What was measured and planned is news, not a warning: stdout, so
-      // that stderr holds only warnings and errors (an error line first).
-      if (!report.summary.empty()) std::printf("%s\n", report.summary.c_str());
-      std::fflush(stdout);
       s.plans = build_plans(s.graph, s.partition);
       s.plan = s.plans[0];
     } catch (const Error& e) {

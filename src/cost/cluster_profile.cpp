@@ -29,6 +29,14 @@ void validate_profile(const Graph& graph, const ClusterProfile& profile) {
       if (!(std::isfinite(c.alpha_s) && std::isfinite(c.beta_s) && c.alpha_s >= 0 && c.beta_s >= 0))
         fail_input(where + "layer '" + graph.nodes[l].name + "', rank " + std::to_string(r) +
                    ": compute cost is not finite and non-negative");
+      const int64_t height = graph.shape_of(graph.nodes[l].output).height();
+      for (const RowSample& s : c.samples())
+        if (!(s.rows.begin >= 0 && s.rows.end <= height && s.rows.begin < s.rows.end &&
+              std::isfinite(s.seconds) && s.seconds >= 0))
+          fail_input(where + "layer '" + graph.nodes[l].name + "', rank " + std::to_string(r) +
+                     ": a sample of rows [" + std::to_string(s.rows.begin) + ", " +
+                     std::to_string(s.rows.end) + ") outside its " + std::to_string(height) +
+                     " rows, or of a bad time");
     }
   }
   if (static_cast<int>(profile.links.size()) != n)

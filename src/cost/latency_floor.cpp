@@ -31,9 +31,11 @@ double fastest_layer_s(const Graph& graph, const ClusterProfile& profile,
   double rows_per_s = 0.0;
   for (int r : ranks) {
     const ComputeCost& c = profile.compute[node][r];
-    one_unit = std::min(one_unit, c.seconds(1));
-    whole = std::min(whole, c.seconds(rows));
-    rows_per_s += c.alpha_s > 0 ? 1.0 / c.alpha_s : std::numeric_limits<double>::infinity();
+    // A sampled unit may cost less than the curve through its height.
+    one_unit = std::min(one_unit, c.samples().empty() ? c.seconds(1) : c.least_per_row_s());
+    whole = std::min(whole, c.seconds(RowRange{0, rows}));
+    rows_per_s += c.least_per_row_s() > 0 ? 1.0 / c.least_per_row_s()
+                                         : std::numeric_limits<double>::infinity();
   }
   if (needs_whole_input(graph.nodes[node])) return whole;
   return std::max(one_unit, static_cast<double>(rows) / rows_per_s);
@@ -50,14 +52,16 @@ LatencyFloor latency_floor(const Graph& graph, const ClusterProfile& profile) {
   double total = 0.0;
   for (int r : ranks) {
     double whole_s = 0.0;
-    for (int l = 0; l < layers; ++l) whole_s += profile.compute[l][r].alpha_s * rows_of(graph, l);
+    for (int l = 0; l < layers; ++l)
+      whole_s += profile.compute[l][r].least_per_row_s() * rows_of(graph, l);
     w[r] = whole_s > 0 ? 1.0 / whole_s : 0.0;
     total += w[r];
   }
   if (total > 0)
     for (int l = 0; l < layers; ++l) {
       double cheapest = std::numeric_limits<double>::infinity();
-      for (int r : ranks) cheapest = std::min(cheapest, w[r] / total * profile.compute[l][r].alpha_s);
+      for (int r : ranks)
+        cheapest = std::min(cheapest, w[r] / total * profile.compute[l][r].least_per_row_s());
       floor.capacity_s += cheapest * static_cast<double>(rows_of(graph, l));
     }
   // Nodes are in topological order.

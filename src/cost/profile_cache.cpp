@@ -11,7 +11,7 @@
 
 #include "edgeflow/error.h"
 #include "edgeflow/profiler.h"
-#include "profile.pb.h"
+#include "compute_proto.h"
 
 namespace edgeflow {
 namespace {
@@ -67,9 +67,9 @@ std::optional<ClusterProfile> load_profile(const std::string& path, const std::s
     if (layer.layer() != graph.nodes[n].name || layer.ranks_size() != world)
       return reject(path, "does not fit the model");
     for (int r = 0; r < world; ++r) {
-      const auto& c = layer.ranks(r);
-      if (!sane(c.alpha_s()) || !sane(c.beta_s())) return reject(path, "holds a bad timing");
-      p.compute[n][r] = ComputeCost{c.alpha_s(), c.beta_s()};
+      std::optional<ComputeCost> cost = from_proto(layer.ranks(r));
+      if (!cost) return reject(path, "holds a bad timing");
+      p.compute[n][r] = std::move(*cost);
     }
   }
   for (const auto& l : file.links()) {
@@ -90,11 +90,7 @@ void save_profile(const std::string& path, const std::string& key, const Graph& 
   for (size_t n = 0; n < graph.nodes.size(); ++n) {
     auto* layer = file.add_layers();
     layer->set_layer(graph.nodes[n].name);
-    for (const ComputeCost& c : profile.compute[n]) {
-      auto* pc = layer->add_ranks();
-      pc->set_alpha_s(c.alpha_s);
-      pc->set_beta_s(c.beta_s);
-    }
+    for (const ComputeCost& c : profile.compute[n]) to_proto(c, layer->add_ranks());
   }
   for (int s = 0; s < profile.world_size; ++s)
     for (int d = 0; d < profile.world_size; ++d) {

@@ -10,7 +10,7 @@
 #include <random>
 
 #include "edgeflow/error.h"
-#include "profile.pb.h"
+#include "compute_proto.h"
 
 namespace edgeflow {
 namespace {
@@ -26,37 +26,9 @@ double median(std::vector<double> v) {
   return v.empty() ? 0.0 : v[v.size() / 2];
 }
 
-// Least-squares line through (rows, seconds), kept non-negative.
-ComputeCost fit_line(const std::vector<int64_t>& rows, const std::vector<double>& t,
-                     double* fit_error) {
-  ComputeCost c;
-  const size_t n = rows.size();
-  if (n == 1) {
-    c.alpha_s = t[0] / rows[0];
-  } else {
-    double sx = 0, sy = 0, sxx = 0, sxy = 0;
-    for (size_t i = 0; i < n; ++i) {
-      sx += rows[i], sy += t[i], sxx += double(rows[i]) * rows[i], sxy += rows[i] * t[i];
-    }
-    const double den = n * sxx - sx * sx;
-    c.alpha_s = den > 0 ? (n * sxy - sx * sy) / den : 0.0;
-    c.beta_s = (sy - c.alpha_s * sx) / n;
-    if (c.alpha_s < 0 || c.beta_s < 0) {  // noise: fall back to a line through 0
-      c.alpha_s = std::max(0.0, sxy / sxx);
-      c.beta_s = 0.0;
-    }
-  }
-  double worst = 0;
-  for (size_t i = 0; i < n; ++i)
-    if (t[i] > 0) worst = std::max(worst, std::abs(c.seconds(rows[i]) - t[i]) / t[i]);
-  *fit_error = worst;
-  return c;
-}
-
-// One layer's kernel for one sampled slice, its input pointers and where its
-// rows go (into the layer's whole output, which later layers read).
+// One layer's kernel for one slice, its input pointers and where its rows go
+// (into the layer's whole output, which later layers read).
 struct TimedSlice {
-  int64_t rows = 0;
   std::unique_ptr<Kernel> kernel;
   std::vector<const float*> inputs;
   float* dst = nullptr;
@@ -65,7 +37,6 @@ struct TimedSlice {
 TimedSlice prepare_slice(const Graph& graph, const Node& node, RowRange out,
                          KernelFactory& kernels, std::vector<Tensor>& values) {
   TimedSlice slice;
-  slice.rows = out.size();
   slice.kernel = kernels.make(graph, node, out);
   for (size_t i = 0; i < node.inputs.size(); ++i) {
     const RowRange need = required_input_rows(graph, node, static_cast<int>(i), out);
@@ -75,24 +46,28 @@ TimedSlice prepare_slice(const Graph& graph, const Node& node, RowRange out,
   return slice;
 }
 
-// Sample k (0, 1, 2) of a layer of height H: the middle H/8, H/4 or H/2 rows
-// (at least one), so the slice carries full halos; the whole map for layers
-// that need their whole input.
-RowRange sample_slice(const Node& node, int64_t H, int k) {
-  if (needs_whole_input(node)) return RowRange{0, H};
-  const int64_t rows = std::max<int64_t>(1, H >> (3 - k));
-  const int64_t begin = (H - rows) / 2;
-  return RowRange{begin, begin + rows};
+// The profile's sample slices of a layer of height H: the middle H/8, H/4 and
+// H/2 rows (at least one, each height once), so a slice carries full halos;
+// the whole map for layers that need their whole input.
+std::vector<RowRange> sample_slices(const Node& node, int64_t H) {
+  if (needs_whole_input(node)) return {RowRange{0, H}};
+  std::vector<RowRange> slices;
+  for (int k = 0; k < 3; ++k) {
+    const int64_t rows = std::max<int64_t>(1, H >> (3 - k));
+    const int64_t begin = (H - rows) / 2;
+    if (slices.empty() || slices.back().size() != rows) slices.push_back({begin, begin + rows});
+  }
+  return slices;
 }
 
-// Times every layer at three slice heights. Each sample runs the layers in
-// the model's order, one pass after another, as a request would: a layer's
-// weights and input come from wherever the previous layers left the caches,
-// not hot from timing the same kernel again (which made weight-heavy layers
-// look up to 2x faster than they run). The median pass counts.
-std::vector<ComputeCost> profile_layers(const Graph& graph, KernelFactory& kernels,
-                                        const ProfileOptions& options,
-                                        std::vector<double>* fit_error) {
+// Times slices[n][k] of every layer n: the median seconds of each. Pass k
+// runs the k-th slice of every layer that has one, in the model's order, as
+// a request would: a layer's weights and input come from wherever the
+// previous layers left the caches, not hot from timing the same kernel again
+// (which made weight-heavy layers look up to 2x faster than they run).
+std::vector<std::vector<double>> time_slices(const Graph& graph, KernelFactory& kernels,
+                                             const ProfileOptions& options,
+                                             const SliceRequest& slices) {
   std::vector<Tensor> values;
   std::mt19937 rng(5);
   std::uniform_real_distribution<float> u(-1.0f, 1.0f);
@@ -102,37 +77,66 @@ std::vector<ComputeCost> profile_layers(const Graph& graph, KernelFactory& kerne
     values.push_back(std::move(t));
   }
   const size_t layers = graph.nodes.size();
-  // samples[n]: (rows, median seconds) of layer n, one per distinct height.
-  std::vector<std::vector<std::pair<int64_t, double>>> samples(layers);
-  for (int k = 0; k < 3; ++k) {
-    std::vector<TimedSlice> slices;
-    for (const Node& node : graph.nodes)
-      slices.push_back(prepare_slice(graph, node,
-                                     sample_slice(node, graph.shape_of(node.output).height(), k),
-                                     kernels, values));
-    std::vector<std::vector<double>> times(layers);
-    for (int pass = 0; pass <= options.repeats; ++pass)  // pass 0 warms up
-      for (size_t n = 0; n < layers; ++n) {
-        const auto t0 = Clock::now();
-        slices[n].kernel->run(slices[n].inputs, slices[n].dst);
-        if (pass > 0) times[n].push_back(seconds_since(t0));
+  std::vector<std::vector<double>> seconds(layers);
+  size_t most = 0;
+  for (const auto& s : slices) most = std::max(most, s.size());
+  for (size_t k = 0; k < most; ++k) {
+    std::vector<size_t> timed;
+    std::vector<TimedSlice> prepared;
+    for (size_t n = 0; n < layers; ++n)
+      if (k < slices[n].size()) {
+        timed.push_back(n);
+        prepared.push_back(prepare_slice(graph, graph.nodes[n], slices[n][k], kernels, values));
       }
-    for (size_t n = 0; n < layers; ++n) {
-      auto& s = samples[n];
-      const int64_t rows = slices[n].rows;
-      if (std::none_of(s.begin(), s.end(), [&](const auto& p) { return p.first == rows; }))
-        s.emplace_back(rows, median(times[n]));
-    }
+    std::vector<std::vector<double>> times(timed.size());
+    for (int pass = 0; pass <= options.repeats; ++pass)  // pass 0 warms up
+      for (size_t i = 0; i < timed.size(); ++i) {
+        const auto t0 = Clock::now();
+        prepared[i].kernel->run(prepared[i].inputs, prepared[i].dst);
+        if (pass > 0) times[i].push_back(seconds_since(t0));
+      }
+    for (size_t i = 0; i < timed.size(); ++i) seconds[timed[i]].push_back(median(times[i]));
   }
+  return seconds;
+}
+
+// Every layer's cost line through its sample slices.
+std::vector<ComputeCost> profile_layers(const Graph& graph, KernelFactory& kernels,
+                                        const ProfileOptions& options,
+                                        std::vector<double>* fit_error) {
+  SliceRequest slices;
+  for (const Node& node : graph.nodes)
+    slices.push_back(sample_slices(node, graph.shape_of(node.output).height()));
+  const std::vector<std::vector<double>> seconds = time_slices(graph, kernels, options, slices);
   std::vector<ComputeCost> costs;
-  fit_error->assign(layers, 0.0);
-  for (size_t n = 0; n < layers; ++n) {
-    std::vector<int64_t> rows;
-    std::vector<double> t;
-    for (const auto& [r, seconds] : samples[n]) rows.push_back(r), t.push_back(seconds);
-    costs.push_back(fit_line(rows, t, &(*fit_error)[n]));
+  fit_error->clear();
+  for (size_t n = 0; n < graph.nodes.size(); ++n) {
+    std::vector<RowSample> samples;
+    for (size_t k = 0; k < slices[n].size(); ++k)
+      samples.push_back(RowSample{slices[n][k], seconds[n][k]});
+    costs.emplace_back(std::move(samples));
+    fit_error->push_back(costs.back().fit_error());
   }
   return costs;
+}
+
+// Runs `work` on each rank of a host in turn (local rank 0 everywhere first,
+// then local rank 1, ...), so ranks that share cores do not disturb each
+// other's timings. Collective.
+template <typename Work>
+void in_host_turns(Transport& transport, const Work& work) {
+  std::string turns = std::to_string(transport.local_size());
+  const std::vector<std::string> sizes = transport.gather(turns, 0);
+  if (transport.rank() == 0) {
+    int most = 1;
+    for (const std::string& s : sizes) most = std::max(most, std::stoi(s));
+    turns = std::to_string(most);
+  }
+  transport.broadcast(&turns, 0);
+  for (int turn = 0; turn < std::stoi(turns); ++turn) {
+    if (turn == transport.local_rank()) work();
+    transport.barrier();
+  }
 }
 
 // Half the median round trip of `bytes` between this rank and `peer`.
@@ -179,9 +183,7 @@ std::string encode_measurement(const std::vector<ComputeCost>& costs,
                                const std::vector<LinkCost>& links) {
   profilepb::RankMeasurement m;
   for (const ComputeCost& c : costs) {
-    profilepb::Compute* pc = m.add_layers();
-    pc->set_alpha_s(c.alpha_s);
-    pc->set_beta_s(c.beta_s);
+    to_proto(c, m.add_layers());
   }
   m.mutable_fit_error()->Add(fit_error.begin(), fit_error.end());
   for (size_t d = 0; d < links.size(); ++d) {
@@ -199,22 +201,83 @@ std::vector<ComputeCost> profile_compute(const Graph& graph, KernelFactory& kern
                                          Transport* transport, const ProfileOptions& options,
                                          std::vector<double>* fit_error) {
   if (!transport) return profile_layers(graph, kernels, options, fit_error);
-  // Ranks of one host take turns: turn k profiles local rank k everywhere.
-  std::string turns = std::to_string(transport->local_size());
-  const std::vector<std::string> sizes = transport->gather(turns, 0);
-  if (transport->rank() == 0) {
-    int most = 1;
-    for (const std::string& s : sizes) most = std::max(most, std::stoi(s));
-    turns = std::to_string(most);
-  }
-  transport->broadcast(&turns, 0);
   std::vector<ComputeCost> costs;
-  for (int turn = 0; turn < std::stoi(turns); ++turn) {
-    if (turn == transport->local_rank())
-      costs = profile_rank(graph, kernels, options, fit_error, transport->rank());
-    transport->barrier();
-  }
+  in_host_turns(*transport, [&] {
+    costs = profile_rank(graph, kernels, options, fit_error, transport->rank());
+  });
   return costs;
+}
+
+int profile_slices(const Graph& graph, KernelFactory& kernels, Transport* transport,
+                   const ProfileOptions& options, const SliceRequest& request,
+                   ClusterProfile* profile) {
+  const size_t layers = graph.nodes.size();
+  SliceRequest slices = request;
+  if (transport) {
+    profilepb::SliceRequest wire;
+    std::string bytes;
+    if (transport->rank() == 0) {
+      for (size_t n = 0; n < request.size(); ++n) {
+        if (request[n].empty()) continue;
+        auto* layer = wire.add_layers();
+        layer->set_node(static_cast<int32_t>(n));
+        for (RowRange r : request[n]) layer->add_begin(r.begin), layer->add_end(r.end);
+      }
+      bytes = wire.SerializeAsString();
+    }
+    transport->broadcast(&bytes, 0);
+    if (!wire.ParseFromString(bytes))
+      fail_runtime("profiling: rank 0's slice request does not parse");
+    slices.assign(layers, {});
+    for (const auto& layer : wire.layers()) {
+      if (layer.node() < 0 || static_cast<size_t>(layer.node()) >= layers ||
+          layer.begin_size() != layer.end_size())
+        fail_runtime("profiling: rank 0's slice request names no layer of the model");
+      const int64_t H = graph.shape_of(graph.nodes[layer.node()].output).height();
+      for (int k = 0; k < layer.begin_size(); ++k) {
+        const RowRange r{layer.begin(k), layer.end(k)};
+        if (r.begin < 0 || r.end > H || r.begin >= r.end)
+          fail_runtime("profiling: rank 0's slice request holds rows outside layer '" +
+                       graph.nodes[layer.node()].name + "'");
+        slices[layer.node()].push_back(r);
+      }
+    }
+  }
+  slices.resize(layers);
+  int total = 0;
+  for (const auto& s : slices) total += static_cast<int>(s.size());
+  if (total == 0) return 0;
+
+  const int me = transport ? transport->rank() : 0;
+  profilepb::SliceTimes mine;
+  auto time_mine = [&] {
+    try {
+      for (const auto& layer : time_slices(graph, kernels, options, slices))
+        mine.mutable_seconds()->Add(layer.begin(), layer.end());
+    } catch (const Error& e) {
+      std::fprintf(stderr, "edgeflow: warning: rank %d: timing the plan's units failed: %s\n",
+                   me, e.what());
+      mine.clear_seconds();
+    }
+  };
+  if (transport)
+    in_host_turns(*transport, time_mine);
+  else
+    time_mine();
+  const std::string my_times = mine.SerializeAsString();
+  const std::vector<std::string> all =
+      transport ? transport->gather(my_times, 0) : std::vector<std::string>{my_times};
+  if (me != 0) return total;
+  for (size_t r = 0; r < all.size(); ++r) {
+    profilepb::SliceTimes times;
+    if (!times.ParseFromString(all[r]))
+      fail_runtime("profiling: rank " + std::to_string(r) + " sent malformed unit times");
+    if (times.seconds_size() != total || !profile->is_usable(static_cast<int>(r))) continue;
+    int k = 0;
+    for (size_t n = 0; n < layers; ++n)
+      for (RowRange range : slices[n]) profile->compute[n][r].add_sample(range, times.seconds(k++));
+  }
+  return total;
 }
 
 std::vector<LinkCost> profile_links(Transport& transport, const ProfileOptions& options) {
@@ -266,7 +329,9 @@ ClusterProfile measure_cluster(const Graph& graph, KernelFactory& kernels, Trans
     const profilepb::RankMeasurement& m = ranks[r];
     p.usable[r] = m.layers_size() != 0;
     for (int n = 0; n < m.layers_size(); ++n) {
-      p.compute[n][r] = ComputeCost{m.layers(n).alpha_s(), m.layers(n).beta_s()};
+      std::optional<ComputeCost> cost = from_proto(m.layers(n));
+      if (!cost) fail_runtime("profiling: rank " + std::to_string(r) + " sent a bad timing");
+      p.compute[n][r] = std::move(*cost);
       if (m.fit_error(n) > report->worst_fit_error)
         report->worst_fit_error = m.fit_error(n), report->worst_fit_layer = graph.nodes[n].name,
         report->worst_fit_rank = r;

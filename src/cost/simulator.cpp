@@ -240,7 +240,7 @@ double PlanSimulator::run(PlanPrediction* detail) {
       ready[r].pop_back();
       const ScheduledUnit& unit = unit_[u];
       busy[r] = 1;
-      const double seconds = profile_.compute[unit.node][r].seconds(unit.rows.size());
+      const double seconds = profile_.compute[unit.node][r].seconds(unit.rows);
       rank_busy_s_[r] += seconds;
       free_at[r] = t + seconds;
       events.push(Event{free_at[r], u, -1});

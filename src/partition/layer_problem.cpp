@@ -81,7 +81,7 @@ double LayerProblem::start(int i, int64_t a, int64_t b) const {
   return s;
 }
 
-double LayerProblem::finish_from(int i, double start, int64_t rows) const {
+double LayerProblem::finish_from(int i, double start, RowRange rows) const {
   return start + compute(i).seconds(rows);
 }
 

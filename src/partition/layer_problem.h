@@ -68,7 +68,9 @@ class LayerProblem {
 
   // When rank i, computing rows [a, b) (a < b), has started and finished its unit.
   double start(int i, int64_t a, int64_t b) const;
-  double finish(int i, int64_t a, int64_t b) const { return finish_from(i, start(i, a, b), b - a); }
+  double finish(int i, int64_t a, int64_t b) const {
+    return finish_from(i, start(i, a, b), {a, b});
+  }
   // What the layer's cost counts for rank i: its finish, plus the trip to
   // rank 0 for a graph output. kInfeasible for an unusable rank.
   double objective(int i, int64_t a, int64_t b) const;
@@ -78,7 +80,7 @@ class LayerProblem {
   void cost(const std::vector<int64_t>& cuts, double* worst, double* sum) const;
 
  private:
-  double finish_from(int i, double start, int64_t rows) const;
+  double finish_from(int i, double start, RowRange rows) const;
 
   const Graph& graph_;
   const ClusterProfile& profile_;

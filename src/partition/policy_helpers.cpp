@@ -24,8 +24,10 @@ std::vector<int64_t> empty_unusable_ranks(std::vector<int64_t> cuts,
 
 double whole_graph_compute_s(const Graph& graph, const ClusterProfile& profile, int rank) {
   double s = 0.0;
-  for (size_t l = 0; l < graph.nodes.size(); ++l)
-    s += profile.compute[l][rank].seconds(graph.shape_of(graph.nodes[l].output).height());
+  for (size_t l = 0; l < graph.nodes.size(); ++l) {
+    const int64_t rows = graph.shape_of(graph.nodes[l].output).height();
+    s += profile.compute[l][rank].seconds(RowRange{0, rows});
+  }
   return s;
 }
 

@@ -264,8 +264,10 @@ class Refiner {
   // A branch's compute, whole on rank 0's profile (a relative size).
   double branch_work(const std::vector<int>& branch) const {
     double s = 0.0;
-    for (int l : branch)
-      s += profile_.compute[l][0].seconds(graph_.shape_of(graph_.nodes[l].output).height());
+    for (int l : branch) {
+      const int64_t rows = graph_.shape_of(graph_.nodes[l].output).height();
+      s += profile_.compute[l][0].seconds(RowRange{0, rows});
+    }
     return s;
   }
 

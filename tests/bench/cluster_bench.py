@@ -167,7 +167,8 @@ class Runner:
 
     def plan(self, model, cluster, policy, profile, path):
         rc, out = self.edgeflow(model, cluster, policy, profile,
-                                ["--plan-only", "--json", path], timeout=self.args.run_timeout)
+                                ["--plan-only", "--refine-rounds", "0", "--json", path],
+                                timeout=self.args.run_timeout)
         return rc == 0 and os.path.exists(path)
 
 

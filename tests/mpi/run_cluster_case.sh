@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # The emulated cluster end to end: a model on an emulated cluster file with the
 # default partitioner must still match rank 0 alone (--verify), print a
-# predicted latency from its measured profile, and that prediction must be
-# below equal split's on the same profile (equal's --plan-only, which reads
+# predicted latency from its measured profile, after timing the plan's own
+# units (kept in the cache), and that prediction must be below equal split's on the same profile (equal's --plan-only, which reads
 # the same --profile-cache).
 #   run_cluster_case.sh EDGEFLOW NP MODEL INPUT CLUSTER_FILE
 set -euo pipefail
@@ -24,6 +24,11 @@ run() {   # run NAME ARGS...: one mpirun, its output kept and shown
   [ "$rc" -eq 0 ] || { echo "FAIL: $name: exit status $rc"; exit 1; }
 }
 run edgeflow --partitioner edgeflow --verify --repeat 2 --quiet --json "$tmp/run.jsonl"
+grep -Eq "timed [0-9]+ units of the plan on every rank" "$tmp/edgeflow.txt" || {
+  echo "FAIL: the plan's own units were not timed (--refine-rounds) after profiling"
+  exit 1
+}
+grep -q "samples {" "$tmp/profile.txtpb" || { echo "FAIL: the profile cache holds no samples"; exit 1; }
 run equal --partitioner equal --plan-only --json "$tmp/equal.jsonl"
 grep -q "measured profile" "$tmp/equal.txt" || {
   echo "FAIL: equal's plan was not predicted on the measured profile in --profile-cache"
