@@ -81,6 +81,10 @@ struct ClusterProfile {
   std::vector<std::vector<ComputeCost>> compute;  // [node][rank]
   std::vector<std::vector<LinkCost>> links;       // [src][dst]; the diagonal is unused
   std::vector<bool> usable;                       // [rank]; false: left out of partitions
+  // [rank]: the CPU time the rank spends on each message it sends (posting
+  // it and seeing it complete), after the unit that computed its rows;
+  // empty: none.
+  std::vector<double> message_cpu_s;
   // True: each rank's uplink and downlink carry one message at a time (a
   // switched network); false: every pair of ranks has a link of its own.
   bool link_queues = true;
@@ -89,6 +93,9 @@ struct ClusterProfile {
   double transfer_s(int src, int dst, int64_t bytes) const;
   // False for ranks marked unusable (an empty `usable` means all are).
   bool is_usable(int rank) const { return usable.empty() || usable.at(rank); }
+  double message_cpu(int rank) const {
+    return message_cpu_s.empty() ? 0.0 : message_cpu_s[static_cast<size_t>(rank)];
+  }
 };
 
 // Checks that `profile` fits `graph` (sizes, finite non-negative costs, at
@@ -148,7 +155,8 @@ struct PlanPrediction {
 // are free); messages are the plan's edges (per value, destination and
 // merged run of rows it reads, from each rank computing some of them, as
 // build_plans numbers them), posted when their unit finishes (the graph
-// input: by rank 0 at time 0). With profile.link_queues (the emulated
+// input: by rank 0 at time 0); a unit keeps its rank busy for its compute
+// plus message_cpu_s per message it sends. With profile.link_queues (the emulated
 // cluster of docs/emulated-cluster.md) a message takes its sender's uplink as
 // soon as it is free, then its receiver's downlink as soon as that is free
 // (not before its uplink turn), each for bytes / bandwidth, reserved in the

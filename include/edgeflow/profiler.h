@@ -17,6 +17,7 @@ namespace edgeflow {
 struct ProfileOptions {
   int repeats = 3;  // timed runs per sample (after one warm-up); the median counts
   std::vector<int64_t> message_bytes{4 << 10, 1 << 20};
+  int message_probes = 32;  // small messages sent back to back to time a send's CPU cost
 };
 
 // How well the measurements fit the model, for the user.
@@ -43,9 +44,15 @@ int profile_slices(const Graph& graph, KernelFactory& kernels, Transport* transp
                    const ProfileOptions& options, const SliceRequest& request,
                    ClusterProfile* profile);
 
-// Ping-pongs with every other rank (collective); returns this rank's links
-// to every destination (its own entry unused).
-std::vector<LinkCost> profile_links(Transport& transport, const ProfileOptions& options);
+// What profile_links measured on one rank.
+struct LinkProfile {
+  std::vector<LinkCost> links;  // to every destination (its own entry unused)
+  double message_cpu_s = 0.0;   // CPU time per message sent (median over peers)
+};
+
+// Ping-pongs with every other rank, then sends each a burst of small
+// messages and receives one (collective).
+LinkProfile profile_links(Transport& transport, const ProfileOptions& options);
 
 // Every rank: measures compute and links; rank 0 returns the whole profile
 // (other ranks an empty one) and fills `report`.

@@ -54,6 +54,12 @@ void validate_profile(const Graph& graph, const ClusterProfile& profile) {
                    ": latency must be finite and non-negative, bandwidth positive");
     }
   }
+  if (!profile.message_cpu_s.empty() && static_cast<int>(profile.message_cpu_s.size()) != n)
+    fail_input(where + "message costs for " + std::to_string(profile.message_cpu_s.size()) +
+               " ranks, expected " + std::to_string(n));
+  for (double o : profile.message_cpu_s)
+    if (!(std::isfinite(o) && o >= 0))
+      fail_input(where + "a message cost is not finite and non-negative");
   if (!profile.usable.empty() && static_cast<int>(profile.usable.size()) != n)
     fail_input(where + "usable flags for " + std::to_string(profile.usable.size()) +
                " ranks, expected " + std::to_string(n));

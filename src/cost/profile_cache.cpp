@@ -72,6 +72,12 @@ std::optional<ClusterProfile> load_profile(const std::string& path, const std::s
       p.compute[n][r] = std::move(*cost);
     }
   }
+  if (file.message_cpu_s_size() != 0) {
+    if (file.message_cpu_s_size() != world) return reject(path, "does not fit the model");
+    for (double o : file.message_cpu_s())
+      if (!sane(o)) return reject(path, "holds a bad timing");
+    p.message_cpu_s.assign(file.message_cpu_s().begin(), file.message_cpu_s().end());
+  }
   for (const auto& l : file.links()) {
     if (l.src() < 0 || l.src() >= world || l.dst() < 0 || l.dst() >= world ||
         !sane(l.latency_s()) || !(l.bytes_per_s() > 0) || !std::isfinite(l.bytes_per_s()))
@@ -87,6 +93,7 @@ void save_profile(const std::string& path, const std::string& key, const Graph& 
   file.set_key(key);
   file.set_world_size(profile.world_size);
   for (bool u : profile.usable) file.add_usable(u);
+  for (double o : profile.message_cpu_s) file.add_message_cpu_s(o);
   for (size_t n = 0; n < graph.nodes.size(); ++n) {
     auto* layer = file.add_layers();
     layer->set_layer(graph.nodes[n].name);

@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cmath>
 #include <cstdio>
 #include <random>
 
@@ -178,20 +179,49 @@ std::vector<ComputeCost> profile_rank(const Graph& graph, KernelFactory& kernels
   }
 }
 
+// The CPU time per message of `count` small messages sent to `peer` back to
+// back, as the runtime sends a unit's messages: posting each, then one test
+// of them all (the wait for completion is not counted). The peer receives.
+double send_cpu(Transport& transport, int peer, bool sender, int count, double timeout_s) {
+  std::vector<std::string> buffers(count, std::string(256, '\x5a'));
+  std::vector<Transport::Handle> handles;
+  double seconds = 0.0;
+  const auto t0 = Clock::now();
+  for (std::string& b : buffers)
+    handles.push_back(sender ? transport.isend(b.data(), b.size(), peer, kTagProfile)
+                             : transport.irecv(b.data(), b.size(), peer, kTagProfile));
+  std::vector<char> done;
+  transport.test_all(handles, &done);
+  seconds = seconds_since(t0);
+  const auto wait0 = Clock::now();
+  while (std::count(done.begin(), done.end(), 0) > 0) {
+    std::vector<Transport::Handle> pending;
+    for (size_t i = 0; i < handles.size(); ++i)
+      if (!done[i]) pending.push_back(handles[i]);
+    std::vector<char> now;
+    transport.test_all(pending, &now);
+    for (size_t i = 0, k = 0; i < handles.size(); ++i)
+      if (!done[i]) done[i] = now[k++];
+    if (seconds_since(wait0) > timeout_s)
+      fail_runtime("profiling: no answer from rank " + std::to_string(peer) + " in the link test");
+  }
+  return seconds / count;
+}
+
 std::string encode_measurement(const std::vector<ComputeCost>& costs,
-                               const std::vector<double>& fit_error,
-                               const std::vector<LinkCost>& links) {
+                               const std::vector<double>& fit_error, const LinkProfile& links) {
   profilepb::RankMeasurement m;
   for (const ComputeCost& c : costs) {
     to_proto(c, m.add_layers());
   }
   m.mutable_fit_error()->Add(fit_error.begin(), fit_error.end());
-  for (size_t d = 0; d < links.size(); ++d) {
+  for (size_t d = 0; d < links.links.size(); ++d) {
     profilepb::Link* l = m.add_links();
     l->set_dst(static_cast<int32_t>(d));
-    l->set_latency_s(links[d].latency_s);
-    l->set_bytes_per_s(links[d].bytes_per_s);
+    l->set_latency_s(links.links[d].latency_s);
+    l->set_bytes_per_s(links.links[d].bytes_per_s);
   }
+  m.set_message_cpu_s(links.message_cpu_s);
   return m.SerializeAsString();
 }
 
@@ -280,9 +310,11 @@ int profile_slices(const Graph& graph, KernelFactory& kernels, Transport* transp
   return total;
 }
 
-std::vector<LinkCost> profile_links(Transport& transport, const ProfileOptions& options) {
+LinkProfile profile_links(Transport& transport, const ProfileOptions& options) {
   const int world = transport.world_size(), me = transport.rank();
-  std::vector<LinkCost> links(world);
+  LinkProfile result;
+  result.links.assign(world, LinkCost{});
+  std::vector<double> message_cpu;
   const size_t small = options.message_bytes.front(), large = options.message_bytes.back();
   for (int a = 0; a < world; ++a)
     for (int b = a + 1; b < world; ++b) {
@@ -290,14 +322,20 @@ std::vector<LinkCost> profile_links(Transport& transport, const ProfileOptions& 
         const int peer = me == a ? b : a;
         const double t_small = ping_pong(transport, peer, me == a, small, options.repeats, 60);
         const double t_large = ping_pong(transport, peer, me == a, large, options.repeats, 60);
-        LinkCost& l = links[peer];
+        LinkCost& l = result.links[peer];
         const double dt = std::max(t_large - t_small, 1e-12);
         l.bytes_per_s = double(large - small) / dt;
         l.latency_s = std::max(0.0, t_small - small / l.bytes_per_s);
+        // a sends to b, then b to a: each side's cost of sending.
+        for (int sender : {a, b}) {
+          const double o = send_cpu(transport, peer, me == sender, options.message_probes, 60);
+          if (me == sender) message_cpu.push_back(o);
+        }
       }
       transport.barrier();
     }
-  return links;
+  result.message_cpu_s = message_cpu.empty() ? 0.0 : median(message_cpu);
+  return result;
 }
 
 ClusterProfile measure_cluster(const Graph& graph, KernelFactory& kernels, Transport* transport,
@@ -307,8 +345,8 @@ ClusterProfile measure_cluster(const Graph& graph, KernelFactory& kernels, Trans
   const std::vector<ComputeCost> mine =
       profile_compute(graph, kernels, transport, options, &fit_error);
   const int world = transport ? transport->world_size() : 1;
-  std::vector<LinkCost> my_links = transport ? profile_links(*transport, options)
-                                             : std::vector<LinkCost>(1);
+  const LinkProfile my_links =
+      transport ? profile_links(*transport, options) : LinkProfile{std::vector<LinkCost>(1), 0.0};
   const std::string report_bytes = encode_measurement(mine, fit_error, my_links);
   const std::vector<std::string> all =
       transport ? transport->gather(report_bytes, 0) : std::vector<std::string>{report_bytes};
@@ -325,9 +363,13 @@ ClusterProfile measure_cluster(const Graph& graph, KernelFactory& kernels, Trans
   p.usable.assign(world, true);
   p.compute.assign(graph.nodes.size(), std::vector<ComputeCost>(world));
   p.links.assign(world, std::vector<LinkCost>(world));
+  p.message_cpu_s.assign(world, 0.0);
   for (int r = 0; r < world; ++r) {
     const profilepb::RankMeasurement& m = ranks[r];
     p.usable[r] = m.layers_size() != 0;
+    if (!(std::isfinite(m.message_cpu_s()) && m.message_cpu_s() >= 0))
+      fail_runtime("profiling: rank " + std::to_string(r) + " sent a bad message cost");
+    p.message_cpu_s[r] = m.message_cpu_s();
     for (int n = 0; n < m.layers_size(); ++n) {
       std::optional<ComputeCost> cost = from_proto(m.layers(n));
       if (!cost) fail_runtime("profiling: rank " + std::to_string(r) + " sent a bad timing");

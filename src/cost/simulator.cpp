@@ -240,7 +240,8 @@ double PlanSimulator::run(PlanPrediction* detail) {
       ready[r].pop_back();
       const ScheduledUnit& unit = unit_[u];
       busy[r] = 1;
-      const double seconds = profile_.compute[unit.node][r].seconds(unit.rows);
+      const double seconds = profile_.compute[unit.node][r].seconds(unit.rows) +
+                             profile_.message_cpu(r) * static_cast<double>(sent_[u].size());
       rank_busy_s_[r] += seconds;
       free_at[r] = t + seconds;
       events.push(Event{free_at[r], u, -1});

@@ -106,7 +106,10 @@ double reference_latency(const Graph& graph, const std::vector<planpb::RankPlan>
           if (w != k && rk.done[w] != 1 && feeds(plans[r], w, u)) ready = false;
         if (!ready) continue;
         rk.running = k;
-        rk.busy_until = t + profile.compute[u.node()][r].seconds(u.row_end() - u.row_begin());
+        // Its compute, then the CPU time of posting each message it sends.
+        const RowRange rows{u.row_begin(), u.row_end()};
+        rk.busy_until = t + profile.compute[u.node()][r].seconds(rows) +
+                        profile.message_cpu(r) * u.forward_size();
         rk.done[k] = 2;  // started
         break;
       }
@@ -169,6 +172,7 @@ ClusterProfile random_profile(const Graph& g, int n, std::mt19937_64& rng, bool 
   }
   ClusterProfile p = synthetic_profile(g, d, 1e-5 * u(rng));
   p.link_queues = queues;
+  for (int r = 0; r < n; ++r) p.message_cpu_s.push_back(2e-5 * u(rng));
   return p;
 }
 
