@@ -55,6 +55,15 @@ int fuse_concat_batchnorms(Graph& graph);
 // results do not change. Returns the number of Gemms split.
 int shard_gemms(Graph& graph, int shards, int64_t min_weights);
 
+// The same for convs on small maps: every Conv (one group, no fused residual)
+// whose weight holds at least `min_weights` values, with at least two output
+// channels per shard, and whose output has fewer than `min_rows_per_shard`
+// rows per shard (a row split would give each rank a thin slice, whose
+// kernel runs far below the speed of the whole map), split by output
+// channels; each shard reads the whole input, the Concat joins the channels.
+// Returns the number of Convs split.
+int shard_convs(Graph& graph, int shards, int64_t min_weights, int64_t min_rows_per_shard);
+
 // Removes nodes whose outputs reach no graph output, and values no node or
 // graph input/output refers to. Returns the number of nodes removed.
 int remove_dead_nodes(Graph& graph);

@@ -26,6 +26,12 @@ struct PlanKinds {
   // run on different ranks (shard_gemms in edgeflow/ir_passes.h; applied to
   // the graph before profiling, see kMinShardWeights).
   bool features = true;
+  // "channels": large Convs on small maps split the same way by output
+  // channels (shard_convs, kMinConvShardWeights). Off by default: on four
+  // emulated devices it gained nothing on googlenet and inception_v3, and
+  // the search on the sharded resnet50 found a plan 22% slower
+  // (docs/partition.md, "Feature splits").
+  bool channels = false;
   // "branches": the branches of fork/join blocks (inception towers, residual
   // paths, dense layers) placed whole on one rank or split over a few, as
   // one move of the whole-plan search (docs/partition.md).
@@ -36,6 +42,18 @@ struct PlanKinds {
 // at least this many values: below it, a shard's compute is too short to pay
 // for moving its input.
 constexpr int64_t kMinShardWeights = 1000000;
+// A Conv is split by output channels (features) into one shard per rank, at
+// most kMaxConvShards, when its weight holds at least this many values and
+// its output has fewer than kMinRowsPerConvShard rows per shard (shard_convs).
+constexpr int64_t kMinConvShardWeights = 100000;
+constexpr int64_t kMinRowsPerConvShard = 4;
+constexpr int kMaxConvShards = 8;
+
+// The rewrite of `graph` for `ranks` ranks that the "features" and
+// "channels" kinds make before it is profiled: large Gemms and Convs on small
+// maps split into shards by the rules above (shard_gemms, shard_convs).
+// Returns the number of layers split.
+int split_features(Graph& graph, int ranks, const PlanKinds& kinds);
 
 // Parses --plan-kinds ("rows", "rows,halo,fused,features,branches", ...); throws Error
 // (kBadInput) listing the known kinds for an unknown one or a list without

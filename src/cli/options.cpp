@@ -112,8 +112,10 @@ run:
                          the rows other ranks read first; fused = a stack of
                          layers exchanges halos once and recomputes the overlap;
                          features = large fully connected layers split by output
-                         features across ranks; branches = a fork/join block's
-                         branches placed whole on one rank or split over a few
+                         features across ranks; channels (not by default) =
+                         large convs on small maps split by output channels;
+                         branches = a fork/join block's branches placed whole on
+                         one rank or split over a few
   --plan-only            set up, profile, print the plan with predicted times, exit
   --profile-cache FILE   reuse the profile in FILE when it fits (model, ranks,
                          hosts, threads), else measure and store it there

@@ -105,8 +105,7 @@ bool prepare_root(const Options& options, Session& s, const std::vector<std::str
   ImportOptions import;
   import.input_shape = options.input_shape;
   s.graph = import_onnx(options.model, import);
-  if (hosts.size() > 1 && options.plan_kinds.features)
-    shard_gemms(s.graph, static_cast<int>(hosts.size()), kMinShardWeights);
+  split_features(s.graph, static_cast<int>(hosts.size()), options.plan_kinds);
   // A fitting cache is read even by policies that need no profile: their
   // plans are then predicted on the measured cluster, comparable with others.
   *cache_key = profile_key(s.graph, hosts, threads, emulation_key(options.cluster));
@@ -129,8 +128,12 @@ PartitionerOptions partitioner_options(const Options& options) {
 }
 
 // Step 3, every rank: up to --refine-rounds times, every rank times the
-// units of rank 0's partition whose heights the profile has not measured
-// (with a synthetic profile: none), and rank 0 plans again with them.
+// units of rank 0's partition the profile has not measured (with a synthetic
+// profile: none), and rank 0 plans again with them. Policies that need no
+// profile make the same plan again, but their prediction is exact too, and
+// under --cluster every unit's emulated time is settled here, one rank of a
+// host at a time, not in the first request with every rank computing at once
+// (where ranks sharing a core's pipelines measure each other).
 void refine_partition(const Options& options, Transport* transport, KernelFactory& kernels,
                       const std::string& cache_key, Session& s, PartitionReport* report) {
   const bool root = !transport || transport->rank() == 0;
@@ -208,7 +211,7 @@ Session set_up(const Options& options, Transport* transport, KernelFactory& kern
       s.profile = synthetic_profile(s.graph, std::vector<double>(world, 20e9), 1e9, 100e-6);
     s.partition = make_partition(s.graph, s.profile, partitioner_options(options), &report);
   });
-  if (world > 1 && options.refine_rounds > 0 && policy_named(options.partitioner).needs_profile)
+  if (world > 1 && options.refine_rounds > 0)
     refine_partition(options, transport, kernels, cache_key, s, &report);
 
   // Step 4: the plans.

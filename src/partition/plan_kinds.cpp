@@ -6,13 +6,14 @@
 
 namespace edgeflow {
 
-std::string plan_kind_names() { return "rows, halo, fused, features, branches"; }
+std::string plan_kind_names() { return "rows, halo, fused, features, channels, branches"; }
 
 PlanKinds parse_plan_kinds(const std::string& list) {
   PlanKinds kinds;
   kinds.halo_first = false;
   kinds.fused = false;
   kinds.features = false;
+  kinds.channels = false;
   kinds.branches = false;
   bool rows = false;
   for (size_t at = 0; at <= list.size();) {
@@ -23,6 +24,7 @@ PlanKinds parse_plan_kinds(const std::string& list) {
     else if (kind == "halo") kinds.halo_first = true;
     else if (kind == "fused") kinds.fused = true;
     else if (kind == "features") kinds.features = true;
+    else if (kind == "channels") kinds.channels = true;
     else if (kind == "branches") kinds.branches = true;
     else
       fail_input("--plan-kinds: unknown kind '" + kind + "' (known: " + plan_kind_names() + ")");

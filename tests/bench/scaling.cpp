@@ -105,7 +105,7 @@ int main(int argc, char** argv) {
             options.refine_budget_s = budget_s;
             // Feature splits rewrite the graph before profiling, as the program does.
             Graph graph = base;
-            if (options.kinds.features && n > 1) shard_gemms(graph, n, kMinShardWeights);
+            split_features(graph, n, options.kinds);
             const ClusterProfile profile = synthetic_profile(
                 graph, std::vector<double>(n, kFlopsPerS), bandwidth, kLatencyS);
             const auto t0 = std::chrono::steady_clock::now();

@@ -11,82 +11,12 @@
 
 #include "edgeflow/error.h"
 #include "edgeflow/kernels.h"
+#include "ir_test_graphs.h"
 
 namespace edgeflow {
 namespace {
 
-std::vector<float> random_values(size_t count, uint32_t seed) {
-  std::mt19937 rng(seed);
-  std::uniform_real_distribution<float> dist(-1.0f, 1.0f);
-  std::vector<float> v(count);
-  for (float& x : v) x = dist(rng);
-  return v;
-}
-
-// Builds a graph node by node, with shapes from infer_output_shape.
-struct GraphBuilder {
-  Graph g;
-
-  explicit GraphBuilder(Dims input) {
-    g.values.push_back(Value{"x", Shape(std::move(input)), -1});
-    g.input = 0;
-  }
-  ValueId add(const std::string& name, OpKind op, std::vector<ValueId> inputs, NodeAttrs attrs) {
-    Node n;
-    n.name = name;
-    n.op = op;
-    n.inputs = std::move(inputs);
-    n.attrs = std::move(attrs);
-    const Shape shape = infer_output_shape(g, n);
-    n.output = static_cast<ValueId>(g.values.size());
-    g.values.push_back(Value{name + "_out", shape, static_cast<int>(g.nodes.size())});
-    g.nodes.push_back(std::move(n));
-    return g.nodes.back().output;
-  }
-  Graph done(std::vector<ValueId> outputs) {
-    g.outputs = std::move(outputs);
-    return g;
-  }
-};
-
-ConvAttrs conv(int64_t out, int64_t in, int64_t k, int64_t pad, uint32_t seed, int64_t group = 1) {
-  ConvAttrs a;
-  a.window.kernel_h = a.window.kernel_w = k;
-  a.window.pad_top = a.window.pad_bottom = a.window.pad_left = a.window.pad_right = pad;
-  a.group = group;
-  a.weight = Tensor(Shape({out, in / group, k, k}),
-                    random_values(size_t(out * (in / group) * k * k), seed));
-  a.bias = random_values(size_t(out), seed + 1);
-  return a;
-}
-
-BatchNormAttrs batch_norm(int64_t channels, uint32_t seed) {
-  BatchNormAttrs b;
-  b.scale = random_values(size_t(channels), seed);
-  b.shift = random_values(size_t(channels), seed + 1);
-  return b;
-}
-
-ActivationAttrs relu() {
-  ActivationAttrs a;
-  a.activation.kind = Activation::Kind::kRelu;
-  return a;
-}
-
-ActivationAttrs clip(float lo, float hi) {
-  ActivationAttrs a;
-  a.activation = Activation{Activation::Kind::kClip, lo, hi};
-  return a;
-}
-
-PoolAttrs max_pool(int64_t k, int64_t s, int64_t pad, bool ceil_mode) {
-  PoolAttrs p;
-  p.window.kernel_h = p.window.kernel_w = k;
-  p.window.stride_h = p.window.stride_w = s;
-  p.window.pad_top = p.window.pad_bottom = p.window.pad_left = p.window.pad_right = pad;
-  p.ceil_mode = ceil_mode;
-  return p;
-}
+using namespace irtest;
 
 // The message of the kBadInput error `f` throws ("" if none).
 template <typename F>
@@ -315,18 +245,6 @@ TEST(IrFuseActivations, LeftAloneWhereFusionIsWrong) {
 
 // ---------------------------------------------------------------- residual Add fusion
 
-// The graph's first output, every node computed by the reference.
-Tensor reference_output(const Graph& g, const Tensor& input) {
-  std::vector<Tensor> values(g.values.size());
-  values[g.input] = input;
-  for (const Node& n : g.nodes) {
-    std::vector<const Tensor*> inputs;
-    for (ValueId v : n.inputs) inputs.push_back(&values.at(v));
-    values.at(n.output) = reference_forward(g, n, inputs);
-  }
-  return values.at(g.outputs.at(0));
-}
-
 // The rewritten graph computes what the original did (to float rounding).
 void expect_same_output(const Graph& rewritten, const Tensor& input, const Tensor& before) {
   const Tensor after = reference_output(rewritten, input);
@@ -464,50 +382,6 @@ TEST(IrFuseConcatBatchNorms, LeftAloneWhereFusionIsWrong) {
 }
 
 // ---------------------------------------------------------------- dead nodes
-
-// ---------------------------------------------------------------- feature splits
-
-GemmAttrs gemm_attrs(int64_t out, int64_t in, uint32_t seed, bool relu_after) {
-  GemmAttrs a;
-  a.weight = Tensor(Shape({out, in}), random_values(size_t(out * in), seed));
-  a.bias = random_values(size_t(out), seed + 1);
-  if (relu_after) a.activation.kind = Activation::Kind::kRelu;
-  return a;
-}
-
-TEST(IrShardGemms, EachGemmBecomesShardsAndAConcatWithTheSameResult) {
-  // x -> flatten -> fc1 (36 -> 10, ReLU) -> fc2 (10 -> 7) -> output
-  GraphBuilder b({1, 4, 3, 3});
-  const ValueId flat = b.add("flat", OpKind::kFlatten, {0}, std::monostate{});
-  const ValueId fc1 = b.add("fc1", OpKind::kGemm, {flat}, gemm_attrs(10, 36, 3, true));
-  Graph g = b.done({b.add("fc2", OpKind::kGemm, {fc1}, gemm_attrs(7, 10, 5, false))});
-  const Tensor x(Shape({1, 4, 3, 3}), random_values(36, 9));
-  const Tensor before = reference_output(g, x);
-
-  Graph small = g;
-  EXPECT_EQ(shard_gemms(small, 3, 371), 0);  // fc1 holds 360 weights: too few
-
-  EXPECT_EQ(shard_gemms(g, 3, 0), 2);
-  EXPECT_NO_THROW(validate_graph(g));
-  ASSERT_EQ(g.nodes.size(), 1u + 4u + 4u);
-  // fc2's 7 features: [0, 2), [2, 4), [4, 7), each reading all of fc1.
-  const std::vector<int64_t> widths = {2, 2, 3};
-  for (int i = 0; i < 3; ++i) {
-    const Node& shard = g.nodes[5 + i];
-    EXPECT_EQ(shard.name, "fc2/shard" + std::to_string(i));
-    EXPECT_EQ(g.shape_of(shard.output), Shape({1, widths[i]}));
-    EXPECT_EQ(shard.inputs, std::vector<ValueId>{g.nodes[4].output});
-  }
-  EXPECT_EQ(std::get<GemmAttrs>(g.nodes[1].attrs).activation.kind, Activation::Kind::kRelu);
-  const Node& joined = g.nodes.back();
-  EXPECT_EQ(joined.name, "fc2");
-  EXPECT_EQ(joined.op, OpKind::kConcat);
-  EXPECT_EQ(joined.output, g.outputs[0]);
-  EXPECT_EQ(g.values[joined.output].name, "fc2_out");
-  // Each output feature is the same dot product: equal to the bit.
-  const Tensor after = reference_output(g, x);
-  ASSERT_EQ(after.values(), before.values());
-}
 
 TEST(IrRemoveDeadNodes, DropsUnreachableAndRenumbers) {
   GraphBuilder b({1, 2, 4, 4});

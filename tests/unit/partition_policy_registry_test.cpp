@@ -134,19 +134,22 @@ TEST(PlanKinds, ParsesTheListAndNamesTheKnownKindsOtherwise) {
   EXPECT_FALSE(rows.halo_first);
   EXPECT_FALSE(rows.fused);
   EXPECT_FALSE(rows.features);
+  EXPECT_FALSE(rows.channels);
   EXPECT_FALSE(rows.branches);
-  const PlanKinds all = parse_plan_kinds("features,rows,fused,branches,halo");
+  const PlanKinds all = parse_plan_kinds("features,rows,fused,branches,channels,halo");
   EXPECT_TRUE(all.halo_first);
   EXPECT_TRUE(all.fused);
   EXPECT_TRUE(all.features);
+  EXPECT_TRUE(all.channels);
   EXPECT_TRUE(all.branches);
+  EXPECT_FALSE(PlanKinds{}.channels);  // the default: every kind but channels
   for (const std::string bad : {"rows,tiles", "rows,", "halo", ""}) {
     try {
       parse_plan_kinds(bad);
       ADD_FAILURE() << "'" << bad << "' was accepted";
     } catch (const Error& e) {
       EXPECT_EQ(e.code(), ExitCode::kBadInput);
-      EXPECT_NE(std::string(e.what()).find("known: rows, halo, fused, features, branches"), std::string::npos)
+      EXPECT_NE(std::string(e.what()).find("known: rows, halo, fused, features, channels, branches"), std::string::npos)
           << e.what();
     }
   }
