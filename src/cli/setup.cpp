@@ -141,13 +141,15 @@ void refine_partition(const Options& options, Transport* transport, KernelFactor
   const Partition first = s.partition;
   const double first_fitted_s = root ? simulate_plan(s.graph, first, s.profile).latency_s : 0.0;
   int timed = 0;
-  for (int round = 0; round < options.refine_rounds; ++round) {
+  // Round k times the units of plan k, then makes plan k + 1; the last plan's
+  // new units are timed too, so that what it predicts is what they take.
+  for (int round = 0;; ++round) {
     SliceRequest request;
     if (root && s.measured) request = unsampled_units(s.graph, s.partition, s.profile);
     const int slices = profile_slices(s.graph, kernels, transport, ProfileOptions{}, request,
                                       root ? &s.profile : nullptr);
-    if (slices == 0) break;
     timed += slices;
+    if (slices == 0 || round == options.refine_rounds) break;
     run_step(transport, [&] {
       if (!root) return;
       *report = PartitionReport{};
