@@ -140,16 +140,19 @@ void in_host_turns(Transport& transport, const Work& work) {
   }
 }
 
+// Waits until `h`, an operation with `peer`, completes: at most timeout_s.
+void wait_for(Transport& transport, Transport::Handle h, int peer, double timeout_s) {
+  const auto t0 = Clock::now();
+  while (!transport.test(h))
+    if (seconds_since(t0) > timeout_s)
+      fail_runtime("profiling: no answer from rank " + std::to_string(peer) + " in the link test");
+}
+
 // Half the median round trip of `bytes` between this rank and `peer`.
 double ping_pong(Transport& transport, int peer, bool initiator, size_t bytes, int repeats,
                  double timeout_s) {
   std::string buffer(bytes, '\x5a');
-  auto wait = [&](Transport::Handle h) {
-    const auto t0 = Clock::now();
-    while (!transport.test(h))
-      if (seconds_since(t0) > timeout_s)
-        fail_runtime("profiling: no answer from rank " + std::to_string(peer) + " in the link test");
-  };
+  auto wait = [&](Transport::Handle h) { wait_for(transport, h, peer, timeout_s); };
   std::vector<double> samples;
   for (int r = 0; r <= repeats; ++r) {
     const auto t0 = Clock::now();
@@ -185,26 +188,15 @@ std::vector<ComputeCost> profile_rank(const Graph& graph, KernelFactory& kernels
 double send_cpu(Transport& transport, int peer, bool sender, int count, double timeout_s) {
   std::vector<std::string> buffers(count, std::string(256, '\x5a'));
   std::vector<Transport::Handle> handles;
-  double seconds = 0.0;
   const auto t0 = Clock::now();
   for (std::string& b : buffers)
     handles.push_back(sender ? transport.isend(b.data(), b.size(), peer, kTagProfile)
                              : transport.irecv(b.data(), b.size(), peer, kTagProfile));
   std::vector<char> done;
   transport.test_all(handles, &done);
-  seconds = seconds_since(t0);
-  const auto wait0 = Clock::now();
-  while (std::count(done.begin(), done.end(), 0) > 0) {
-    std::vector<Transport::Handle> pending;
-    for (size_t i = 0; i < handles.size(); ++i)
-      if (!done[i]) pending.push_back(handles[i]);
-    std::vector<char> now;
-    transport.test_all(pending, &now);
-    for (size_t i = 0, k = 0; i < handles.size(); ++i)
-      if (!done[i]) done[i] = now[k++];
-    if (seconds_since(wait0) > timeout_s)
-      fail_runtime("profiling: no answer from rank " + std::to_string(peer) + " in the link test");
-  }
+  const double seconds = seconds_since(t0);
+  for (size_t i = 0; i < handles.size(); ++i)
+    if (!done[i]) wait_for(transport, handles[i], peer, timeout_s);
   return seconds / count;
 }
 
