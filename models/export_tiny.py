@@ -1219,6 +1219,57 @@ def attention(ctx):
         k=nn.Linear(4, 4, bias=False), v=nn.Linear(4, 4)), (3, 10, 8))
 
 
+@tiny("ConvNeXt stem and block: Conv 2x2 s2, LayerNorm2d (Transpose -> LayerNorm op by op -> "
+      "Transpose), depthwise 7x7, Transpose -> LayerNorm -> Linear -> GELU -> Linear -> "
+      "Transpose, layer scale, residual Add (channels-last layers run on the NHWC map)")
+def convnext_block(ctx):
+    torch = torch_mod()
+    F = torch.nn.functional
+
+    def fwd(m, x):
+        y = m.stem(x)
+        y = F.layer_norm(y.permute(0, 2, 3, 1), (8,), m.n0.weight, m.n0.bias, 1e-6)
+        y = y.permute(0, 3, 1, 2)
+        t = m.dw(y).permute(0, 2, 3, 1)
+        t = m.l2(m.act(m.l1(m.n1(t)))).permute(0, 3, 1, 2)
+        return m.head(y + m.gamma * t)
+
+    def make(nn):
+        mod = Fn(nn, fwd, stem=nn.Conv2d(3, 8, 2, stride=2), n0=nn.LayerNorm(8, eps=1e-6),
+                 dw=nn.Conv2d(8, 8, 7, padding=3, groups=8), n1=nn.LayerNorm(8, eps=1e-6),
+                 l1=nn.Linear(8, 32), act=nn.GELU(), l2=nn.Linear(32, 8),
+                 gamma=nn.Parameter(torch.rand(8, 1, 1) + 0.5), head=nn.Conv2d(8, 4, 1))
+        with torch.no_grad():  # affine parts away from 1 and 0, so folding them is checked
+            for n in (mod.n0, mod.n1):
+                n.weight.uniform_(0.5, 1.5)
+                n.bias.uniform_(-0.2, 0.2)
+        return mod
+    return torch_model(ctx, make, (3, 26, 22))
+
+
+@tiny("opset 17 LayerNormalization: over channels between Transposes (-> one LayerNorm on the "
+      "NHWC map), Linear over channels, and over the last axis of [1,HW,C] tokens")
+def layernorm_op17(ctx):
+    torch = torch_mod()
+
+    def fwd(m, x):
+        y = m.a(x)
+        n, c, h, w = y.shape
+        y = m.l1(m.n1(y.permute(0, 2, 3, 1))).permute(0, 3, 1, 2)
+        t = m.n2(y.flatten(2).transpose(1, 2))
+        return m.b(t.transpose(1, 2).reshape(n, 6, h, w))
+
+    def make(nn):
+        mod = Fn(nn, fwd, a=nn.Conv2d(3, 5, 3, padding=1), n1=nn.LayerNorm(5), l1=nn.Linear(5, 6),
+                 n2=nn.LayerNorm(6), b=nn.Conv2d(6, 4, 3, padding=1))
+        with torch.no_grad():
+            for n in (mod.n1, mod.n2):
+                n.weight.uniform_(0.5, 1.5)
+                n.bias.uniform_(-0.2, 0.2)
+        return mod
+    return torch_model(ctx, make, (3, 11, 9), opset=17)
+
+
 @tiny("ShuffleNet channel shuffle (Reshape [1,g,C/g,H,W] -> Transpose -> Reshape: one "
       "row-local channel permute) between grouped Convs")
 def channel_shuffle(ctx):

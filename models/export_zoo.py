@@ -59,7 +59,12 @@ MODELS = {
     "fcn_resnet50": (128, {}),
     "mobilenet_v3_small": (224, {}),
     "unet_small": ((50, 46), {}),
+    "convnext_tiny": (224, {}),
 }
+
+# Modern architectures OpenCV DNN 4.6 does not run (the .opencv.onnx is written
+# but not checked; the tests compare these with PyTorch only).
+NOT_FOR_OPENCV = {"convnext_tiny"}
 
 OPSET = 13
 WEIGHT_SEED = 0
@@ -546,7 +551,9 @@ def export_one(name, out_dir, verify):
 
     status = "not verified"
     ok = None
-    if verify:
+    if name in NOT_FOR_OPENCV:
+        status = "not checked with OpenCV (not an architecture it runs)"
+    elif verify:
         tmp = tmp_name(base + ".opencv.onnx")
         with open(tmp, "wb") as f:
             f.write(cv_bytes)

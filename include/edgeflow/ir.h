@@ -38,8 +38,9 @@ enum class OpKind {
   kChannelPermute,     // out channel c = in channel source[c] (channel shuffle)
   kGlobalMaxPool,      // the maximum of every channel over H and W
   kPRelu,              // x < 0 ? slope * x : x, slope a constant broadcast to x
+  kLayerNorm,          // layer normalization over the innermost storage axis
 };
-constexpr OpKind kLastOpKind = OpKind::kPRelu;
+constexpr OpKind kLastOpKind = OpKind::kLayerNorm;
 constexpr int kOpKindCount = static_cast<int>(kLastOpKind) + 1;
 const char* op_name(OpKind op);
 
@@ -48,12 +49,13 @@ const char* op_name(OpKind op);
 //   kSigmoid 1/(1+e^-x) kHardSigmoid max(0,min(1,alpha*x+beta))
 //   kHardSwish x*max(0,min(1,x/6+1/2))  kTanh  kErf  kSqrt
 //   kPow x^alpha (a scalar exponent)    kSwish x*sigmoid(x) (fused Mul(x, Sigmoid(x)))
+//   kGelu x/2*(1+erf(x/sqrt(2)))        (fused from its Div/Erf/Add/Mul/Mul form)
 struct Activation {
   enum class Kind {
     kNone, kRelu, kClip, kLeakyRelu, kSigmoid, kHardSigmoid, kHardSwish, kTanh, kErf, kSqrt,
-    kPow, kSwish,
+    kPow, kSwish, kGelu,
   };
-  static constexpr Kind kLastKind = Kind::kSwish;
+  static constexpr Kind kLastKind = Kind::kGelu;
   Kind kind = Kind::kNone;
   float min = 0.0f;  // kClip bounds
   float max = 0.0f;
@@ -223,10 +225,29 @@ struct PReluAttrs {
   Tensor slope;
 };
 
+// Layer normalization over one axis, then a per-element affine map:
+//   y = (x - mean) / sqrt(var + epsilon) * scale[i] + shift[i]
+// with the mean and the (biased) variance over `axis` (counted from the end,
+// as ReduceAttrs). Kernels run it where that axis is the innermost of the
+// storage: the channels (-3) of a map, the last dim (-1) of other ranks. The
+// last dim of a map (-1, what an exporter writes between Transposes to and
+// from channels-last) only stands until absorb_channels_last_transposes.
+struct LayerNormAttrs {
+  int64_t axis = -1;
+  float epsilon = 1e-5f;
+  std::vector<float> scale;  // one per element of the normalized axis
+  std::vector<float> shift;
+};
+
+// True when a LayerNorm over `axis` of a tensor of rank `rank` normalizes the
+// innermost storage axis (so a kernel can run it).
+bool layer_norm_axis_is_innermost(int64_t axis, size_t rank);
+
 using NodeAttrs = std::variant<std::monostate, ConvAttrs, PoolAttrs, ActivationAttrs,
                                BatchNormAttrs, PadAttrs, GemmAttrs, ConvTransposeAttrs,
                                ResizeAttrs, BinaryAttrs, SoftmaxAttrs, ReduceAttrs, MatMulAttrs,
-                               TransposeAttrs, ReshapeAttrs, ChannelPermuteAttrs, PReluAttrs>;
+                               TransposeAttrs, ReshapeAttrs, ChannelPermuteAttrs, PReluAttrs,
+                               LayerNormAttrs>;
 
 struct Node {
   std::string name;           // the ONNX node name (or a generated one)

@@ -12,6 +12,33 @@ namespace edgeflow {
 // not fit the op (channel mismatch, window larger than the padded input, ...).
 Shape infer_output_shape(const Graph& graph, const Node& node);
 
+// Removes the Transposes around channels-last layers: every Transpose
+// (0,2,3,1) of a map whose readers, and theirs, are all ops with a form over
+// the channel axis (activations, Binary, a Reduce, Softmax or LayerNorm over
+// the last axis, a MatMul by a constant [C, K]) up to Transposes (0,3,1,2)
+// is removed with those Transposes, and the ops act on the channels of the
+// NHWC-stored map instead (the MatMul as a 1x1 Conv). Values do not change.
+// Returns the number of channels-last regions absorbed.
+int absorb_channels_last_transposes(Graph& graph);
+
+// Rewrites the op-by-op layer normalization (ReduceMean, Sub, Pow 2 or
+// Mul(d, d), ReduceMean, Add epsilon, Sqrt, Div) over an axis that is
+// innermost in storage into one kLayerNorm (scale 1, shift 0). Returns the
+// number of rewrites.
+int fuse_layer_norms(Graph& graph);
+
+// Rewrites GELU's exported form, x * (Erf(x / sqrt 2) + 1) * 0.5 (either
+// order of the two Muls; x * (1/sqrt 2) too), into a Gelu activation. Returns
+// the number of rewrites.
+int fuse_gelus(Graph& graph);
+
+// Folds every Binary Mul, Div, Add or Sub by a constant that varies only
+// along the output channels (a bias, a layer scale, an affine map after a
+// normalization) into the Conv (no activation, no residual) or LayerNorm
+// producing its input, when nothing else reads that input. Returns the
+// number of ops folded.
+int fold_channel_affines(Graph& graph);
+
 // Folds every kBatchNorm whose input comes from a kConv that has no other
 // consumer, is not a graph output and has no activation yet into that conv:
 //   W'[o] = W[o] * scale[o],  b'[o] = b[o] * scale[o] + shift[o].
@@ -75,9 +102,10 @@ int remove_dead_nodes(Graph& graph);
 // "invalid graph: ..." naming the node or value at fault.
 void validate_graph(const Graph& graph);
 
-// fold_batchnorms, fuse_gated_activations, fuse_activations,
-// fuse_residual_adds, fuse_concat_batchnorms, remove_dead_nodes, then
-// validate_graph.
+// absorb_channels_last_transposes, fuse_layer_norms, fuse_gelus,
+// fold_channel_affines, fold_batchnorms, fuse_gated_activations,
+// fuse_activations, fuse_residual_adds, fuse_concat_batchnorms,
+// remove_dead_nodes, then validate_graph.
 void optimize_graph(Graph& graph);
 
 }  // namespace edgeflow

@@ -1,10 +1,12 @@
-// IR rewrites: BatchNorm folding, gated-activation, activation, residual-Add
+// IR rewrites: BatchNorm and channel-affine folding, activation, residual-Add
 // and Concat-BatchNorm fusion, dead node removal, and optimize_graph() running them all.
 #include <cmath>
+#include <optional>
 #include <variant>
 #include <vector>
 
 #include "edgeflow/ir_passes.h"
+#include "ir/rewrite_internal.h"
 #include "ir/shape_internal.h"
 
 namespace edgeflow {
@@ -27,11 +29,8 @@ const Activation* fused_activation(const Node& node) {
 
 }  // namespace shape_detail
 
-namespace {
+namespace rewrite_detail {
 
-using shape_detail::activation_slot;
-
-// How often each value is read: by node inputs, and by the graph outputs.
 std::vector<int> use_counts(const Graph& graph) {
   std::vector<int> uses(graph.values.size(), 0);
   for (const Node& n : graph.nodes)
@@ -40,8 +39,6 @@ std::vector<int> use_counts(const Graph& graph) {
   return uses;
 }
 
-// Drops the nodes with keep[i] == false and every value nothing refers to any
-// more; renumbers values and recomputes producers.
 void compact(Graph& graph, const std::vector<bool>& keep) {
   std::vector<bool> used(graph.values.size(), false);
   if (graph.input >= 0) used.at(graph.input) = true;
@@ -74,87 +71,19 @@ void compact(Graph& graph, const std::vector<bool>& keep) {
   graph.nodes = std::move(nodes);
 }
 
-// Lets node `p` produce the output of node `i` (which is then dropped).
-void take_over_output(Graph& graph, int p, int i) {
-  graph.nodes[p].output = graph.nodes[i].output;
-  graph.values[graph.nodes[i].output].producer = p;
+const Node* producer_of(const Graph& graph, ValueId v) {
+  const int p = graph.values.at(v).producer;
+  return p < 0 ? nullptr : &graph.nodes[p];
 }
 
-// What merging a consumer with its producer left of the pair.
-enum class Merged { kNothing, kProducer, kConsumer };
+}  // namespace rewrite_detail
 
-// The shape shared by the passes that merge a node into or with the node its
-// only input comes from: for every node of kind `consumer_op` with one input,
-// produced by a node nothing else reads, merge(producer, consumer) either
-// leaves both (kNothing) or merges them into one of the two, which then
-// stands for both (the producer takes over the consumer's output). Returns
-// the number of pairs merged.
-template <typename Merge>
-int merge_single_use_pairs(Graph& graph, OpKind consumer_op, Merge merge) {
-  const std::vector<int> uses = use_counts(graph);
-  std::vector<bool> keep(graph.nodes.size(), true);
-  int merged = 0;
-  for (size_t i = 0; i < graph.nodes.size(); ++i) {
-    Node& consumer = graph.nodes[i];
-    if (consumer.op != consumer_op || consumer.inputs.size() != 1) continue;
-    const ValueId in = consumer.inputs[0];
-    const int p = graph.values.at(in).producer;
-    if (p < 0 || !keep[p] || uses[in] != 1) continue;
-    switch (merge(graph.nodes[p], consumer)) {
-      case Merged::kNothing: continue;
-      case Merged::kProducer:
-        take_over_output(graph, p, static_cast<int>(i));
-        keep[i] = false;
-        break;
-      case Merged::kConsumer: keep[p] = false; break;
-    }
-    ++merged;
-  }
-  if (merged) compact(graph, keep);
-  return merged;
-}
+namespace {
+
+using namespace rewrite_detail;
+using shape_detail::activation_slot;
 
 }  // namespace
-
-int fuse_gated_activations(Graph& graph) {
-  const std::vector<int> uses = use_counts(graph);
-  std::vector<bool> keep(graph.nodes.size(), true);
-  int fused = 0;
-  for (size_t i = 0; i < graph.nodes.size(); ++i) {
-    Node& mul = graph.nodes[i];
-    const BinaryAttrs* b = std::get_if<BinaryAttrs>(&mul.attrs);
-    if (mul.op != OpKind::kBinary || !b || b->kind != BinaryAttrs::Kind::kMul ||
-        b->constant_index != -1 || !b->activation.none() || mul.inputs.size() != 2)
-      continue;
-    for (int side = 0; side < 2; ++side) {
-      const ValueId x = mul.inputs[side], gate = mul.inputs[1 - side];
-      const int p = graph.values.at(gate).producer;
-      if (p < 0 || !keep[p] || uses[gate] != 1 || graph.nodes[p].op != OpKind::kActivation ||
-          graph.nodes[p].inputs != std::vector<ValueId>{x})
-        continue;
-      const ActivationAttrs* g = std::get_if<ActivationAttrs>(&graph.nodes[p].attrs);
-      if (!g) continue;
-      const Activation& a = g->activation;
-      Activation gated;
-      if (a.kind == Activation::Kind::kSigmoid) {
-        gated.kind = Activation::Kind::kSwish;
-      } else if (a.kind == Activation::Kind::kHardSigmoid &&
-                 std::fabs(a.alpha - 1.0f / 6.0f) < 1e-7f && a.beta == 0.5f) {
-        gated.kind = Activation::Kind::kHardSwish;
-      } else {
-        continue;
-      }
-      mul.op = OpKind::kActivation;
-      mul.inputs = {x};
-      mul.attrs = ActivationAttrs{gated};
-      keep[p] = false;
-      ++fused;
-      break;
-    }
-  }
-  if (fused) compact(graph, keep);
-  return fused;
-}
 
 int fold_batchnorms(Graph& graph) {
   return merge_single_use_pairs(graph, OpKind::kBatchNorm, [](Node& producer, const Node& bn) {
@@ -176,6 +105,86 @@ int fold_batchnorms(Graph& graph) {
     }
     conv.activation = b.activation;
     return Merged::kProducer;
+  });
+}
+
+namespace {
+
+// The per-feature values of a constant operand that varies along dim `dim`
+// only (n values, or one broadcast to n); empty when it varies elsewhere.
+std::vector<float> per_feature(const Tensor& constant, size_t dim, int64_t n) {
+  const Dims& d = constant.shape().dims;
+  for (size_t k = 0; k < d.size(); ++k)
+    if (k != dim && d[k] != 1) return {};
+  if (constant.size() == 1) return std::vector<float>(static_cast<size_t>(n), constant.data()[0]);
+  if (dim >= d.size() || d[dim] != n) return {};
+  return constant.values();
+}
+
+// y * factor[f] + offset[f] for feature f: what a Binary with a per-feature
+// constant does (Mul, Div by a constant, Add, Sub of a constant).
+struct FeatureAffine {
+  std::vector<float> factor, offset;
+};
+
+std::optional<FeatureAffine> feature_affine(const BinaryAttrs& b, size_t dim, int64_t n) {
+  if (b.constant_index < 0 || !b.activation.none()) return std::nullopt;
+  std::vector<float> c = per_feature(b.constant, dim, n);
+  if (c.empty()) return std::nullopt;
+  FeatureAffine f{std::vector<float>(c.size(), 1.0f), std::vector<float>(c.size(), 0.0f)};
+  using Kind = BinaryAttrs::Kind;
+  const bool second = b.constant_index == 1;
+  switch (b.kind) {
+    case Kind::kMul: f.factor = std::move(c); break;
+    case Kind::kAdd: f.offset = std::move(c); break;
+    case Kind::kDiv:
+      if (!second) return std::nullopt;
+      for (size_t i = 0; i < c.size(); ++i) {
+        if (c[i] == 0.0f) return std::nullopt;
+        f.factor[i] = 1.0f / c[i];
+      }
+      break;
+    case Kind::kSub:
+      if (!second) return std::nullopt;
+      for (size_t i = 0; i < c.size(); ++i) f.offset[i] = -c[i];
+      break;
+    case Kind::kPow: return std::nullopt;
+  }
+  return f;
+}
+
+}  // namespace
+
+int fold_channel_affines(Graph& graph) {
+  return merge_single_use_pairs(graph, OpKind::kBinary, [&](Node& producer, const Node& op) {
+    const BinaryAttrs& b = std::get<BinaryAttrs>(op.attrs);
+    if (auto* conv = std::get_if<ConvAttrs>(&producer.attrs)) {
+      const int64_t out = static_cast<int64_t>(conv->bias.size());
+      if (producer.op != OpKind::kConv || conv->residual || !conv->activation.none() || out == 0)
+        return Merged::kNothing;
+      const std::optional<FeatureAffine> f = feature_affine(b, 1, out);
+      if (!f) return Merged::kNothing;
+      const size_t per_output = conv->weight.size() / static_cast<size_t>(out);
+      for (int64_t o = 0; o < out; ++o) {
+        float* w = conv->weight.data() + o * per_output;
+        for (size_t k = 0; k < per_output; ++k) w[k] *= f->factor[o];
+        conv->bias[o] = conv->bias[o] * f->factor[o] + f->offset[o];
+      }
+      conv->activation = b.activation;
+      return Merged::kProducer;
+    }
+    if (auto* ln = std::get_if<LayerNormAttrs>(&producer.attrs)) {
+      const Shape& shape = graph.shape_of(producer.output);
+      const std::optional<FeatureAffine> f =
+          feature_affine(b, shape.rank() + ln->axis, static_cast<int64_t>(ln->scale.size()));
+      if (!f) return Merged::kNothing;
+      for (size_t k = 0; k < ln->scale.size(); ++k) {
+        ln->scale[k] *= f->factor[k];
+        ln->shift[k] = ln->shift[k] * f->factor[k] + f->offset[k];
+      }
+      return Merged::kProducer;
+    }
+    return Merged::kNothing;
   });
 }
 
@@ -263,6 +272,10 @@ int remove_dead_nodes(Graph& graph) {
 }
 
 void optimize_graph(Graph& graph) {
+  absorb_channels_last_transposes(graph);
+  fuse_layer_norms(graph);
+  fuse_gelus(graph);
+  fold_channel_affines(graph);
   fold_batchnorms(graph);
   fuse_gated_activations(graph);
   fuse_activations(graph);

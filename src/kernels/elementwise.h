@@ -26,6 +26,7 @@ inline float activate_value(float x, const Activation& a) {
     case Activation::Kind::kSqrt: return std::sqrt(x);
     case Activation::Kind::kPow: return std::pow(x, a.alpha);
     case Activation::Kind::kSwish: return x / (1.0f + std::exp(-x));
+    case Activation::Kind::kGelu: return 0.5f * x * (1.0f + std::erf(x * 0.70710678f));
   }
   return x;
 }

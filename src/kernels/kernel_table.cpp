@@ -31,6 +31,7 @@ const std::array<OpKernels, kOpKindCount> kKernels = {{
     {OpKind::kChannelPermute, make_channel_permute_kernel, ref::channel_permute},
     {OpKind::kGlobalMaxPool, make_global_max_pool_kernel, ref::global_max_pool},
     {OpKind::kPRelu, make_prelu_kernel, ref::prelu},
+    {OpKind::kLayerNorm, make_layer_norm_kernel, ref::layer_norm},
 }};
 
 }  // namespace

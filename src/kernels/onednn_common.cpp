@@ -74,6 +74,7 @@ std::vector<EltwiseParams> eltwise_steps(const Activation& a) {
     case Activation::Kind::kSqrt: return {{algorithm::eltwise_sqrt, 0.0f, 0.0f}};
     case Activation::Kind::kPow: return {{algorithm::eltwise_pow, 1.0f, a.alpha}};
     case Activation::Kind::kSwish: return {{algorithm::eltwise_swish, 1.0f, 0.0f}};
+    case Activation::Kind::kGelu: return {{algorithm::eltwise_gelu_erf, 0.0f, 0.0f}};
     case Activation::Kind::kErf: return {};
     case Activation::Kind::kNone: break;
   }

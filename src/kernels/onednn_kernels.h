@@ -50,6 +50,8 @@ KernelPtr make_transpose_kernel(const OnednnContext& ctx, const Graph& graph, co
                                 RowRange out);
 KernelPtr make_reshape_kernel(const OnednnContext& ctx, const Graph& graph, const Node& node,
                               RowRange out);
+KernelPtr make_layer_norm_kernel(const OnednnContext& ctx, const Graph& graph, const Node& node,
+                                 RowRange out);
 KernelPtr make_channel_permute_kernel(const OnednnContext& ctx, const Graph& graph,
                                       const Node& node, RowRange out);
 

@@ -1,4 +1,4 @@
-// Converters of BatchNormalization, Relu, Clip, Gemm and Pad, and the
+// Converters of BatchNormalization, LayerNormalization, Relu, Clip, Gemm and Pad, and the
 // ops that vanish at inference (Identity, Dropout). Each follows the op's
 // definition in the model's opset: Clip and Pad moved their attributes to
 // inputs in opset 11, Dropout in opset 12.
@@ -82,6 +82,40 @@ void convert_batch_norm(Importer& im, const onnx::NodeProto& node) {
     b.shift[c] = static_cast<float>(double(beta[c]) - double(mean[c]) * scale);
   }
   im.add_node(node, OpKind::kBatchNorm, {x}, std::move(b));
+}
+
+// LayerNormalization (opset 17) over its last axis: the axes from 'axis' on
+// must hold one dim larger than 1 at most, the last, so that it normalizes
+// one axis (kernels need that axis innermost in storage; see LayerNormAttrs).
+void convert_layer_norm(Importer& im, const onnx::NodeProto& node) {
+  refuse_used_outputs(im, node, "the saved mean and inverse deviation are not supported");
+  const ValueId x = im.value_input(node, 0);
+  const Shape& in = im.shape_of(x);
+  const int64_t rank = static_cast<int64_t>(in.rank());
+  const int64_t axis = attr_int(node, "axis", -1);
+  if (axis < -rank || axis >= rank)
+    fail_node(node, "axis " + std::to_string(axis) + " is outside a rank-" +
+                        std::to_string(rank) + " input");
+  for (int64_t d = (axis + rank) % rank; d < rank - 1; ++d)
+    if (in.dims[d] != 1)
+      fail_node(node, "normalizes the axes from " + std::to_string(axis) + " of " + in.str() +
+                          "; only a normalization over the last axis is supported");
+  const int64_t n = in.dims.back();
+  auto affine = [&](int i, const std::string& role, float fallback) {
+    if (!im.has_input(node, i)) return std::vector<float>(static_cast<size_t>(n), fallback);
+    const Constant* c = im.constant_input(node, i, role);
+    if (!c) fail_node(node, "input " + std::to_string(i) + " (" + role + ") must be a constant");
+    if (!c->is_float() || c->size() != n)
+      fail_node(node, "input '" + node.input(i) + "' (" + role + ") must hold " +
+                          std::to_string(n) + " floats, is " + shape_text(c->dims));
+    return c->floats;
+  };
+  LayerNormAttrs a;
+  a.axis = -1;
+  a.epsilon = attr_float(node, "epsilon", 1e-5f);
+  a.scale = affine(1, "Scale", 1.0f);
+  a.shift = affine(2, "B", 0.0f);
+  im.add_node(node, OpKind::kLayerNorm, {x}, std::move(a));
 }
 
 void convert_relu(Importer& im, const onnx::NodeProto& node) {

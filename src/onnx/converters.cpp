@@ -14,6 +14,7 @@ Converter find_converter(const onnx::NodeProto& node) {
       {"GlobalAveragePool", convert_global_average_pool},
       {"GlobalMaxPool", convert_global_max_pool},
       {"BatchNormalization", convert_batch_norm},
+      {"LayerNormalization", convert_layer_norm},
       {"Relu", convert_relu},
       {"Clip", convert_clip},
       {"Add", convert_add},

@@ -1,6 +1,7 @@
 // Whole-graph checks before any conversion: node names, unsupported ops (all
 // of them in one error), duplicate and undefined tensor names, and a stable
-// topological order (the file's node order is not trusted).
+// topological order (the file's node order is not trusted); and after it, the
+// forms that import but run only once a rewrite has removed them.
 #include <algorithm>
 #include <functional>
 #include <map>
@@ -59,6 +60,21 @@ void check_supported_ops(const onnx::GraphProto& graph) {
     message += ")";
   }
   fail_input(message);
+}
+
+void check_runnable_forms(const Graph& graph) {
+  std::string listed;
+  for (const Node& n : graph.nodes) {
+    const auto* ln = std::get_if<LayerNormAttrs>(&n.attrs);
+    const Shape& shape = graph.shape_of(n.output);
+    if (!ln || layer_norm_axis_is_innermost(ln->axis, shape.rank())) continue;
+    listed += std::string(listed.empty() ? "" : ", ") + "node '" + n.name + "' (" +
+              shape.str() + ")";
+  }
+  if (listed.empty()) return;
+  fail_input("onnx: LayerNormalization over the last axis of a rank-4 tensor runs only on a "
+             "map between Transposes (0,2,3,1) and (0,3,1,2) (channels-last layers); not so: " +
+             listed);
 }
 
 std::vector<int> check_and_sort(const onnx::GraphProto& graph) {

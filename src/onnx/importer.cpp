@@ -270,6 +270,7 @@ Graph import_model(onnx::ModelProto& model, const std::string& name, const Impor
   }
   Graph result = std::move(graph);
   optimize_graph(result);
+  check_runnable_forms(result);
   return result;
 }
 

@@ -137,6 +137,10 @@ void check_supported_ops(const onnx::GraphProto& graph);
 // indices in topological order (stable: the file's order where it allows), or
 // fails naming a node on a cycle.
 std::vector<int> check_and_sort(const onnx::GraphProto& graph);
+// After the IR rewrites: fails listing every node in a form that imports but
+// has no kernel (a LayerNorm over the last axis of a rank-4 tensor whose
+// Transposes could not be absorbed).
+void check_runnable_forms(const Graph& graph);
 
 // ---- converters.cpp
 using Converter = void (*)(Importer&, const onnx::NodeProto&);
@@ -185,6 +189,7 @@ void convert_softmax(Importer&, const onnx::NodeProto&);
 void convert_matmul(Importer&, const onnx::NodeProto&);
 // convert_ops.cpp
 void convert_batch_norm(Importer&, const onnx::NodeProto&);
+void convert_layer_norm(Importer&, const onnx::NodeProto&);
 void convert_relu(Importer&, const onnx::NodeProto&);
 void convert_clip(Importer&, const onnx::NodeProto&);
 void convert_gemm(Importer&, const onnx::NodeProto&);

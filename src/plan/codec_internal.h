@@ -42,6 +42,7 @@ void encode(const TransposeAttrs& a, bool with_weights, planpb::Node* out);
 void encode(const ReshapeAttrs& a, bool with_weights, planpb::Node* out);
 void encode(const ChannelPermuteAttrs& a, bool with_weights, planpb::Node* out);
 void encode(const PReluAttrs& a, bool with_weights, planpb::Node* out);
+void encode(const LayerNormAttrs& a, bool with_weights, planpb::Node* out);
 NodeAttrs decode_op_attrs(const planpb::Node& in);
 
 }  // namespace edgeflow::codec_detail

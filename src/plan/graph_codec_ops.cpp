@@ -1,5 +1,5 @@
 // The wire form of the attributes of ConvTranspose, Resize, Binary, Softmax,
-// Reduce, MatMul, Transpose, Reshape, ChannelPermute and PRelu. Decoding checks every
+// Reduce, MatMul, Transpose, Reshape, ChannelPermute, PRelu and LayerNorm. Decoding checks every
 // enum, bound and length; shape-level consistency is validate_graph's.
 #include <cmath>
 
@@ -139,6 +139,16 @@ void encode(const PReluAttrs& p, bool with_weights, planpb::Node* out) {
   if (with_weights) encode_tensor(p.slope, m->mutable_slope());
 }
 
+void encode(const LayerNormAttrs& ln, bool with_weights, planpb::Node* out) {
+  planpb::LayerNorm* m = out->mutable_layer_norm();
+  m->set_axis(ln.axis);
+  m->set_epsilon(ln.epsilon);
+  if (with_weights) {
+    m->set_scale(to_bytes(ln.scale));
+    m->set_shift(to_bytes(ln.shift));
+  }
+}
+
 NodeAttrs decode_op_attrs(const planpb::Node& in) {
   const bool weights = in.has_weights();
   switch (in.attrs_case()) {
@@ -182,6 +192,16 @@ NodeAttrs decode_op_attrs(const planpb::Node& in) {
     case planpb::Node::kPrelu: {
       PReluAttrs a;
       if (weights) a.slope = decode_tensor(in.prelu().slope(), "prelu slope");
+      return a;
+    }
+    case planpb::Node::kLayerNorm: {
+      LayerNormAttrs a;
+      a.axis = decode_bounded(in.layer_norm().axis(), -4, -1, "layer_norm axis");
+      a.epsilon = in.layer_norm().epsilon();
+      if (weights) {
+        a.scale = from_bytes(in.layer_norm().scale(), "layer_norm scale");
+        a.shift = from_bytes(in.layer_norm().shift(), "layer_norm shift");
+      }
       return a;
     }
     default:

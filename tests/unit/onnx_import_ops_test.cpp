@@ -152,6 +152,19 @@ ModelBuilder conv_then(int64_t opset) {
   return m;
 }
 
+// conv_then with a Relu after the conv, "c" its output: a Binary by a
+// per-channel constant on "c" stays a Binary (fold_channel_affines folds
+// only into a conv without an activation).
+ModelBuilder conv_relu_then(int64_t opset) {
+  ModelBuilder m(opset);
+  m.input("x", {1, 2, 6, 5});
+  m.initializer("w", {3, 2, 3, 3}, random_floats(54, 6));
+  attr_ints(m.node("Conv", {"x", "w"}, {"conv_out"}, "conv"), "pads", {1, 1, 1, 1});
+  m.node("Relu", {"conv_out"}, {"c"}, "relu");
+  m.output("y");
+  return m;
+}
+
 TEST(OnnxActivation, NewActivationsFuseIntoTheConv) {
   struct Case {
     const char* op;
@@ -178,7 +191,7 @@ TEST(OnnxActivation, ErfStaysStandaloneAndSqrtOfAConstantFolds) {
   m.node("Erf", {"c"}, {"y"}, "erf");
   EXPECT_EQ(ops(import(m)), (std::vector<OpKind>{OpKind::kConv, OpKind::kActivation}));
 
-  ModelBuilder s = conv_then(13);
+  ModelBuilder s = conv_relu_then(13);
   s.initializer("four", {}, {4.0f});
   s.node("Sqrt", {"four"}, {"two"}, "sqrt");
   s.node("Mul", {"c", "two"}, {"y"}, "scale");
@@ -334,6 +347,39 @@ TEST(OnnxShuffle, ChannelShuffleIsOneRowLocalPermute) {
   EXPECT_MESSAGE_HAS(msg, "node 'mix' (Transpose): attribute 'perm' [0, 3, 2, 1, 4] moves N, H or W");
 }
 
+// ---------------------------------------------------------------- LayerNormalization
+
+TEST(OnnxLayerNorm, Opset17BetweenChannelsLastTransposesRunsOnTheMapsChannels) {
+  ModelBuilder m = conv_then(17);
+  attr_ints(m.node("Transpose", {"c"}, {"t"}, "to_last"), "perm", {0, 2, 3, 1});
+  m.initializer("gamma", {3}, {1.0f, 2.0f, 0.5f});
+  m.initializer("beta", {3}, {0.0f, 0.1f, -0.1f});
+  attr_float(m.node("LayerNormalization", {"t", "gamma", "beta"}, {"n"}, "norm"), "epsilon",
+             1e-6f);
+  attr_ints(m.node("Transpose", {"n"}, {"y"}, "to_first"), "perm", {0, 3, 1, 2});
+  const Graph g = import(m);
+  ASSERT_EQ(ops(g), (std::vector<OpKind>{OpKind::kConv, OpKind::kLayerNorm}));
+  const LayerNormAttrs& ln = std::get<LayerNormAttrs>(g.nodes[1].attrs);
+  EXPECT_EQ(ln.axis, -3);
+  EXPECT_FLOAT_EQ(ln.epsilon, 1e-6f);
+  EXPECT_EQ(ln.scale, (std::vector<float>{1.0f, 2.0f, 0.5f}));
+  EXPECT_EQ(output_shape(g), Shape({1, 3, 6, 5}));
+}
+
+TEST(OnnxLayerNorm, OverTheLastAxisOfAMapLeftChannelsLastIsRefusedNamingTheNode) {
+  ModelBuilder m = conv_then(17);
+  attr_ints(m.node("Transpose", {"c"}, {"t"}, "to_last"), "perm", {0, 2, 3, 1});
+  m.initializer("gamma", {3}, {1.0f, 2.0f, 0.5f});
+  m.node("LayerNormalization", {"t", "gamma"}, {"y"}, "norm_last");
+  const std::string msg = import_error(m);
+  EXPECT_MESSAGE_HAS(msg, "node 'norm_last' (1x6x5x3)");
+  EXPECT_MESSAGE_HAS(msg, "Transposes (0,2,3,1) and (0,3,1,2)");
+
+  ModelBuilder several_axes = conv_then(17);
+  attr_int(several_axes.node("LayerNormalization", {"c", "w"}, {"y"}, "norm_chw"), "axis", 1);
+  EXPECT_MESSAGE_HAS(import_error(several_axes), "only a normalization over the last axis");
+}
+
 // ---------------------------------------------------------------- constants
 
 TEST(OnnxConstants, SplitConstantOfShapeAndEveryConstantKind) {
@@ -345,7 +391,7 @@ TEST(OnnxConstants, SplitConstantOfShapeAndEveryConstantKind) {
   m.node("Pad", {"c", "p"}, {"y"}, "pad");
   EXPECT_EQ(output_shape(import(m)), Shape({1, 3, 10, 11}));
 
-  ModelBuilder sparse = conv_then(13);
+  ModelBuilder sparse = conv_relu_then(13);
   onnx::AttributeProto& a = onnx_test::add_attr(sparse.node("Constant", {}, {"k"}, "k"),
                                                 "sparse_value", onnx::AttributeProto::SPARSE_TENSOR);
   onnx::SparseTensorProto* st = a.mutable_sparse_tensor();
@@ -360,7 +406,7 @@ TEST(OnnxConstants, SplitConstantOfShapeAndEveryConstantKind) {
   EXPECT_EQ(std::get<BinaryAttrs>(g.nodes.back().attrs).constant.values(),
             (std::vector<float>{0, 5, 0}));
 
-  ModelBuilder dbl = conv_then(13);
+  ModelBuilder dbl = conv_relu_then(13);
   onnx::TensorProto* t =
       onnx_test::add_attr(dbl.node("Constant", {}, {"k"}, "k"), "value", onnx::AttributeProto::TENSOR)
           .mutable_t();

@@ -43,5 +43,6 @@ const OpDescriptor& reshape_op();
 const OpDescriptor& channel_permute_op();
 const OpDescriptor& global_max_pool_op();
 const OpDescriptor& prelu_op();
+const OpDescriptor& layer_norm_op();
 
 }  // namespace edgeflow::op_detail

@@ -20,6 +20,7 @@ Tensor pool(const Graph& graph, const Node& node, const Inputs& inputs);
 Tensor global_average_pool(const Graph& graph, const Node& node, const Inputs& inputs);
 Tensor global_max_pool(const Graph& graph, const Node& node, const Inputs& inputs);
 Tensor prelu(const Graph& graph, const Node& node, const Inputs& inputs);
+Tensor layer_norm(const Graph& graph, const Node& node, const Inputs& inputs);
 Tensor concat(const Graph& graph, const Node& node, const Inputs& inputs);
 Tensor activation(const Graph& graph, const Node& node, const Inputs& inputs);
 Tensor batch_norm(const Graph& graph, const Node& node, const Inputs& inputs);
@@ -55,6 +56,7 @@ inline float activate(float xf, const Activation& a) {
     case Activation::Kind::kSqrt: y = std::sqrt(x); break;
     case Activation::Kind::kPow: y = std::pow(x, double(a.alpha)); break;
     case Activation::Kind::kSwish: y = x / (1.0 + std::exp(-x)); break;
+    case Activation::Kind::kGelu: y = 0.5 * x * (1.0 + std::erf(x / std::sqrt(2.0))); break;
   }
   return static_cast<float>(y);
 }
