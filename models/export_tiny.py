@@ -1270,6 +1270,27 @@ def layernorm_op17(ctx):
     return torch_model(ctx, make, (3, 11, 9), opset=17)
 
 
+@tiny("channels of a computed map: chunk (Slice), torch.split (Split), a strided Slice and "
+      "an index list with a repeat (Gather), and a ShuffleNet v2 block (Slice after a "
+      "channel shuffle, composed into one gather each)")
+def channel_slices(ctx):
+    torch = torch_mod()
+
+    def fwd(m, x):
+        y = m.a(x)                                              # 8 channels
+        a, b = y.chunk(2, 1)
+        c, d = torch.split(y, [3, 5], 1)
+        e = y[:, [7, 0, 2, 2]]
+        z = torch.cat([a + b, e, c, d[:, ::2]], 1)              # 14 channels
+        n, ch, h, w = z.shape
+        z = z.view(n, 2, ch // 2, h, w).transpose(1, 2).contiguous().view(n, ch, h, w)
+        left, right = z.chunk(2, 1)
+        return m.b(torch.cat([left, m.r(right)], 1))
+    return torch_model(ctx, lambda nn: Fn(
+        nn, fwd, a=nn.Conv2d(3, 8, 3, padding=1), r=nn.Conv2d(7, 7, 3, padding=1),
+        b=nn.Conv2d(14, 4, 1)), (3, 9, 7))
+
+
 @tiny("ShuffleNet channel shuffle (Reshape [1,g,C/g,H,W] -> Transpose -> Reshape: one "
       "row-local channel permute) between grouped Convs")
 def channel_shuffle(ctx):

@@ -60,11 +60,12 @@ MODELS = {
     "mobilenet_v3_small": (224, {}),
     "unet_small": ((50, 46), {}),
     "convnext_tiny": (224, {}),
+    "shufflenet_v2_x1_0": (224, {}),
 }
 
 # Modern architectures OpenCV DNN 4.6 does not run (the .opencv.onnx is written
 # but not checked; the tests compare these with PyTorch only).
-NOT_FOR_OPENCV = {"convnext_tiny"}
+NOT_FOR_OPENCV = {"convnext_tiny", "shufflenet_v2_x1_0"}
 
 OPSET = 13
 WEIGHT_SEED = 0

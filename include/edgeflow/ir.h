@@ -35,7 +35,7 @@ enum class OpKind {
   kTranspose,          // ONNX Transpose (whole tensor, NCHW order)
   kReshape,            // ONNX Reshape/Squeeze/Unsqueeze/Flatten (row-local when the
                        // storage of both shapes is the same rows, else whole)
-  kChannelPermute,     // out channel c = in channel source[c] (channel shuffle)
+  kChannelGather,      // out channel c = in channel source[c] (channel shuffle, split, slice)
   kGlobalMaxPool,      // the maximum of every channel over H and W
   kPRelu,              // x < 0 ? slope * x : x, slope a constant broadcast to x
   kLayerNorm,          // layer normalization over the innermost storage axis
@@ -212,9 +212,11 @@ struct TransposeAttrs {
   std::vector<int64_t> perm;  // output dim i is input dim perm[i]
 };
 
-// Output channel c copies input channel source[c] (a channel shuffle, from a
-// Reshape -> Transpose -> Reshape that only regroups channels).
-struct ChannelPermuteAttrs {
+// Output channel c copies input channel source[c], for as many output
+// channels as `source` lists: a channel shuffle (a Reshape -> Transpose ->
+// Reshape that only regroups channels), one output of a Split, a Slice or a
+// Gather along the channels of a map.
+struct ChannelGatherAttrs {
   std::vector<int64_t> source;
 };
 
@@ -246,7 +248,7 @@ bool layer_norm_axis_is_innermost(int64_t axis, size_t rank);
 using NodeAttrs = std::variant<std::monostate, ConvAttrs, PoolAttrs, ActivationAttrs,
                                BatchNormAttrs, PadAttrs, GemmAttrs, ConvTransposeAttrs,
                                ResizeAttrs, BinaryAttrs, SoftmaxAttrs, ReduceAttrs, MatMulAttrs,
-                               TransposeAttrs, ReshapeAttrs, ChannelPermuteAttrs, PReluAttrs,
+                               TransposeAttrs, ReshapeAttrs, ChannelGatherAttrs, PReluAttrs,
                                LayerNormAttrs>;
 
 struct Node {

@@ -39,6 +39,18 @@ int fuse_gelus(Graph& graph);
 // number of ops folded.
 int fold_channel_affines(Graph& graph);
 
+// Composes every ChannelGather reading another ChannelGather into one that
+// reads the other's input (a channel shuffle and the two halves ShuffleNet v2
+// slices from it: each half is one gather, the shuffle is gone when nothing
+// else reads it). Returns the number of gathers composed.
+int compose_channel_gathers(Graph& graph);
+
+// Rewrites every mean (max) reduction over H and W of a map, dims kept, into
+// a GlobalAveragePool (GlobalMaxPool): the same values, by a kernel made for
+// it (ShuffleNet v2 and TF-style models pool with ReduceMean). Returns the
+// number of rewrites.
+int reductions_to_global_pools(Graph& graph);
+
 // Folds every kBatchNorm whose input comes from a kConv that has no other
 // consumer, is not a graph output and has no activation yet into that conv:
 //   W'[o] = W[o] * scale[o],  b'[o] = b[o] * scale[o] + shift[o].
@@ -103,7 +115,8 @@ int remove_dead_nodes(Graph& graph);
 void validate_graph(const Graph& graph);
 
 // absorb_channels_last_transposes, fuse_layer_norms, fuse_gelus,
-// fold_channel_affines, fold_batchnorms, fuse_gated_activations,
+// fold_channel_affines, reductions_to_global_pools, compose_channel_gathers,
+// fold_batchnorms, fuse_gated_activations,
 // fuse_activations, fuse_residual_adds, fuse_concat_batchnorms,
 // remove_dead_nodes, then validate_graph.
 void optimize_graph(Graph& graph);

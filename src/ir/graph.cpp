@@ -74,7 +74,7 @@ size_t weight_floats(const ReduceAttrs&) { return 0; }
 size_t weight_floats(const MatMulAttrs& a) { return a.constant.size(); }
 size_t weight_floats(const TransposeAttrs&) { return 0; }
 size_t weight_floats(const ReshapeAttrs&) { return 0; }
-size_t weight_floats(const ChannelPermuteAttrs&) { return 0; }
+size_t weight_floats(const ChannelGatherAttrs&) { return 0; }
 size_t weight_floats(const PReluAttrs& a) { return a.slope.size(); }
 size_t weight_floats(const LayerNormAttrs& a) { return a.scale.size() + a.shift.size(); }
 
@@ -158,7 +158,7 @@ void digest_attrs(Digest& d, const MatMulAttrs& a) {
 }
 void digest_attrs(Digest& d, const TransposeAttrs& a) { digest_ints(d, a.perm); }
 void digest_attrs(Digest& d, const ReshapeAttrs& a) { digest_ints(d, a.dims), d.pod(a.row_local); }
-void digest_attrs(Digest& d, const ChannelPermuteAttrs& a) { digest_ints(d, a.source); }
+void digest_attrs(Digest& d, const ChannelGatherAttrs& a) { digest_ints(d, a.source); }
 void digest_attrs(Digest& d, const PReluAttrs& a) { digest_tensor(d, a.slope); }
 void digest_attrs(Digest& d, const LayerNormAttrs& a) {
   d.pod(a.axis), d.pod(a.epsilon), d.floats(a.scale), d.floats(a.shift);

@@ -188,6 +188,40 @@ int fold_channel_affines(Graph& graph) {
   });
 }
 
+int compose_channel_gathers(Graph& graph) {
+  int composed = 0;
+  for (Node& n : graph.nodes) {
+    auto* outer = std::get_if<ChannelGatherAttrs>(&n.attrs);
+    const int p = graph.values.at(n.inputs.at(0)).producer;
+    if (!outer || p < 0 || graph.nodes[p].op != OpKind::kChannelGather) continue;
+    const auto& inner = std::get<ChannelGatherAttrs>(graph.nodes[p].attrs);
+    for (int64_t& c : outer->source) c = inner.source.at(c);
+    n.inputs[0] = graph.nodes[p].inputs.at(0);
+    ++composed;
+  }
+  if (composed) remove_dead_nodes(graph);
+  return composed;
+}
+
+int reductions_to_global_pools(Graph& graph) {
+  int rewritten = 0;
+  for (Node& n : graph.nodes) {
+    const auto* r = std::get_if<ReduceAttrs>(&n.attrs);
+    if (n.op != OpKind::kReduce || !r || r->axes != std::vector<int64_t>{-2, -1} ||
+        graph.shape_of(n.inputs[0]).rank() != 4)
+      continue;
+    if (r->kind == ReduceAttrs::Kind::kMean)
+      n.op = OpKind::kGlobalAveragePool;
+    else if (r->kind == ReduceAttrs::Kind::kMax)
+      n.op = OpKind::kGlobalMaxPool;
+    else
+      continue;
+    n.attrs = std::monostate{};
+    ++rewritten;
+  }
+  return rewritten;
+}
+
 int fuse_activations(Graph& graph) {
   return merge_single_use_pairs(graph, OpKind::kActivation, [](Node& producer, const Node& act) {
     Activation* slot = activation_slot(producer);
@@ -276,6 +310,8 @@ void optimize_graph(Graph& graph) {
   fuse_layer_norms(graph);
   fuse_gelus(graph);
   fold_channel_affines(graph);
+  reductions_to_global_pools(graph);
+  compose_channel_gathers(graph);
   fold_batchnorms(graph);
   fuse_gated_activations(graph);
   fuse_activations(graph);

@@ -28,7 +28,7 @@ const std::array<OpKernels, kOpKindCount> kKernels = {{
     {OpKind::kMatMul, make_matmul_kernel, ref::matmul},
     {OpKind::kTranspose, make_transpose_kernel, ref::transpose},
     {OpKind::kReshape, make_reshape_kernel, ref::reshape},
-    {OpKind::kChannelPermute, make_channel_permute_kernel, ref::channel_permute},
+    {OpKind::kChannelGather, make_channel_gather_kernel, ref::channel_gather},
     {OpKind::kGlobalMaxPool, make_global_max_pool_kernel, ref::global_max_pool},
     {OpKind::kPRelu, make_prelu_kernel, ref::prelu},
     {OpKind::kLayerNorm, make_layer_norm_kernel, ref::layer_norm},

@@ -52,7 +52,7 @@ KernelPtr make_reshape_kernel(const OnednnContext& ctx, const Graph& graph, cons
                               RowRange out);
 KernelPtr make_layer_norm_kernel(const OnednnContext& ctx, const Graph& graph, const Node& node,
                                  RowRange out);
-KernelPtr make_channel_permute_kernel(const OnednnContext& ctx, const Graph& graph,
+KernelPtr make_channel_gather_kernel(const OnednnContext& ctx, const Graph& graph,
                                       const Node& node, RowRange out);
 
 }  // namespace edgeflow::kernels

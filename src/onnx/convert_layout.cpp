@@ -4,7 +4,7 @@
 //   map [1,C,H,W] -> [1, C*H*W]    -> kFlatten
 //   map -> [1, g1, .., gk, H, W]   -> a channel view (importer only), which a
 //       Transpose of the group axes permutes and a Reshape back to
-//       [1, C, H, W] turns into kChannelPermute (a channel shuffle: row-local)
+//       [1, C, H, W] turns into kChannelGather (a channel shuffle: row-local)
 //   other targets of rank 2 to 4   -> kReshape (row-local when the storage
 //       rows agree, else a whole unit that reorders in NCHW order)
 //   Transpose of rank 2 to 4       -> kTranspose (a whole unit)
@@ -55,7 +55,7 @@ void materialize(Importer& im, const onnx::NodeProto& node, const ChannelView& v
     im.alias_output(node, e);
     return;
   }
-  im.add_node(node, OpKind::kChannelPermute, {view.base}, ChannelPermuteAttrs{view.channel_map});
+  im.add_node(node, OpKind::kChannelGather, {view.base}, ChannelGatherAttrs{view.channel_map});
 }
 
 [[noreturn]] void refuse(const onnx::NodeProto& node, const Dims& in, const Dims& target) {

@@ -2,7 +2,8 @@
 // Concat, Reshape, Flatten, Unsqueeze, Squeeze, Cast, ConstantOfShape). On
 // constants they fold (so Shape -> Gather -> Unsqueeze -> Concat -> Reshape
 // becomes one constant); on computed tensors only what the IR can run is
-// accepted: a channel Concat of NCHW maps, Reshape-like ops as
+// accepted: a channel Concat of NCHW maps, a Slice, Split or Gather of their
+// channels (convert_channel_gather.cpp), Reshape-like ops as
 // convert_layout.cpp allows them, and casts to float.
 #include <algorithm>
 
@@ -27,12 +28,6 @@ std::vector<int64_t> axes_of(Importer& im, const onnx::NodeProto& node, bool& pr
   const Constant* c = im.constant_input(node, 1, "axes");
   present = c != nullptr;
   return c ? constant_ints(node, *c, "axes") : std::vector<int64_t>{};
-}
-
-[[noreturn]] void refuse_computed(const onnx::NodeProto& node) {
-  fail_node(node, "input '" + node.input(0) +
-                      "' is computed from the image; this op is only supported on constants "
-                      "(shape subgraphs)");
 }
 
 }  // namespace
@@ -97,16 +92,15 @@ void convert_shape(Importer& im, const onnx::NodeProto& node) {
 
 void convert_gather(Importer& im, const onnx::NodeProto& node) {
   const Entry& data = im.input(node, 0);
-  if (!data.is_constant()) refuse_computed(node);
   const Constant* indices = im.constant_input(node, 1, "indices");
   if (!indices) fail_node(node, "input 1 (indices) is missing");
-  im.define_constant(node.output(0),
-                     fold_gather(node, *data.constant, *indices, attr_int(node, "axis", 0)));
+  const int64_t axis = attr_int(node, "axis", 0);
+  if (!data.is_constant()) return gather_channels(im, node, *indices, axis);
+  im.define_constant(node.output(0), fold_gather(node, *data.constant, *indices, axis));
 }
 
 void convert_slice(Importer& im, const onnx::NodeProto& node) {
   const Entry& data = im.input(node, 0);
-  if (!data.is_constant()) refuse_computed(node);
   std::vector<int64_t> starts, ends, axes, steps;
   if (im.opset() < 10) {
     for (int k = 1; k < node.input_size(); ++k)
@@ -130,6 +124,7 @@ void convert_slice(Importer& im, const onnx::NodeProto& node) {
       if (c) *lists[k] = constant_ints(node, *c, roles[k]);
     }
   }
+  if (!data.is_constant()) return slice_channels(im, node, starts, ends, axes, steps);
   im.define_constant(node.output(0), fold_slice(node, *data.constant, starts, ends, axes, steps));
 }
 
@@ -246,10 +241,7 @@ void convert_cast(Importer& im, const onnx::NodeProto& node) {
 
 void convert_split(Importer& im, const onnx::NodeProto& node) {
   const Entry& data = im.input(node, 0);
-  if (!data.is_constant())
-    fail_node(node, "input '" + node.input(0) +
-                        "' is computed from the image; Split is only supported on constants");
-  const Dims& dims = data.constant->dims;
+  const Dims& dims = data.is_constant() ? data.constant->dims : im.shape_of(data.value).dims;
   const int64_t axis =
       normalize_axis(node, attr_int(node, "axis", 0), static_cast<int64_t>(dims.size()),
                      "attribute 'axis'");
@@ -270,16 +262,23 @@ void convert_split(Importer& im, const onnx::NodeProto& node) {
   if (static_cast<int>(split.size()) != outputs)
     fail_node(node, "split has " + std::to_string(split.size()) + " parts for " +
                         std::to_string(outputs) + " outputs");
+  int64_t total = 0;
+  for (int64_t part : split) {
+    if (part < 0 || part > dims[axis])
+      fail_node(node, "split has a part of " + std::to_string(part) + " for a dim of " +
+                          std::to_string(dims[axis]));
+    total += part;
+  }
+  if (total != dims[axis])
+    fail_node(node, "split parts add up to " + std::to_string(total) + ", the dim is " +
+                        std::to_string(dims[axis]));
+  if (!data.is_constant()) return split_channels(im, node, axis, split);
   int64_t start = 0;
   for (int k = 0; k < outputs; ++k) {
-    if (split[k] < 0) fail_node(node, "split has a negative part");
     const Constant part = fold_slice(node, *data.constant, {start}, {start + split[k]}, {axis}, {});
     start += split[k];
     if (!node.output(k).empty()) im.define_constant(node.output(k), part);
   }
-  if (start != dims[axis])
-    fail_node(node, "split parts add up to " + std::to_string(start) + ", the dim is " +
-                        std::to_string(dims[axis]));
 }
 
 void convert_constant_of_shape(Importer& im, const onnx::NodeProto& node) {

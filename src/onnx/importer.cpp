@@ -92,10 +92,11 @@ void Importer::alias_output(const onnx::NodeProto& node, const Entry& entry) {
 }
 
 ValueId Importer::add_node(const onnx::NodeProto& node, OpKind op, std::vector<ValueId> inputs,
-                           NodeAttrs attrs) {
-  if (node.output_size() < 1 || node.output(0).empty()) fail_node(node, "has no output");
+                           NodeAttrs attrs, int output) {
+  if (node.output_size() <= output || node.output(output).empty())
+    fail_node(node, "has no output " + std::to_string(output));
   Node n;
-  n.name = node.name();
+  n.name = output == 0 ? node.name() : node.name() + "/out" + std::to_string(output);
   n.op = op;
   n.inputs = std::move(inputs);
   n.attrs = std::move(attrs);
@@ -112,14 +113,14 @@ ValueId Importer::add_node(const onnx::NodeProto& node, OpKind op, std::vector<V
   const ValueId id = static_cast<ValueId>(graph_.values.size());
   n.output = id;
   Value v;
-  v.name = node.output(0);
+  v.name = node.output(output);
   v.shape = std::move(shape);
   v.producer = static_cast<int>(graph_.nodes.size());
   graph_.values.push_back(std::move(v));
   graph_.nodes.push_back(std::move(n));
   Entry e;
   e.value = id;
-  define(node.output(0), std::move(e));
+  define(node.output(output), std::move(e));
   return id;
 }
 

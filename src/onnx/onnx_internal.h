@@ -68,7 +68,7 @@ void refuse_attr(const onnx::NodeProto& node, const std::string& name, const std
 // A computed rank-4 map [1, C, H, W] seen with its channels regrouped, as a
 // channel shuffle writes it: Reshape to [1, g1, .., gk, H, W], Transpose of
 // the group axes. It only exists in the importer: reshaped back to
-// [1, C, H, W] it becomes a kChannelPermute node.
+// [1, C, H, W] it becomes a kChannelGather node.
 struct ChannelView {
   ValueId base = -1;
   Dims dims;                          // [1, g1, .., gk, H, W]
@@ -106,10 +106,11 @@ class Importer {
   void define_constant(const std::string& name, Constant constant);
   // Makes output 0 of `node` another name for `entry`.
   void alias_output(const onnx::NodeProto& node, const Entry& entry);
-  // Appends an IR node for `node` producing its output 0, with the shape
-  // infer_output_shape gives.
+  // Appends an IR node for `node` producing its output `output` (0 unless
+  // the op has several, as Split; its IR name then gets "/out<k>"), with the
+  // shape infer_output_shape gives.
   ValueId add_node(const onnx::NodeProto& node, OpKind op, std::vector<ValueId> inputs,
-                   NodeAttrs attrs);
+                   NodeAttrs attrs, int output = 0);
   // The graph input value.
   ValueId add_input(const std::string& name, const Shape& shape);
   const Entry* find(const std::string& name);
@@ -210,7 +211,7 @@ void convert_cast(Importer&, const onnx::NodeProto&);
 void convert_split(Importer&, const onnx::NodeProto&);
 void convert_constant_of_shape(Importer&, const onnx::NodeProto&);
 // convert_layout.cpp: computed tensors through Reshape-like ops and Transpose
-// (channel views, kReshape, kTranspose, kFlatten, kChannelPermute).
+// (channel views, kReshape, kTranspose, kFlatten, kChannelGather).
 void reshape_value(Importer& im, const onnx::NodeProto& node, const Entry& x, const Dims& target);
 void convert_transpose(Importer&, const onnx::NodeProto&);
 
@@ -227,6 +228,16 @@ Dims reshape_dims(const onnx::NodeProto& node, const Dims& in, const std::vector
                   bool allowzero);
 Dims unsqueeze_dims(const onnx::NodeProto& node, const Dims& in, std::vector<int64_t> axes);
 Dims squeeze_dims(const onnx::NodeProto& node, const Dims& in, std::vector<int64_t> axes);
+// convert_channel_gather.cpp: Slice, Split (its sizes resolved) and Gather
+// of a computed map along its channels.
+void slice_channels(Importer& im, const onnx::NodeProto& node, const std::vector<int64_t>& starts,
+                    const std::vector<int64_t>& ends, std::vector<int64_t> axes,
+                    std::vector<int64_t> steps);
+void split_channels(Importer& im, const onnx::NodeProto& node, int64_t axis,
+                    const std::vector<int64_t>& split);
+void gather_channels(Importer& im, const onnx::NodeProto& node, const Constant& indices,
+                     int64_t axis);
+
 Constant fold_gather(const onnx::NodeProto& node, const Constant& data, const Constant& indices,
                      int64_t axis);
 Constant fold_slice(const onnx::NodeProto& node, const Constant& data,

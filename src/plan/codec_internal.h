@@ -24,7 +24,7 @@ Tensor decode_tensor(const planpb::FloatTensor& in, const char* field);
 // attribute type (a type without one fails to compile where the node's
 // attributes are visited). The first ones are in graph_codec.cpp, those of
 // ConvTranspose, Resize, Binary, Softmax, Reduce, MatMul, Transpose, Reshape,
-// ChannelPermute and PRelu in graph_codec_ops.cpp.
+// ChannelGather and PRelu in graph_codec_ops.cpp.
 void encode(const std::monostate& a, bool with_weights, planpb::Node* out);
 void encode(const ConvAttrs& a, bool with_weights, planpb::Node* out);
 void encode(const PoolAttrs& a, bool with_weights, planpb::Node* out);
@@ -40,7 +40,7 @@ void encode(const ReduceAttrs& a, bool with_weights, planpb::Node* out);
 void encode(const MatMulAttrs& a, bool with_weights, planpb::Node* out);
 void encode(const TransposeAttrs& a, bool with_weights, planpb::Node* out);
 void encode(const ReshapeAttrs& a, bool with_weights, planpb::Node* out);
-void encode(const ChannelPermuteAttrs& a, bool with_weights, planpb::Node* out);
+void encode(const ChannelGatherAttrs& a, bool with_weights, planpb::Node* out);
 void encode(const PReluAttrs& a, bool with_weights, planpb::Node* out);
 void encode(const LayerNormAttrs& a, bool with_weights, planpb::Node* out);
 NodeAttrs decode_op_attrs(const planpb::Node& in);

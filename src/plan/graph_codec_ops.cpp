@@ -1,5 +1,5 @@
 // The wire form of the attributes of ConvTranspose, Resize, Binary, Softmax,
-// Reduce, MatMul, Transpose, Reshape, ChannelPermute, PRelu and LayerNorm. Decoding checks every
+// Reduce, MatMul, Transpose, Reshape, ChannelGather, PRelu and LayerNorm. Decoding checks every
 // enum, bound and length; shape-level consistency is validate_graph's.
 #include <cmath>
 
@@ -130,8 +130,8 @@ void encode(const ReshapeAttrs& rs, bool, planpb::Node* out) {
   p->set_row_local(rs.row_local);
 }
 
-void encode(const ChannelPermuteAttrs& cp, bool, planpb::Node* out) {
-  encode_ints(cp.source, out->mutable_channel_permute()->mutable_source());
+void encode(const ChannelGatherAttrs& cp, bool, planpb::Node* out) {
+  encode_ints(cp.source, out->mutable_channel_gather()->mutable_source());
 }
 
 void encode(const PReluAttrs& p, bool with_weights, planpb::Node* out) {
@@ -187,8 +187,8 @@ NodeAttrs decode_op_attrs(const planpb::Node& in) {
     case planpb::Node::kReshape:
       return ReshapeAttrs{decode_ints(in.reshape().dims(), "reshape dims"),
                           in.reshape().row_local()};
-    case planpb::Node::kChannelPermute:
-      return ChannelPermuteAttrs{decode_ints(in.channel_permute().source(), "channel source")};
+    case planpb::Node::kChannelGather:
+      return ChannelGatherAttrs{decode_ints(in.channel_gather().source(), "channel source")};
     case planpb::Node::kPrelu: {
       PReluAttrs a;
       if (weights) a.slope = decode_tensor(in.prelu().slope(), "prelu slope");

@@ -44,8 +44,8 @@ std::vector<Graph> one_node_graphs() {
       inferred_graph(OpKind::kTranspose, {map_shape(2, 5, 6)}, TransposeAttrs{{0, 1, 3, 2}}));
   graphs.push_back(inferred_graph(OpKind::kReshape, {map_shape(1, 5, 6)},
                                   ReshapeAttrs{{1, 5, 6}, true}));
-  graphs.push_back(inferred_graph(OpKind::kChannelPermute, {map_shape(3, 2, 2)},
-                                  ChannelPermuteAttrs{{2, 0, 1}}));
+  graphs.push_back(inferred_graph(OpKind::kChannelGather, {map_shape(3, 2, 2)},
+                                  ChannelGatherAttrs{{2, 0, 1}}));
   graphs.push_back(inferred_graph(OpKind::kGlobalMaxPool, {map_shape(3, 4, 5)}, std::monostate{}));
   PReluAttrs p;
   p.slope = random_tensor(Shape({1, 3, 1, 1}), rng);
@@ -94,7 +94,7 @@ TEST(GraphCodecOps, MalformedAttributesAreErrors) {
   });
   expect_bad(graphs[6], [](planpb::Node& n) { n.mutable_transpose()->set_perm(2, 1); });
   expect_bad(graphs[7], [](planpb::Node& n) { n.mutable_reshape()->set_row_local(false); });
-  expect_bad(graphs[8], [](planpb::Node& n) { n.mutable_channel_permute()->set_source(0, 0); });
+  expect_bad(graphs[8], [](planpb::Node& n) { n.mutable_channel_gather()->set_source(0, 0); });
   expect_bad(graphs[10], [](planpb::Node& n) { n.mutable_prelu()->mutable_slope()->set_data("abc"); });
   expect_bad(graphs[10], [](planpb::Node& n) { n.mutable_prelu()->mutable_slope()->set_dims(1, 2); });
 }

@@ -197,5 +197,47 @@ TEST(IrChannelAffines, PerChannelMulDivAddSubFoldIntoTheConvOthersStay) {
   expect_same_output(before, after, 15);
 }
 
+TEST(IrChannelGathers, AGatherOfAGatherReadsTheFirstOnesInputAndTheInnerOneGoes) {
+  GraphBuilder b({1, 3, 6, 5});
+  const ValueId c = b.add("conv", OpKind::kConv, {0}, conv(6, 3, 3, 1, 51));
+  const ValueId shuffle = b.add("shuffle", OpKind::kChannelGather, {c},
+                                ChannelGatherAttrs{{0, 3, 1, 4, 2, 5}});
+  const ValueId first = b.add("first", OpKind::kChannelGather, {shuffle},
+                              ChannelGatherAttrs{{0, 1, 2}});
+  const ValueId second = b.add("second", OpKind::kChannelGather, {shuffle},
+                               ChannelGatherAttrs{{3, 4, 5}});
+  const Graph before = b.done({b.add("sum", OpKind::kBinary, {first, second},
+                                     computed(BinaryAttrs::Kind::kAdd))});
+  Graph after = before;
+  EXPECT_EQ(compose_channel_gathers(after), 2);
+  ASSERT_EQ(ops(after), (std::vector<OpKind>{OpKind::kConv, OpKind::kChannelGather,
+                                             OpKind::kChannelGather, OpKind::kBinary}));
+  EXPECT_EQ(std::get<ChannelGatherAttrs>(after.nodes[1].attrs).source,
+            (std::vector<int64_t>{0, 3, 1}));
+  EXPECT_EQ(after.nodes[1].inputs[0], after.nodes[0].output);
+  expect_same_output(before, after, 16);
+}
+
+TEST(IrGlobalPools, MeanAndMaxOverHAndWBecomeGlobalPoolsOtherReductionsStay) {
+  GraphBuilder b({1, 3, 6, 5});
+  const ValueId c = b.add("conv", OpKind::kConv, {0}, conv(4, 3, 3, 1, 61));
+  ReduceAttrs hw;
+  hw.axes = {-2, -1};
+  const ValueId mean = b.add("mean_hw", OpKind::kReduce, {c}, hw);
+  hw.kind = ReduceAttrs::Kind::kMax;
+  const ValueId max = b.add("max_hw", OpKind::kReduce, {c}, hw);
+  hw.kind = ReduceAttrs::Kind::kSum;
+  const ValueId sum = b.add("sum_hw", OpKind::kReduce, {c}, hw);
+  const ValueId a = b.add("a", OpKind::kBinary, {mean, max}, computed(BinaryAttrs::Kind::kAdd));
+  const Graph before = b.done({b.add("b", OpKind::kBinary, {a, sum},
+                                     computed(BinaryAttrs::Kind::kAdd))});
+  Graph after = before;
+  EXPECT_EQ(reductions_to_global_pools(after), 2);
+  EXPECT_EQ(ops(after), (std::vector<OpKind>{OpKind::kConv, OpKind::kGlobalAveragePool,
+                                             OpKind::kGlobalMaxPool, OpKind::kReduce,
+                                             OpKind::kBinary, OpKind::kBinary}));
+  expect_same_output(before, after, 17);
+}
+
 }  // namespace
 }  // namespace edgeflow::irtest

@@ -53,16 +53,47 @@ TEST(KernelReshape, RowLocalAndWholeReshapesMatchReference) {
   EXPECT_FALSE(reshape_is_row_local(map_shape(6, 4, 5), Shape({1, 6, 20})));
 }
 
-TEST(KernelChannelPermute, ShufflesMatchReferenceWholeAndSliced) {
+TEST(KernelChannelGather, ShufflesMatchReferenceWholeAndSliced) {
   std::mt19937 rng(123);
   for (int config = 0; config < 30; ++config) {
     const int64_t groups = uniform_int(rng, 1, 4), per_group = uniform_int(rng, 1, 5);
-    ChannelPermuteAttrs a;
+    ChannelGatherAttrs a;
     for (int64_t i = 0; i < per_group; ++i)  // the ShuffleNet shuffle
       for (int64_t j = 0; j < groups; ++j) a.source.push_back(j * per_group + i);
     if (coin(rng, 0.3)) std::shuffle(a.source.begin(), a.source.end(), rng);
-    const Graph g = inferred_graph(OpKind::kChannelPermute,
+    const Graph g = inferred_graph(OpKind::kChannelGather,
                                    {map_shape(groups * per_group, random_height(rng), 5)}, a);
+    SCOPED_TRACE("config " + std::to_string(config) + ": " + describe(g));
+    expect_kernel_matches_reference(g, rng);
+  }
+}
+
+// Slices (long runs: copied run by run), strided slices, repeats and
+// arbitrary selections (short runs: element by element), of fewer or more
+// channels than the input has.
+TEST(KernelChannelGather, SlicesSplitsAndSelectionsMatchReferenceWholeAndSliced) {
+  std::mt19937 rng(321);
+  for (int config = 0; config < 40; ++config) {
+    const int64_t channels = uniform_int(rng, 1, 40);
+    ChannelGatherAttrs a;
+    const int64_t begin = uniform_int(rng, 0, channels - 1);
+    const int64_t end = uniform_int(rng, begin + 1, channels);
+    const int64_t step = coin(rng, 0.5) ? 1 : uniform_int(rng, 2, 3);
+    switch (config % 3) {
+      case 0:
+        for (int64_t c = begin; c < end; c += step) a.source.push_back(c);
+        break;
+      case 1:
+        for (int64_t k = 0, n = uniform_int(rng, 1, 50); k < n; ++k)
+          a.source.push_back(uniform_int(rng, 0, channels - 1));
+        break;
+      default:  // two slices, concatenated in reverse order
+        for (int64_t c = end; c < channels; ++c) a.source.push_back(c);
+        for (int64_t c = 0; c < end; ++c) a.source.push_back(c);
+    }
+    const Graph g = inferred_graph(OpKind::kChannelGather,
+                                   {map_shape(channels, random_height(rng), uniform_int(rng, 1, 6))},
+                                   a);
     SCOPED_TRACE("config " + std::to_string(config) + ": " + describe(g));
     expect_kernel_matches_reference(g, rng);
   }

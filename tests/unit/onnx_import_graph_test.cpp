@@ -117,7 +117,7 @@ TEST(OnnxFolding, ReshapeThatMixesRowsBeyondRank4IsRefused) {
   gather.node("Gather", {"x", "i"}, {"y"}, "gather");
   gather.output("y");
   EXPECT_MESSAGE_HAS(import_error(gather),
-                     "node 'gather' (Gather): input 'x' is computed from the image");
+                     "node 'gather' (Gather): takes part of axis 0 of a computed map");
 }
 
 TEST(OnnxFolding, ConstantForms) {

@@ -330,8 +330,8 @@ TEST(OnnxShuffle, ChannelShuffleIsOneRowLocalPermute) {
   m.node("Reshape", {"t", "flat"}, {"y"}, "ungroup");
   m.output("y");
   const Graph g = import(m);
-  ASSERT_EQ(ops(g), std::vector<OpKind>{OpKind::kChannelPermute});
-  EXPECT_EQ(std::get<ChannelPermuteAttrs>(g.nodes[0].attrs).source,
+  ASSERT_EQ(ops(g), std::vector<OpKind>{OpKind::kChannelGather});
+  EXPECT_EQ(std::get<ChannelGatherAttrs>(g.nodes[0].attrs).source,
             (std::vector<int64_t>{0, 3, 1, 4, 2, 5}));
   EXPECT_FALSE(needs_whole_input(g.nodes[0]));
 
@@ -446,10 +446,47 @@ TEST(OnnxConstants, CastOfAHugeFloatToAnIntegerIsRefused) {
                      "node 'to_int' (Cast): value -4.5e+36 does not fit an integer");
 }
 
-TEST(OnnxConstants, SplitOfAComputedTensorIsRefused) {
-  ModelBuilder m = conv_then(13);
-  attr_int(m.node("Split", {"c"}, {"y", "z"}, "chunk"), "axis", 1);
-  EXPECT_MESSAGE_HAS(import_error(m), "node 'chunk' (Split): input 'c' is computed from the image");
+// ---------------------------------------------------------------- channels of computed maps
+
+TEST(OnnxChannelGather, SplitSliceAndGatherOfAComputedMapsChannelsBecomeGathers) {
+  ModelBuilder m = conv_then(13);  // c: 3 channels
+  m.initializer_int64("parts", {2}, {1, 2});
+  attr_int(m.node("Split", {"c", "parts"}, {"first", "rest"}, "split"), "axis", 1);
+  m.initializer_int64("starts", {1}, {-1});
+  m.initializer_int64("ends", {1}, {-100});
+  m.initializer_int64("axes", {1}, {1});
+  m.initializer_int64("steps", {1}, {-1});
+  m.node("Slice", {"rest", "starts", "ends", "axes", "steps"}, {"reversed"}, "reverse");
+  m.initializer_int64("pick", {3}, {0, -1, 0});
+  attr_int(m.node("Gather", {"reversed", "pick"}, {"picked"}, "pick"), "axis", 1);
+  attr_int(m.node("Concat", {"first", "picked"}, {"y"}, "join"), "axis", 1);
+  const Graph g = import(m);
+  ASSERT_EQ(ops(g), (std::vector<OpKind>{OpKind::kConv, OpKind::kChannelGather,
+                                         OpKind::kChannelGather, OpKind::kConcat}));
+  // The Slice and the Gather composed over the Split's second part.
+  EXPECT_EQ(std::get<ChannelGatherAttrs>(g.nodes[1].attrs).source, std::vector<int64_t>{0});
+  EXPECT_EQ(std::get<ChannelGatherAttrs>(g.nodes[2].attrs).source,
+            (std::vector<int64_t>{2, 1, 2}));
+  EXPECT_EQ(output_shape(g), Shape({1, 4, 6, 5}));
+}
+
+TEST(OnnxChannelGather, AnyOtherAxisOfAComputedMapIsRefusedNamingTheNodeAndAxis) {
+  ModelBuilder rows = conv_then(13);
+  rows.initializer_int64("starts", {1}, {1});
+  rows.initializer_int64("ends", {1}, {3});
+  rows.initializer_int64("axes", {1}, {2});
+  rows.node("Slice", {"c", "starts", "ends", "axes"}, {"y"}, "crop_rows");
+  EXPECT_MESSAGE_HAS(import_error(rows), "node 'crop_rows' (Slice): takes part of axis 2 of a "
+                                         "computed map; only its channels (axis 1) can be");
+
+  ModelBuilder scalar = conv_then(13);
+  scalar.initializer_int64("one", {}, {1});
+  attr_int(scalar.node("Gather", {"c", "one"}, {"y"}, "channel1"), "axis", 1);
+  EXPECT_MESSAGE_HAS(import_error(scalar), "would change the map's rank");
+
+  ModelBuilder uneven = conv_then(13);
+  attr_int(uneven.node("Split", {"c"}, {"y", "z"}, "halves"), "axis", 1);
+  EXPECT_MESSAGE_HAS(import_error(uneven), "node 'halves' (Split): dim 3 does not split into 2");
 }
 
 // ---------------------------------------------------------------- PRelu

@@ -152,8 +152,8 @@ TEST(RowMap, BroadcastInputsAreReadWhole) {
 }
 
 TEST(RowMap, LayoutOpsAreRowLocalOnlyWhenTheRowsStayPut) {
-  const Graph shuffle = inferred_graph(OpKind::kChannelPermute, {map_shape(4, 6, 3)},
-                                       ChannelPermuteAttrs{{0, 2, 1, 3}});
+  const Graph shuffle = inferred_graph(OpKind::kChannelGather, {map_shape(4, 6, 3)},
+                                       ChannelGatherAttrs{{0, 2, 1, 3}});
   EXPECT_FALSE(needs_whole_input(shuffle.nodes[0]));
   EXPECT_EQ(rows(shuffle, {2, 4}), (RowRange{2, 4}));
   const Graph squeeze = inferred_graph(OpKind::kReshape, {map_shape(1, 6, 3)},

@@ -70,7 +70,7 @@ INSTANTIATE_TEST_SUITE_P(Zoo, ZooModel,
                          ::testing::Values("resnet18", "resnet50", "googlenet", "inception_v3",
                                            "densenet121", "mobilenet_v2", "squeezenet1_1",
                                            "vgg16", "fcn_resnet50", "mobilenet_v3_small",
-                                           "unet_small", "convnext_tiny"));
+                                           "unet_small", "convnext_tiny", "shufflenet_v2_x1_0"));
 INSTANTIATE_TEST_SUITE_P(Zoo, ZooModelOpenCv,
                          ::testing::Values("resnet18", "resnet50", "googlenet", "inception_v3",
                                            "densenet121", "mobilenet_v2", "squeezenet1_1",
@@ -123,7 +123,7 @@ INSTANTIATE_TEST_SUITE_P(Zoo, ZooLayerSlices,
                          ::testing::Values("resnet18", "googlenet", "densenet121",
                                            "mobilenet_v2", "squeezenet1_1", "inception_v3",
                                            "fcn_resnet50", "mobilenet_v3_small", "unet_small",
-                                           "convnext_tiny"));
+                                           "convnext_tiny", "shufflenet_v2_x1_0"));
 
 }  // namespace
 }  // namespace edgeflow

@@ -40,7 +40,7 @@ const OpDescriptor& reduce_op();
 const OpDescriptor& matmul_op();
 const OpDescriptor& transpose_op();
 const OpDescriptor& reshape_op();
-const OpDescriptor& channel_permute_op();
+const OpDescriptor& channel_gather_op();
 const OpDescriptor& global_max_pool_op();
 const OpDescriptor& prelu_op();
 const OpDescriptor& layer_norm_op();

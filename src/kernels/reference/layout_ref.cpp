@@ -25,12 +25,12 @@ Tensor reshape(const Graph& graph, const Node& node, const Inputs& inputs) {
   return from_logical(graph.shape_of(node.output), logical(*inputs.at(0)));
 }
 
-Tensor channel_permute(const Graph& graph, const Node& node, const Inputs& inputs) {
-  const ChannelPermuteAttrs& a = std::get<ChannelPermuteAttrs>(node.attrs);
+Tensor channel_gather(const Graph& graph, const Node& node, const Inputs& inputs) {
+  const ChannelGatherAttrs& a = std::get<ChannelGatherAttrs>(node.attrs);
   const Shape& s = graph.shape_of(node.output);
   const std::vector<float> x = logical(*inputs.at(0));
   const int64_t plane = s.height() * s.width();
-  std::vector<float> y(x.size());
+  std::vector<float> y(static_cast<size_t>(s.elements()));
   for (int64_t c = 0; c < s.channels(); ++c)
     for (int64_t p = 0; p < plane; ++p) y[c * plane + p] = x[a.source[c] * plane + p];
   return from_logical(s, y);

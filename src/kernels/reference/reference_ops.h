@@ -35,7 +35,7 @@ Tensor reduce(const Graph& graph, const Node& node, const Inputs& inputs);
 Tensor matmul(const Graph& graph, const Node& node, const Inputs& inputs);
 Tensor transpose(const Graph& graph, const Node& node, const Inputs& inputs);
 Tensor reshape(const Graph& graph, const Node& node, const Inputs& inputs);
-Tensor channel_permute(const Graph& graph, const Node& node, const Inputs& inputs);
+Tensor channel_gather(const Graph& graph, const Node& node, const Inputs& inputs);
 
 // The ONNX activations, in double.
 inline float activate(float xf, const Activation& a) {
