@@ -634,6 +634,29 @@ def pad_op10_attr(ctx):
     return g.model(x, b, vb)
 
 
+@tiny("opset 18 forms: ReduceMean with axes as an input, Pad with axes (H and W only), "
+      "Split by num_outputs (uneven: 2, 2, 1 channels) -> Concat -> Conv")
+def opset18_forms(ctx):
+    from onnx import helper
+    g = Graph(ctx, 18)
+    x = ctx.input((3, 7, 6))
+    a, va = conv_layer(g, "input", x, 5, 3, pads=(1, 1, 1, 1))
+    m = g.node("ReduceMean", [a, g.init(np.array([1], np.int64), "axes")], keepdims=1)
+    d = g.node("Sub", [a, m])
+    vd = va - va.mean(axis=1, keepdims=True)
+    p = g.node("Pad", [d, g.init(np.array([1, 2, 0, 3], np.int64), "pads"),
+                       g.init(np.array(0.5, np.float32), "value"),
+                       g.init(np.array([2, 3], np.int64), "axes")], mode="constant")
+    vp = ref_pad(vd, 1, 2, 0, 3, np.float32(0.5))
+    parts = [g.fresh("part") for _ in range(3)]
+    g.nodes.append(helper.make_node("Split", [p], parts, name=parts[0] + "_node", axis=1,
+                                    num_outputs=3))
+    c = g.node("Concat", [parts[2], parts[0], parts[1]], axis=1)
+    vc = np.concatenate([vp[:, 4:5], vp[:, 0:2], vp[:, 2:4]], axis=1)
+    b, vb = conv_layer(g, c, vc, 4, 3, strides=(2, 2))
+    return g.model(x, b, vb)
+
+
 @tiny("opset 11 Pad, input form: pads initializer t2 l0 b1 r3, constant_value -0.25, -> Conv")
 def pad_op11_input(ctx):
     g = Graph(ctx, 11)
@@ -1391,6 +1414,15 @@ def check_model(name, model, x, ref):
     can infer one: it does not fold the Shape -> ... -> Reshape subgraphs)."""
     import onnx
     from onnx import helper, shape_inference, TensorProto
+    assert x.dtype == np.float32 and x.ndim == 4 and x.shape[0] == 1
+    assert np.all(np.isfinite(ref)), name
+    opset = max(o.version for o in model.opset_import if o.domain in ("", "ai.onnx"))
+    if opset > onnx.defs.onnx_opset_version():
+        # this onnx package predates the opset: its checker cannot judge the model (the
+        # reference, computed independently, still checks EdgeFlow's reading of it)
+        model.graph.output[0].CopyFrom(
+            helper.make_tensor_value_info("output", TensorProto.FLOAT, list(ref.shape)))
+        return
     inferred = shape_inference.infer_shapes(model, check_type=True, strict_mode=True,
                                              data_prop=True)
     out = [o for o in inferred.graph.output if o.name == "output"]
@@ -1401,8 +1433,6 @@ def check_model(name, model, x, ref):
         if dims != list(ref.shape):
             raise RuntimeError("%s: ONNX shape inference gives %s, reference has %s"
                                % (name, dims, list(ref.shape)))
-    assert x.dtype == np.float32 and x.ndim == 4 and x.shape[0] == 1
-    assert np.all(np.isfinite(ref)), name
     # declare the output shape (hand-built graphs declare only the type)
     model.graph.output[0].CopyFrom(
         helper.make_tensor_value_info("output", TensorProto.FLOAT, list(ref.shape)))

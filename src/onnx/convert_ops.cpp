@@ -183,6 +183,26 @@ void convert_gemm(Importer& im, const onnx::NodeProto& node) {
   im.add_node(node, OpKind::kGemm, {a}, std::move(g));
 }
 
+// Pad-18's pads for the listed axes only (begins, then ends), as the pads of
+// every axis (zeros for the others).
+std::vector<int64_t> pads_over_all_axes(const onnx::NodeProto& node,
+                                        const std::vector<int64_t>& pads,
+                                        const std::vector<int64_t>& axes, int64_t rank) {
+  if (pads.size() != 2 * axes.size())
+    fail_node(node, "pads has " + std::to_string(pads.size()) + " values for " +
+                        std::to_string(axes.size()) + " axes");
+  std::vector<int64_t> all(static_cast<size_t>(2 * rank), 0);
+  std::vector<bool> seen(static_cast<size_t>(rank), false);
+  for (size_t k = 0; k < axes.size(); ++k) {
+    const int64_t a = normalize_axis(node, axes[k], rank, "axes value");
+    if (seen[a]) fail_node(node, "axes has a repeated axis");
+    seen[a] = true;
+    all[a] = pads[k];
+    all[rank + a] = pads[axes.size() + k];
+  }
+  return all;
+}
+
 void convert_pad(Importer& im, const onnx::NodeProto& node) {
   const std::string mode = attr_string(node, "mode", "constant");
   if (mode != "constant")
@@ -197,7 +217,8 @@ void convert_pad(Importer& im, const onnx::NodeProto& node) {
   } else {
     refuse_attr(node, "pads", "is not part of Pad from opset 11 on (pads is input 1)");
     refuse_attr(node, "value", "is not part of Pad from opset 11 on (constant_value is input 2)");
-    refuse_extra_inputs(node, 3, "is not supported (Pad with axes is opset 18)");
+    if (im.opset() < 18)
+      refuse_extra_inputs(node, 3, "is not part of Pad before opset 18 (axes)");
     const Constant* p = im.constant_input(node, 1, "pads");
     if (!p) fail_node(node, "input 1 (pads) is missing");
     pads = constant_ints(node, *p, "pads");
@@ -205,6 +226,9 @@ void convert_pad(Importer& im, const onnx::NodeProto& node) {
   }
   const ValueId x = im.value_input(node, 0);
   const Shape& in = im.shape_of(x);
+  if (const Constant* axes = im.opset() >= 18 ? im.constant_input(node, 3, "axes") : nullptr)
+    pads = pads_over_all_axes(node, pads, constant_ints(node, *axes, "axes"),
+                              static_cast<int64_t>(in.rank()));
   if (in.rank() != 4)
     fail_node(node, "input '" + node.input(0) + "' is " + in.str() +
                         "; only NCHW feature maps can be padded");

@@ -38,9 +38,11 @@ void convert_reduce(Importer& im, const onnx::NodeProto& node) {
   const Shape& in = im.shape_of(x);
   const int64_t rank = static_cast<int64_t>(in.rank());
   std::vector<int64_t> axes;
-  const bool axes_input = node.op_type() == "ReduceSum" && im.opset() >= 13;
-  if (axes_input) {
-    refuse_attr(node, "axes", "is not part of ReduceSum from opset 13 on (axes is input 1)");
+  // Axes became input 1 in opset 13 for ReduceSum, in opset 18 for the others.
+  const int64_t since = node.op_type() == "ReduceSum" ? 13 : 18;
+  if (im.opset() >= since) {
+    refuse_attr(node, "axes", "is not part of " + node.op_type() + " from opset " +
+                                  std::to_string(since) + " on (axes is input 1)");
     if (const Constant* c = im.constant_input(node, 1, "axes")) axes = constant_ints(node, *c, "axes");
     if (axes.empty() && attr_int(node, "noop_with_empty_axes", 0) != 0) {
       im.alias_output(node, im.input(node, 0));

@@ -120,6 +120,15 @@ void convert_resize(Importer& im, const onnx::NodeProto& node) {
   a.nearest = read_nearest(node);
   if (attr_int(node, "exclude_outside", 0) != 0)
     fail_node(node, "attribute 'exclude_outside' = 1 is not supported");
+  // Opset 18's additions, supported in their default (pre-18) meaning.
+  if (attr_int(node, "antialias", 0) != 0)
+    fail_node(node, "attribute 'antialias' = 1 is not supported");
+  const std::string policy = attr_string(node, "keep_aspect_ratio_policy", "stretch");
+  if (policy != "stretch")
+    fail_node(node, "attribute 'keep_aspect_ratio_policy' = '" + policy +
+                        "' is not supported (only 'stretch')");
+  if (find_attr(node, "axes"))
+    fail_node(node, "attribute 'axes' is not supported (scales or sizes of every axis)");
   const Constant* scales = im.constant_input(node, 2, "scales");
   const Constant* sizes = im.constant_input(node, 3, "sizes");
   const bool has_scales = scales && scales->size() > 0;

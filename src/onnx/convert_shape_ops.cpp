@@ -253,7 +253,17 @@ void convert_split(Importer& im, const onnx::NodeProto& node) {
     split = attr_ints(node, "split");
   }
   const int outputs = node.output_size();
-  if (split.empty()) {
+  if (im.opset() >= 18 && find_attr(node, "num_outputs")) {
+    // Opset 18: parts of ceil(dim / n), the last one smaller.
+    if (!split.empty()) fail_node(node, "has both 'split' and 'num_outputs'");
+    if (attr_int(node, "num_outputs", 0) != outputs)
+      fail_node(node, "attribute 'num_outputs' = " +
+                          std::to_string(attr_int(node, "num_outputs", 0)) + " for " +
+                          std::to_string(outputs) + " outputs");
+    const int64_t part = (dims[axis] + outputs - 1) / outputs;
+    for (int k = 0; k < outputs; ++k)
+      split.push_back(std::max<int64_t>(0, std::min(part, dims[axis] - k * part)));
+  } else if (split.empty()) {
     if (dims[axis] % outputs != 0)
       fail_node(node, "dim " + std::to_string(dims[axis]) + " does not split into " +
                           std::to_string(outputs) + " equal parts");
