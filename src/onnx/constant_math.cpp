@@ -1,7 +1,9 @@
 // Elementwise arithmetic on constants (the Sub/Div/Mul of shape subgraphs,
 // a Sqrt of a constant scale), with ONNX broadcasting: int64 math when both
 // operands are integers (Div truncates toward zero, as ONNX Runtime), float
-// otherwise.
+// otherwise; and the ops of shape and mask subgraphs that exist only as
+// constants (Equal/Less/Greater, Where, Expand, Range, Mod). Booleans are
+// int64 0 and 1.
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
@@ -19,6 +21,41 @@ int64_t broadcast_index(const Dims& dims, const Dims& out, const std::vector<int
   for (size_t i = 0; i < dims.size(); ++i)
     index = index * dims[i] + (dims[i] == 1 ? 0 : at[skip + i]);
   return index;
+}
+
+// The multidirectional broadcast of `dims` (ONNX), or a failure naming the node.
+Dims broadcast_all(const onnx::NodeProto& node, const std::vector<const Dims*>& dims) {
+  size_t rank = 0;
+  for (const Dims* d : dims) rank = std::max(rank, d->size());
+  Dims out(rank, 1);
+  for (const Dims* d : dims)
+    for (size_t i = 0; i < d->size(); ++i) {
+      int64_t& o = out[rank - d->size() + i];
+      const int64_t x = (*d)[i];
+      if (x != o && x != 1 && o != 1) {
+        std::string text;
+        for (const Dims* e : dims) text += (text.empty() ? "" : ", ") + Shape(*e).str();
+        fail_node(node, "constants " + text + " do not broadcast");
+      }
+      if (o == 1) o = x;
+    }
+  return out;
+}
+
+// The element count of a broadcast result that may be larger than its
+// operands (made from nothing in the file): bounded as in fold_binary.
+int64_t made_count(const onnx::NodeProto& node, const Dims& out, int64_t largest_operand) {
+  const int64_t count = bounded_count(out, std::max(kMaxMadeElements, largest_operand));
+  if (count < 0)
+    fail_node(node, "the result " + Shape(out).str() + " holds more than 2^26 elements");
+  return count;
+}
+
+void next_index(std::vector<int64_t>& at, const Dims& dims) {
+  for (size_t i = dims.size(); i-- > 0;) {
+    if (++at[i] < dims[i]) return;
+    at[i] = 0;
+  }
 }
 
 }  // namespace
@@ -80,6 +117,15 @@ Constant fold_binary(const onnx::NodeProto& node, ConstantOp op, const Constant&
           r = overflow ? 0 : static_cast<int64_t>(p);
           break;
         }
+        case ConstantOp::kMod:  // the sign of the divisor (Mod, fmod = 0)
+        case ConstantOp::kFmod:  // the sign of the dividend (fmod = 1)
+          if (y == 0 || (x == INT64_MIN && y == -1)) fail_node(node, "integer modulo by 0");
+          r = x % y;
+          if (op == ConstantOp::kMod && r != 0 && ((r < 0) != (y < 0))) r += y;
+          break;
+        case ConstantOp::kEqual: r = x == y; break;
+        case ConstantOp::kLess: r = x < y; break;
+        case ConstantOp::kGreater: r = x > y; break;
       }
       if (overflow) fail_node(node, "integer arithmetic overflows");
       c.ints.push_back(r);
@@ -92,6 +138,14 @@ Constant fold_binary(const onnx::NodeProto& node, ConstantOp op, const Constant&
         case ConstantOp::kMul: r = x * y; break;
         case ConstantOp::kDiv: r = x / y; break;
         case ConstantOp::kPow: r = std::pow(x, y); break;
+        case ConstantOp::kMod:
+          r = std::fmod(x, y);
+          if (r != 0.0f && ((r < 0.0f) != (y < 0.0f))) r += y;
+          break;
+        case ConstantOp::kFmod: r = std::fmod(x, y); break;
+        case ConstantOp::kEqual: r = x == y; break;
+        case ConstantOp::kLess: r = x < y; break;
+        case ConstantOp::kGreater: r = x > y; break;
       }
       c.floats.push_back(r);
     }
@@ -99,6 +153,87 @@ Constant fold_binary(const onnx::NodeProto& node, ConstantOp op, const Constant&
       if (++at[i] < out[i]) break;
       at[i] = 0;
     }
+  }
+  return c;
+}
+
+bool is_comparison(ConstantOp op) {
+  return op == ConstantOp::kEqual || op == ConstantOp::kLess || op == ConstantOp::kGreater;
+}
+
+Constant fold_compare(const onnx::NodeProto& node, ConstantOp op, const Constant& a,
+                      const Constant& b) {
+  EF_ASSERT(is_comparison(op));
+  Constant c = fold_binary(node, op, a, b);
+  if (c.is_float()) {
+    c.ints.assign(c.floats.begin(), c.floats.end());
+    c.floats.clear();
+    c.type = Constant::Type::kInt64;
+  }
+  return c;
+}
+
+Constant fold_where(const onnx::NodeProto& node, const Constant& cond, const Constant& x,
+                    const Constant& y) {
+  if (cond.is_float()) fail_node(node, "the condition must be a boolean tensor");
+  const Dims out = broadcast_all(node, {&cond.dims, &x.dims, &y.dims});
+  const int64_t count = made_count(node, out, std::max({cond.size(), x.size(), y.size()}));
+  const bool integers = !x.is_float() && !y.is_float();
+  const std::vector<float> fx = integers ? std::vector<float>{} : constant_floats(x);
+  const std::vector<float> fy = integers ? std::vector<float>{} : constant_floats(y);
+  Constant c;
+  c.dims = out;
+  c.type = integers ? Constant::Type::kInt64 : Constant::Type::kFloat;
+  std::vector<int64_t> at(out.size(), 0);
+  for (int64_t e = 0; e < count; ++e, next_index(at, out)) {
+    const bool take_x = cond.ints[broadcast_index(cond.dims, out, at)] != 0;
+    const Constant& from = take_x ? x : y;
+    const int64_t i = broadcast_index(from.dims, out, at);
+    if (integers)
+      c.ints.push_back(from.ints[i]);
+    else
+      c.floats.push_back((take_x ? fx : fy)[i]);
+  }
+  return c;
+}
+
+Constant fold_expand(const onnx::NodeProto& node, const Constant& in, const Dims& shape) {
+  const Dims out = broadcast_all(node, {&in.dims, &shape});
+  const int64_t count = made_count(node, out, in.size());
+  Constant c;
+  c.dims = out;
+  c.type = in.type;
+  std::vector<int64_t> at(out.size(), 0);
+  for (int64_t e = 0; e < count; ++e, next_index(at, out)) {
+    const int64_t i = broadcast_index(in.dims, out, at);
+    if (in.is_float())
+      c.floats.push_back(in.floats[i]);
+    else
+      c.ints.push_back(in.ints[i]);
+  }
+  return c;
+}
+
+Constant fold_range(const onnx::NodeProto& node, const Constant& start, const Constant& limit,
+                    const Constant& delta) {
+  for (const Constant* k : {&start, &limit, &delta})
+    if (k->size() != 1) fail_node(node, "start, limit and delta must be scalars");
+  const std::vector<float> f = {constant_floats(start)[0], constant_floats(limit)[0],
+                                constant_floats(delta)[0]};
+  if (f[2] == 0.0f || !std::isfinite(f[0]) || !std::isfinite(f[1]) || !std::isfinite(f[2]))
+    fail_node(node, "delta is 0 or a bound is not finite");
+  const double n = std::max(0.0, std::ceil((double(f[1]) - f[0]) / f[2]));
+  if (n > double(kMaxMadeElements))
+    fail_node(node, "the range holds more than 2^26 elements");
+  Constant c;
+  c.dims = {static_cast<int64_t>(n)};
+  const bool integers = !start.is_float() && !limit.is_float() && !delta.is_float();
+  c.type = integers ? Constant::Type::kInt64 : Constant::Type::kFloat;
+  for (int64_t i = 0; i < c.dims[0]; ++i) {
+    if (integers)
+      c.ints.push_back(start.ints[0] + i * delta.ints[0]);
+    else
+      c.floats.push_back(f[0] + static_cast<float>(i) * f[2]);
   }
   return c;
 }

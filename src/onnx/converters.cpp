@@ -57,6 +57,14 @@ Converter find_converter(const onnx::NodeProto& node) {
       {"Transpose", convert_transpose},
       {"Split", convert_split},
       {"ConstantOfShape", convert_constant_of_shape},
+      {"Equal", convert_equal},
+      {"Less", convert_less},
+      {"Greater", convert_greater},
+      {"Not", convert_not},
+      {"Mod", convert_mod},
+      {"Where", convert_where},
+      {"Expand", convert_expand},
+      {"Range", convert_range},
   };
   if (!node.domain().empty() && node.domain() != "ai.onnx") return nullptr;
   auto it = kConverters.find(node.op_type());

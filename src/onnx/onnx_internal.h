@@ -37,7 +37,7 @@ struct Constant {
 std::string read_model_file(const std::string& path);
 // Parses `bytes` into `model`; fails "model 'NAME': ..." when it is not one.
 void parse_model(const std::string& bytes, const std::string& name, onnx::ModelProto& model);
-// The opset of the default domain, checked to lie in 9..17.
+// The opset of the default domain, checked to lie in 9..18.
 int64_t default_opset(const onnx::ModelProto& model, const std::string& name);
 
 // ---- tensor_proto.cpp
@@ -176,6 +176,15 @@ void convert_hard_swish(Importer&, const onnx::NodeProto&);
 void convert_tanh(Importer&, const onnx::NodeProto&);
 void convert_erf(Importer&, const onnx::NodeProto&);
 void convert_sqrt(Importer&, const onnx::NodeProto&);
+// convert_constant_ops.cpp
+void convert_equal(Importer&, const onnx::NodeProto&);
+void convert_less(Importer&, const onnx::NodeProto&);
+void convert_greater(Importer&, const onnx::NodeProto&);
+void convert_not(Importer&, const onnx::NodeProto&);
+void convert_mod(Importer&, const onnx::NodeProto&);
+void convert_where(Importer&, const onnx::NodeProto&);
+void convert_expand(Importer&, const onnx::NodeProto&);
+void convert_range(Importer&, const onnx::NodeProto&);
 void convert_reciprocal(Importer&, const onnx::NodeProto&);
 // convert_binary.cpp
 void convert_add(Importer&, const onnx::NodeProto&);
@@ -254,9 +263,20 @@ Constant fold_transpose(const onnx::NodeProto& node, const Constant& in,
 // ---- constant_math.cpp: elementwise arithmetic on constants, ONNX
 // broadcasting; int64 math when both are integers (Div truncates), float
 // otherwise.
-enum class ConstantOp { kAdd, kSub, kMul, kDiv, kPow };
+enum class ConstantOp { kAdd, kSub, kMul, kDiv, kPow, kMod, kFmod, kEqual, kLess, kGreater };
 Constant fold_binary(const onnx::NodeProto& node, ConstantOp op, const Constant& a,
                      const Constant& b);
+bool is_comparison(ConstantOp op);
+// A comparison (kEqual, kLess, kGreater) as a boolean (int64 0/1) constant.
+Constant fold_compare(const onnx::NodeProto& node, ConstantOp op, const Constant& a,
+                      const Constant& b);
+// ONNX Where, Expand (to the broadcast of the input's dims and `shape`) and
+// Range on constants; results bounded as broadcasts are (kMaxMadeElements).
+Constant fold_where(const onnx::NodeProto& node, const Constant& cond, const Constant& x,
+                    const Constant& y);
+Constant fold_expand(const onnx::NodeProto& node, const Constant& in, const Dims& shape);
+Constant fold_range(const onnx::NodeProto& node, const Constant& start, const Constant& limit,
+                    const Constant& delta);
 // Applies `f` to every element of a constant (as float).
 Constant fold_unary(const Constant& in, float (*f)(float));
 // The constant as floats (integers converted).

@@ -446,6 +446,47 @@ TEST(OnnxConstants, CastOfAHugeFloatToAnIntegerIsRefused) {
                      "node 'to_int' (Cast): value -4.5e+36 does not fit an integer");
 }
 
+TEST(OnnxConstants, MaskAndTokenSubgraphOpsFold) {
+  ModelBuilder m = conv_relu_then(13);  // c: 3 channels
+  m.initializer_int64("zero", {}, {0});
+  m.initializer_int64("one", {}, {1});
+  m.initializer_int64("two", {}, {2});
+  m.initializer_int64("three", {}, {3});
+  m.node("Range", {"zero", "three", "one"}, {"r"}, "range");          // 0 1 2
+  m.node("Mod", {"r", "two"}, {"md"}, "mod");                         // 0 1 0
+  m.node("Equal", {"md", "zero"}, {"eq"}, "equal");                   // 1 0 1
+  m.node("Not", {"eq"}, {"ne"}, "not");                               // 0 1 0
+  m.initializer("pos", {}, {2.0f});
+  m.initializer("neg", {}, {-1.0f});
+  m.node("Where", {"ne", "pos", "neg"}, {"sel"}, "where");            // -1 2 -1
+  m.initializer_int64("shape", {4}, {1, 3, 1, 1});
+  m.node("Reshape", {"sel", "shape"}, {"wr"}, "to_channels");
+  m.initializer("half", {1}, {0.5f});
+  m.node("Expand", {"half", "shape"}, {"ex"}, "expand");              // 0.5 x3
+  m.node("Mul", {"wr", "ex"}, {"k"}, "k");
+  m.node("Mul", {"c", "k"}, {"y"}, "scale");
+  const Graph g = import(m);
+  ASSERT_EQ(g.nodes.back().op, OpKind::kBinary);
+  EXPECT_EQ(std::get<BinaryAttrs>(g.nodes.back().attrs).constant.values(),
+            (std::vector<float>{-0.5f, 1.0f, -0.5f}));
+
+  ModelBuilder computed = conv_then(13);
+  computed.initializer_int64("shape", {4}, {1, 3, 6, 5});
+  computed.node("Expand", {"c", "shape"}, {"y"}, "expand_map");
+  EXPECT_MESSAGE_HAS(import_error(computed),
+                     "node 'expand_map' (Expand): input 'c' is computed from the image; Expand "
+                     "is only supported on constants");
+
+  ModelBuilder huge = conv_then(13);
+  huge.initializer_int64("zero", {}, {0});
+  huge.initializer_int64("big", {}, {int64_t(1) << 40});
+  huge.initializer_int64("one", {}, {1});
+  huge.node("Range", {"zero", "big", "one"}, {"r"}, "huge_range");
+  huge.node("Mul", {"c", "r"}, {"y"}, "use");
+  EXPECT_MESSAGE_HAS(import_error(huge), "node 'huge_range' (Range): the range holds more than "
+                                         "2^26 elements");
+}
+
 // ---------------------------------------------------------------- channels of computed maps
 
 TEST(OnnxChannelGather, SplitSliceAndGatherOfAComputedMapsChannelsBecomeGathers) {
