@@ -54,12 +54,30 @@ class ScratchBuffers {
 
 }  // namespace
 
+namespace {
+
+std::mutex g_forced_mutex;
+std::string g_forced;  // a candidate name prefix; empty: measure
+
+}  // namespace
+
+void force_kernel_candidate(const std::string& name_prefix) {
+  const std::lock_guard<std::mutex> lock(g_forced_mutex);
+  g_forced = name_prefix;
+}
+
 std::unique_ptr<Kernel> fastest_kernel(const std::vector<KernelCandidate>& candidates,
                                        const std::string& key,
                                        const std::vector<size_t>& input_floats,
                                        size_t dst_floats) {
   EF_ASSERT(!candidates.empty());
   if (candidates.size() == 1) return candidates.front().make();
+  {
+    const std::lock_guard<std::mutex> lock(g_forced_mutex);
+    if (!g_forced.empty())
+      for (const KernelCandidate& c : candidates)
+        if (c.name.compare(0, g_forced.size(), g_forced) == 0) return c.make();
+  }
   std::string full_key = key;
   for (const KernelCandidate& c : candidates) full_key += "|" + c.name;
   static std::mutex mutex;

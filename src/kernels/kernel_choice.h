@@ -32,4 +32,9 @@ std::unique_ptr<Kernel> fastest_kernel(const std::vector<KernelCandidate>& candi
                                        const std::vector<size_t>& input_floats,
                                        size_t dst_floats);
 
+// Tests: from now on fastest_kernel makes, without timing, the first
+// candidate whose name starts with `name_prefix` when there is one (so each
+// alternative can be checked against the reference); "" measures again.
+void force_kernel_candidate(const std::string& name_prefix);
+
 }  // namespace edgeflow::kernels

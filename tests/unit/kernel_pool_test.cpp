@@ -1,6 +1,7 @@
 // Pool kernel vs the reference: max and average (count_include_pad on and
 // off), ceil mode, dilation, asymmetric pads, whole and sliced.
 #include "kernel_check.h"
+#include "kernels/kernel_choice.h"
 
 namespace edgeflow::test {
 namespace {
@@ -42,7 +43,14 @@ void check_random_pools(PoolAttrs::Kind kind, bool include_pad, unsigned seed) {
   }
 }
 
+// Both kernels max pooling chooses between (by timing), each on its own.
 TEST(KernelPool, MaxMatchesReferenceWholeAndSliced) {
+  for (const char* candidate : {"edgeflow max-pool loop", "oneDNN"}) {
+    SCOPED_TRACE(candidate);
+    kernels::force_kernel_candidate(candidate);
+    check_random_pools(PoolAttrs::Kind::kMax, false, 11);
+  }
+  kernels::force_kernel_candidate("");
   check_random_pools(PoolAttrs::Kind::kMax, false, 11);
 }
 
