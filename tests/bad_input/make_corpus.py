@@ -164,6 +164,26 @@ def write_models(out):
                    helper.make_node("Softmax", ["c"], ["s"], name="softmax1", axis=1),
                    helper.make_node("LSTM", ["s"], ["out"], name="lstm1")]
     save(out, "unsupported_op.onnx", model(unsupported, [img], [output("out")], [w, b]))
+    # Forms that import only where a rewrite removes them, and computed-tensor ops
+    # supported along one axis only.
+    ln = [conv_node(out="c"),
+          helper.make_node("Transpose", ["c"], ["t"], name="to_last", perm=[0, 2, 3, 1]),
+          helper.make_node("LayerNormalization", ["t", "gamma"], ["out"], name="norm_last")]
+    save(out, "layer_norm_channels_last_out.onnx",
+         model(ln, [img], [output("out")], [w, b, init("gamma", np.ones(4))], opset=17))
+    rows = [conv_node(out="c"),
+            helper.make_node("Slice", ["c", "s", "e", "a"], ["out"], name="crop_rows")]
+    save(out, "slice_rows_computed.onnx", model(rows, [img], [output("out")], [
+        w, b, helper.make_tensor("s", TensorProto.INT64, [1], [1]),
+        helper.make_tensor("e", TensorProto.INT64, [1], [3]),
+        helper.make_tensor("a", TensorProto.INT64, [1], [2])]))
+    rng_nodes = [helper.make_node("Range", ["zero", "big", "one"], ["r"], name="huge_range"),
+                 conv_node(out="c"),
+                 helper.make_node("Mul", ["c", "r"], ["out"], name="use_range")]
+    save(out, "range_huge.onnx", model(rng_nodes, [img], [output("out")], [
+        w, b, helper.make_tensor("zero", TensorProto.INT64, [], [0]),
+        helper.make_tensor("big", TensorProto.INT64, [], [1 << 40]),
+        helper.make_tensor("one", TensorProto.INT64, [], [1])]))
     custom = [conv_node(out="c"),
               helper.make_node("Frobnicate", ["c"], ["out"], name="frob1", domain="com.example")]
     m = model(custom, [img], [output("out")], [w, b])
