@@ -50,6 +50,12 @@ std::vector<Graph> one_node_graphs() {
   PReluAttrs p;
   p.slope = random_tensor(Shape({1, 3, 1, 1}), rng);
   graphs.push_back(inferred_graph(OpKind::kPRelu, {map_shape(3, 4, 4)}, p));
+  LayerNormAttrs ln;
+  ln.axis = -3;
+  ln.epsilon = 1e-6f;
+  ln.scale = random_values(3, rng);
+  ln.shift = random_values(3, rng);
+  graphs.push_back(inferred_graph(OpKind::kLayerNorm, {map_shape(3, 4, 4)}, ln));
   return graphs;
 }
 
@@ -94,9 +100,13 @@ TEST(GraphCodecOps, MalformedAttributesAreErrors) {
   });
   expect_bad(graphs[6], [](planpb::Node& n) { n.mutable_transpose()->set_perm(2, 1); });
   expect_bad(graphs[7], [](planpb::Node& n) { n.mutable_reshape()->set_row_local(false); });
-  expect_bad(graphs[8], [](planpb::Node& n) { n.mutable_channel_gather()->set_source(0, 0); });
+  expect_bad(graphs[8], [](planpb::Node& n) { n.mutable_channel_gather()->set_source(0, 3); });
+  expect_bad(graphs[8], [](planpb::Node& n) { n.mutable_channel_gather()->clear_source(); });
   expect_bad(graphs[10], [](planpb::Node& n) { n.mutable_prelu()->mutable_slope()->set_data("abc"); });
   expect_bad(graphs[10], [](planpb::Node& n) { n.mutable_prelu()->mutable_slope()->set_dims(1, 2); });
+  expect_bad(graphs[11], [](planpb::Node& n) { n.mutable_layer_norm()->set_axis(-2); });
+  expect_bad(graphs[11], [](planpb::Node& n) { n.mutable_layer_norm()->set_scale("abcd"); });
+  expect_bad(graphs[11], [](planpb::Node& n) { n.mutable_layer_norm()->set_axis(-9); });
 }
 
 }  // namespace
