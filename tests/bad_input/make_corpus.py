@@ -219,7 +219,7 @@ def write_models(out):
                 init("v", [1, 0, 1, -1])]
     save(out, "bn_negative_variance.onnx", model(bn, [img], [output("out")], bn_inits))
     # Opsets.
-    for opset in (18, 8, 99):
+    for opset in (19, 8, 99):
         save(out, f"opset{opset}.onnx",
              model([conv_node()], [img], [output("out")], [w, b], opset=opset))
     m = model([conv_node()], [img], [output("out")], [w, b])
