@@ -68,6 +68,17 @@ def randomize_bn(module):
                 m.bias.uniform_(-0.2, 0.2)
 
 
+def randomize_ln(module, *norms):
+    """Moves the affine parts of LayerNorms away from 1 and 0 (so that folding them is
+    checked); returns module."""
+    torch = torch_mod()
+    with torch.no_grad():
+        for n in norms:
+            n.weight.uniform_(0.5, 1.5)
+            n.bias.uniform_(-0.2, 0.2)
+    return module
+
+
 def torch_model(ctx, make_module, shape, opset=13, fold=True, preserve=False):
     """Build the module with the model's seed, export it, return (model, x, ref)."""
     import onnx
@@ -1262,11 +1273,7 @@ def convnext_block(ctx):
                  dw=nn.Conv2d(8, 8, 7, padding=3, groups=8), n1=nn.LayerNorm(8, eps=1e-6),
                  l1=nn.Linear(8, 32), act=nn.GELU(), l2=nn.Linear(32, 8),
                  gamma=nn.Parameter(torch.rand(8, 1, 1) + 0.5), head=nn.Conv2d(8, 4, 1))
-        with torch.no_grad():  # affine parts away from 1 and 0, so folding them is checked
-            for n in (mod.n0, mod.n1):
-                n.weight.uniform_(0.5, 1.5)
-                n.bias.uniform_(-0.2, 0.2)
-        return mod
+        return randomize_ln(mod, mod.n0, mod.n1)
     return torch_model(ctx, make, (3, 26, 22))
 
 
@@ -1285,11 +1292,7 @@ def layernorm_op17(ctx):
     def make(nn):
         mod = Fn(nn, fwd, a=nn.Conv2d(3, 5, 3, padding=1), n1=nn.LayerNorm(5), l1=nn.Linear(5, 6),
                  n2=nn.LayerNorm(6), b=nn.Conv2d(6, 4, 3, padding=1))
-        with torch.no_grad():
-            for n in (mod.n1, mod.n2):
-                n.weight.uniform_(0.5, 1.5)
-                n.bias.uniform_(-0.2, 0.2)
-        return mod
+        return randomize_ln(mod, mod.n1, mod.n2)
     return torch_model(ctx, make, (3, 11, 9), opset=17)
 
 

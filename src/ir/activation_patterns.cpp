@@ -48,38 +48,35 @@ std::optional<ErfGate> erf_gate(const Matcher& m, ValueId gate) {
 
 }  // namespace
 
+// The gated form of a gate activation applied to x and multiplied by x.
+std::optional<Activation> gated_form(const Activation& gate) {
+  if (gate.kind == Activation::Kind::kSigmoid) return Activation{Activation::Kind::kSwish};
+  if (gate.kind == Activation::Kind::kHardSigmoid &&
+      std::fabs(gate.alpha - 1.0f / 6.0f) < 1e-7f && gate.beta == 0.5f)
+    return Activation{Activation::Kind::kHardSwish};
+  return std::nullopt;
+}
+
 int fuse_gated_activations(Graph& graph) {
   const std::vector<int> uses = use_counts(graph);
   std::vector<bool> keep(graph.nodes.size(), true);
+  const Matcher m{graph, uses, keep};
   int fused = 0;
   for (size_t i = 0; i < graph.nodes.size(); ++i) {
-    Node& mul = graph.nodes[i];
-    const BinaryAttrs* b = std::get_if<BinaryAttrs>(&mul.attrs);
-    if (mul.op != OpKind::kBinary || !b || b->kind != BinaryAttrs::Kind::kMul ||
-        b->constant_index != -1 || !b->activation.none() || mul.inputs.size() != 2)
-      continue;
+    const Node& mul = graph.nodes[i];
+    if (mul.op != OpKind::kBinary || !plain_binary(mul, BinaryAttrs::Kind::kMul, false)) continue;
     for (int side = 0; side < 2; ++side) {
-      const ValueId x = mul.inputs[side], gate = mul.inputs[1 - side];
-      const int p = graph.values.at(gate).producer;
-      if (p < 0 || !keep[p] || uses[gate] != 1 || graph.nodes[p].op != OpKind::kActivation ||
-          graph.nodes[p].inputs != std::vector<ValueId>{x})
-        continue;
-      const ActivationAttrs* g = std::get_if<ActivationAttrs>(&graph.nodes[p].attrs);
-      if (!g) continue;
-      const Activation& a = g->activation;
-      Activation gated;
-      if (a.kind == Activation::Kind::kSigmoid) {
-        gated.kind = Activation::Kind::kSwish;
-      } else if (a.kind == Activation::Kind::kHardSigmoid &&
-                 std::fabs(a.alpha - 1.0f / 6.0f) < 1e-7f && a.beta == 0.5f) {
-        gated.kind = Activation::Kind::kHardSwish;
-      } else {
-        continue;
-      }
-      mul.op = OpKind::kActivation;
-      mul.inputs = {x};
-      mul.attrs = ActivationAttrs{gated};
-      keep[p] = false;
+      const ValueId x = mul.inputs[side];
+      const int gate = m.producer(mul.inputs[1 - side], OpKind::kActivation);
+      if (gate < 0 || m.node(gate).inputs != std::vector<ValueId>{x}) continue;
+      const auto* g = std::get_if<ActivationAttrs>(&m.node(gate).attrs);
+      const std::optional<Activation> gated = g ? gated_form(g->activation) : std::nullopt;
+      if (!gated) continue;
+      Node& out = graph.nodes[i];
+      out.op = OpKind::kActivation;
+      out.inputs = {x};
+      out.attrs = ActivationAttrs{*gated};
+      keep[gate] = false;
       ++fused;
       break;
     }

@@ -16,9 +16,6 @@ std::vector<int> use_counts(const Graph& graph);
 // more; renumbers values and recomputes producers.
 void compact(Graph& graph, const std::vector<bool>& keep);
 
-// The node that produces `v`, or nullptr for the graph input.
-const Node* producer_of(const Graph& graph, ValueId v);
-
 // Looks through values to the nodes of a pattern.
 struct Matcher {
   const Graph& graph;

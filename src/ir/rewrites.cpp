@@ -71,17 +71,25 @@ void compact(Graph& graph, const std::vector<bool>& keep) {
   graph.nodes = std::move(nodes);
 }
 
-const Node* producer_of(const Graph& graph, ValueId v) {
-  const int p = graph.values.at(v).producer;
-  return p < 0 ? nullptr : &graph.nodes[p];
-}
-
 }  // namespace rewrite_detail
 
 namespace {
 
 using namespace rewrite_detail;
 using shape_detail::activation_slot;
+
+// Output channel o of `conv` becomes conv_o * factor[o] + offset[o] (a
+// BatchNorm or a per-channel affine folded into the weights and the bias).
+void fold_into_conv(ConvAttrs& conv, const std::vector<float>& factor,
+                    const std::vector<float>& offset) {
+  const size_t out_channels = conv.bias.size();
+  const size_t per_output = conv.weight.size() / out_channels;
+  for (size_t o = 0; o < out_channels; ++o) {
+    float* w = conv.weight.data() + o * per_output;
+    for (size_t k = 0; k < per_output; ++k) w[k] *= factor[o];
+    conv.bias[o] = conv.bias[o] * factor[o] + offset[o];
+  }
+}
 
 }  // namespace
 
@@ -97,12 +105,7 @@ int fold_batchnorms(Graph& graph) {
         b.shift.size() != out_channels || out_channels == 0 ||
         conv.weight.size() % out_channels != 0)
       return Merged::kNothing;
-    const size_t per_channel = conv.weight.size() / out_channels;
-    float* w = conv.weight.data();
-    for (size_t o = 0; o < out_channels; ++o) {
-      for (size_t k = 0; k < per_channel; ++k) w[o * per_channel + k] *= b.scale[o];
-      conv.bias[o] = conv.bias[o] * b.scale[o] + b.shift[o];
-    }
+    fold_into_conv(conv, b.scale, b.shift);
     conv.activation = b.activation;
     return Merged::kProducer;
   });
@@ -122,13 +125,14 @@ std::vector<float> per_feature(const Tensor& constant, size_t dim, int64_t n) {
 }
 
 // y * factor[f] + offset[f] for feature f: what a Binary with a per-feature
-// constant does (Mul, Div by a constant, Add, Sub of a constant).
+// constant does (Mul, Div by a constant, Add, Sub of a constant), before its
+// fused activation (the caller carries that over or refuses it).
 struct FeatureAffine {
   std::vector<float> factor, offset;
 };
 
 std::optional<FeatureAffine> feature_affine(const BinaryAttrs& b, size_t dim, int64_t n) {
-  if (b.constant_index < 0 || !b.activation.none()) return std::nullopt;
+  if (b.constant_index < 0) return std::nullopt;
   std::vector<float> c = per_feature(b.constant, dim, n);
   if (c.empty()) return std::nullopt;
   FeatureAffine f{std::vector<float>(c.size(), 1.0f), std::vector<float>(c.size(), 0.0f)};
@@ -164,16 +168,12 @@ int fold_channel_affines(Graph& graph) {
         return Merged::kNothing;
       const std::optional<FeatureAffine> f = feature_affine(b, 1, out);
       if (!f) return Merged::kNothing;
-      const size_t per_output = conv->weight.size() / static_cast<size_t>(out);
-      for (int64_t o = 0; o < out; ++o) {
-        float* w = conv->weight.data() + o * per_output;
-        for (size_t k = 0; k < per_output; ++k) w[k] *= f->factor[o];
-        conv->bias[o] = conv->bias[o] * f->factor[o] + f->offset[o];
-      }
+      fold_into_conv(*conv, f->factor, f->offset);
       conv->activation = b.activation;
       return Merged::kProducer;
     }
     if (auto* ln = std::get_if<LayerNormAttrs>(&producer.attrs)) {
+      if (!b.activation.none()) return Merged::kNothing;
       const Shape& shape = graph.shape_of(producer.output);
       const std::optional<FeatureAffine> f =
           feature_affine(b, shape.rank() + ln->axis, static_cast<int64_t>(ln->scale.size()));
@@ -199,6 +199,8 @@ int compose_channel_gathers(Graph& graph) {
     n.inputs[0] = graph.nodes[p].inputs.at(0);
     ++composed;
   }
+  // Now, not at the end of optimize_graph: an unread inner gather would count
+  // as a reader of its input and stop the single-use fusions that follow.
   if (composed) remove_dead_nodes(graph);
   return composed;
 }

@@ -133,6 +133,23 @@ class AveragePoolKernel : public PrimitiveKernel {
   std::vector<Cell> cells_;
 };
 
+// What the choice between the max-pool kernels depends on: the geometry and
+// the thread count.
+std::string max_pool_choice_key(const memory::desc& src_md, const memory::desc& dst_md,
+                                const Window& win, const SliceAxis& h, const SliceAxis& w) {
+  std::string key = "max pool";
+  for (const memory::dims& d : {src_md.dims(), dst_md.dims()})
+    for (int64_t v : d) key += "," + std::to_string(v);
+  const auto pair = [](int64_t a, int64_t b) {
+    return std::to_string(a) + "x" + std::to_string(b);
+  };
+  key += "," + pair(win.kernel_h, win.kernel_w) + "/" + pair(win.stride_h, win.stride_w) +
+         ",d" + pair(win.dilation_h, win.dilation_w) + ",p" + std::to_string(h.pad_begin) +
+         "," + std::to_string(h.pad_end) + "," + std::to_string(w.pad_begin) + "," +
+         std::to_string(w.pad_end) + ",threads " + std::to_string(omp_get_max_threads());
+  return key;
+}
+
 }  // namespace
 
 KernelPtr make_pool_kernel(const OnednnContext& ctx, const Graph& graph, const Node& node,
@@ -167,16 +184,7 @@ KernelPtr make_pool_kernel(const OnednnContext& ctx, const Graph& graph, const N
            k->bind_dst(DNNL_ARG_DST, dst_md);
            return k;
          }}};
-    std::string key = "max pool";
-    for (const memory::dims& d : {src_md.dims(), dst_md.dims()})
-      for (int64_t v : d) key += "," + std::to_string(v);
-    key += "," + std::to_string(win.kernel_h) + "x" + std::to_string(win.kernel_w) + "/" +
-           std::to_string(win.stride_h) + "x" + std::to_string(win.stride_w) + ",d" +
-           std::to_string(win.dilation_h) + "x" + std::to_string(win.dilation_w) + ",p" +
-           std::to_string(h.pad_begin) + "," + std::to_string(h.pad_end) + "," +
-           std::to_string(w.pad_begin) + "," + std::to_string(w.pad_end) + ",threads " +
-           std::to_string(omp_get_max_threads());
-    return fastest_kernel(candidates, key, {src_md.get_size() / sizeof(float)},
+    return fastest_kernel(candidates, max_pool_choice_key(src_md, dst_md, win, h, w), {src_md.get_size() / sizeof(float)},
                           dst_md.get_size() / sizeof(float));
   }
 
