@@ -39,8 +39,11 @@ enum class OpKind {
   kGlobalMaxPool,      // the maximum of every channel over H and W
   kPRelu,              // x < 0 ? slope * x : x, slope a constant broadcast to x
   kLayerNorm,          // layer normalization over the innermost storage axis
+  kAttention,          // multi-head scaled dot-product attention of token tensors
+  kRowSlice,           // every step-th row from a start (Slice, Gather along the row axis)
+  kRowConcat,          // inputs and constant blocks joined along the row axis
 };
-constexpr OpKind kLastOpKind = OpKind::kLayerNorm;
+constexpr OpKind kLastOpKind = OpKind::kRowConcat;
 constexpr int kOpKindCount = static_cast<int>(kLastOpKind) + 1;
 const char* op_name(OpKind op);
 
@@ -202,20 +205,25 @@ struct ReshapeAttrs {
 };
 
 // ONNX MatMul; one operand may be a constant in ONNX order (its own dims),
-// constant_index 0 or 1 as in BinaryAttrs.
+// constant_index 0 or 1 as in BinaryAttrs. With a constant B [K, N] it is a
+// Linear layer, which may carry a bias over the N outputs (empty: none) and
+// an activation, folded in by the IR rewrites.
 struct MatMulAttrs {
   Tensor constant;
   int constant_index = -1;
+  std::vector<float> bias;
+  Activation activation;
 };
 
 struct TransposeAttrs {
   std::vector<int64_t> perm;  // output dim i is input dim perm[i]
 };
 
-// Output channel c copies input channel source[c], for as many output
-// channels as `source` lists: a channel shuffle (a Reshape -> Transpose ->
+// Output feature c copies input feature source[c], for as many output
+// features as `source` lists: a channel shuffle (a Reshape -> Transpose ->
 // Reshape that only regroups channels), one output of a Split, a Slice or a
-// Gather along the channels of a map.
+// Gather along the channels of a map, or along the last axis of [1, T, C]
+// tokens (the features are the innermost storage axis, Shape::features()).
 struct ChannelGatherAttrs {
   std::vector<int64_t> source;
 };
@@ -245,11 +253,44 @@ struct LayerNormAttrs {
 // innermost storage axis (so a kernel can run it).
 bool layer_norm_axis_is_innermost(int64_t axis, size_t rank);
 
+// Multi-head scaled dot-product attention of token tensors q [1, T, C],
+// k [1, S, C] and v [1, S, D] (inputs 0, 1, 2; C and D multiples of `heads`).
+// Head h reads its share of the features, [h*C/heads, (h+1)*C/heads) of q and
+// k and [h*dv, (h+1)*dv) of v (dv = D/heads), and writes those of the output
+// [1, T, D]:
+//   out[t, h*dv + j] = sum_s softmax_s(scale * q_h[t] . k_h[s]) * v[s, h*dv + j]
+// Output rows read the same rows of q and every row of k and v: queries stay
+// where they are, keys and values are gathered whole.
+struct AttentionAttrs {
+  int64_t heads = 1;
+  float scale = 1.0f;
+};
+
+// Output row r is input row start + r * step (a Slice along the row axis, or a
+// Gather of one index, which drops the axis). `dims` is the output shape; its
+// rows hold as many floats as the input's ([1, T, C] -> [1, C] for the class
+// token of a vision transformer).
+struct RowSliceAttrs {
+  int64_t start = 0;
+  int64_t step = 1;
+  Dims dims;
+};
+
+// The output's rows are blocks joined along the row axis, in order: block k
+// is node input parts[k] when parts[k] >= 0, else constants[-1 - parts[k]].
+// Every block has the output's shape but for the row count; constants are
+// stored as tensors of that shape (NHWC for rank 4). A vision transformer's
+// class token is the constant block before the patch tokens.
+struct RowConcatAttrs {
+  std::vector<int64_t> parts;
+  std::vector<Tensor> constants;
+};
+
 using NodeAttrs = std::variant<std::monostate, ConvAttrs, PoolAttrs, ActivationAttrs,
                                BatchNormAttrs, PadAttrs, GemmAttrs, ConvTransposeAttrs,
                                ResizeAttrs, BinaryAttrs, SoftmaxAttrs, ReduceAttrs, MatMulAttrs,
                                TransposeAttrs, ReshapeAttrs, ChannelGatherAttrs, PReluAttrs,
-                               LayerNormAttrs>;
+                               LayerNormAttrs, AttentionAttrs, RowSliceAttrs, RowConcatAttrs>;
 
 struct Node {
   std::string name;           // the ONNX node name (or a generated one)

@@ -44,6 +44,10 @@ struct Shape {
   int64_t channels() const { return dims.at(1); }
   int64_t height() const;  // rows: dim 2 for rank 4, dim 1 for rank 3, 1 for rank <= 2
   int64_t width() const { return dims.at(3); }
+  // The innermost storage axis (ONNX index) and its extent: the channels of
+  // a map (dim 1), the last dim of other ranks.
+  size_t feature_axis() const { return dims.size() == 4 ? 1 : dims.size() - 1; }
+  int64_t features() const { return dims.at(feature_axis()); }
   // Floats per row: W*C for a feature map, B for [1, A, B], all elements for
   // rank <= 2.
   int64_t row_elements() const;

@@ -55,16 +55,19 @@ bool translatable(const Graph& graph, const Node& node) {
   }
 }
 
-// A MatMul by a constant [C, K] over the channels: a 1x1 conv with the
-// transposed weight [K, C, 1, 1] and no bias.
-ConvAttrs pointwise_conv(const Tensor& matrix) {
+// A Linear layer (a MatMul by a constant [C, K]) over the channels: a 1x1
+// conv with the transposed weight [K, C, 1, 1], the same bias and activation.
+ConvAttrs pointwise_conv(const MatMulAttrs& linear) {
+  const Tensor& matrix = linear.constant;
   const int64_t in = matrix.shape().dims[0], out = matrix.shape().dims[1];
   std::vector<float> weight(static_cast<size_t>(in * out));
   for (int64_t o = 0; o < out; ++o)
     for (int64_t i = 0; i < in; ++i) weight[o * in + i] = matrix.data()[i * out + o];
   ConvAttrs conv;
   conv.weight = Tensor(Shape({out, in, 1, 1}), std::move(weight));
-  conv.bias.assign(static_cast<size_t>(out), 0.0f);
+  conv.bias = linear.bias;
+  conv.bias.resize(static_cast<size_t>(out), 0.0f);
+  conv.activation = linear.activation;
   return conv;
 }
 
@@ -83,7 +86,7 @@ void translate(Node& node) {
     case OpKind::kSoftmax: std::get<SoftmaxAttrs>(node.attrs).axis = -3; break;
     case OpKind::kLayerNorm: std::get<LayerNormAttrs>(node.attrs).axis = -3; break;
     case OpKind::kMatMul:
-      node.attrs = pointwise_conv(std::get<MatMulAttrs>(node.attrs).constant);
+      node.attrs = pointwise_conv(std::get<MatMulAttrs>(node.attrs));
       node.op = OpKind::kConv;
       break;
     default: break;  // activations act elementwise

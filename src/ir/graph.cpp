@@ -71,12 +71,19 @@ size_t weight_floats(const ResizeAttrs&) { return 0; }
 size_t weight_floats(const BinaryAttrs& a) { return a.constant.size(); }
 size_t weight_floats(const SoftmaxAttrs&) { return 0; }
 size_t weight_floats(const ReduceAttrs&) { return 0; }
-size_t weight_floats(const MatMulAttrs& a) { return a.constant.size(); }
+size_t weight_floats(const MatMulAttrs& a) { return a.constant.size() + a.bias.size(); }
 size_t weight_floats(const TransposeAttrs&) { return 0; }
 size_t weight_floats(const ReshapeAttrs&) { return 0; }
 size_t weight_floats(const ChannelGatherAttrs&) { return 0; }
 size_t weight_floats(const PReluAttrs& a) { return a.slope.size(); }
 size_t weight_floats(const LayerNormAttrs& a) { return a.scale.size() + a.shift.size(); }
+size_t weight_floats(const AttentionAttrs&) { return 0; }
+size_t weight_floats(const RowSliceAttrs&) { return 0; }
+size_t weight_floats(const RowConcatAttrs& a) {
+  size_t n = 0;
+  for (const Tensor& c : a.constants) n += c.size();
+  return n;
+}
 
 }  // namespace
 
@@ -154,7 +161,8 @@ void digest_attrs(Digest& d, const BinaryAttrs& a) {
 void digest_attrs(Digest& d, const SoftmaxAttrs& a) { d.pod(a.axis), d.pod(a.coerced); }
 void digest_attrs(Digest& d, const ReduceAttrs& a) { d.pod(a.kind), digest_ints(d, a.axes); }
 void digest_attrs(Digest& d, const MatMulAttrs& a) {
-  digest_tensor(d, a.constant), d.pod(a.constant_index);
+  digest_tensor(d, a.constant), d.pod(a.constant_index), d.floats(a.bias);
+  digest_activation(d, a.activation);
 }
 void digest_attrs(Digest& d, const TransposeAttrs& a) { digest_ints(d, a.perm); }
 void digest_attrs(Digest& d, const ReshapeAttrs& a) { digest_ints(d, a.dims), d.pod(a.row_local); }
@@ -162,6 +170,14 @@ void digest_attrs(Digest& d, const ChannelGatherAttrs& a) { digest_ints(d, a.sou
 void digest_attrs(Digest& d, const PReluAttrs& a) { digest_tensor(d, a.slope); }
 void digest_attrs(Digest& d, const LayerNormAttrs& a) {
   d.pod(a.axis), d.pod(a.epsilon), d.floats(a.scale), d.floats(a.shift);
+}
+void digest_attrs(Digest& d, const AttentionAttrs& a) { d.pod(a.heads), d.pod(a.scale); }
+void digest_attrs(Digest& d, const RowSliceAttrs& a) {
+  d.pod(a.start), d.pod(a.step), digest_ints(d, a.dims);
+}
+void digest_attrs(Digest& d, const RowConcatAttrs& a) {
+  digest_ints(d, a.parts);
+  for (const Tensor& c : a.constants) digest_tensor(d, c);
 }
 
 }  // namespace

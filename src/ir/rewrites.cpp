@@ -20,6 +20,7 @@ Activation* activation_slot(Node& node) {
   if (auto* a = std::get_if<BatchNormAttrs>(&node.attrs)) return &a->activation;
   if (auto* a = std::get_if<ConvTransposeAttrs>(&node.attrs)) return &a->activation;
   if (auto* a = std::get_if<BinaryAttrs>(&node.attrs)) return &a->activation;
+  if (auto* a = std::get_if<MatMulAttrs>(&node.attrs)) return &a->activation;
   return nullptr;
 }
 
@@ -89,6 +90,17 @@ void fold_into_conv(ConvAttrs& conv, const std::vector<float>& factor,
     for (size_t k = 0; k < per_output; ++k) w[k] *= factor[o];
     conv.bias[o] = conv.bias[o] * factor[o] + offset[o];
   }
+}
+
+// Output feature n of a Linear layer (a MatMul by a constant [K, N]) becomes
+// y_n * factor[n] + offset[n].
+void fold_into_linear(MatMulAttrs& linear, const std::vector<float>& factor,
+                      const std::vector<float>& offset) {
+  const size_t n = factor.size();
+  float* w = linear.constant.data();
+  for (size_t i = 0; i < linear.constant.size(); ++i) w[i] *= factor[i % n];
+  linear.bias.resize(n, 0.0f);
+  for (size_t o = 0; o < n; ++o) linear.bias[o] = linear.bias[o] * factor[o] + offset[o];
 }
 
 }  // namespace
@@ -170,6 +182,17 @@ int fold_channel_affines(Graph& graph) {
       if (!f) return Merged::kNothing;
       fold_into_conv(*conv, f->factor, f->offset);
       conv->activation = b.activation;
+      return Merged::kProducer;
+    }
+    if (auto* linear = std::get_if<MatMulAttrs>(&producer.attrs)) {
+      const Dims& w = linear->constant.shape().dims;
+      if (linear->constant_index != 1 || w.size() != 2 || !linear->activation.none())
+        return Merged::kNothing;
+      const size_t last = graph.shape_of(producer.output).rank() - 1;
+      const std::optional<FeatureAffine> f = feature_affine(b, last, w[1]);
+      if (!f) return Merged::kNothing;
+      fold_into_linear(*linear, f->factor, f->offset);
+      linear->activation = b.activation;
       return Merged::kProducer;
     }
     if (auto* ln = std::get_if<LayerNormAttrs>(&producer.attrs)) {

@@ -26,11 +26,16 @@ class ElementwiseKernel : public Kernel {
 
 KernelPtr make_activation_kernel(const OnednnContext& ctx, const Graph& graph, const Node& node,
                                  RowRange out) {
-  const ActivationAttrs& act = std::get<ActivationAttrs>(node.attrs);
-  const int64_t elements = out.size() * graph.shape_of(node.output).row_elements();
-  const std::vector<EltwiseParams> steps = eltwise_steps(act.activation);
+  return make_elementwise_activation(
+      ctx, std::get<ActivationAttrs>(node.attrs).activation,
+      out.size() * graph.shape_of(node.output).row_elements());
+}
+
+KernelPtr make_elementwise_activation(const OnednnContext& ctx, const Activation& activation,
+                                      int64_t elements) {
+  const std::vector<EltwiseParams> steps = eltwise_steps(activation);
   if (steps.size() != 1)
-    return std::make_unique<ElementwiseKernel>(act.activation, static_cast<size_t>(elements));
+    return std::make_unique<ElementwiseKernel>(activation, static_cast<size_t>(elements));
   const dnnl::memory::desc md = flat_desc(elements);
   const EltwiseParams& p = steps[0];
   const dnnl::eltwise_forward::desc desc(dnnl::prop_kind::forward_inference, p.algorithm, md,

@@ -1,5 +1,6 @@
 // Channel gather (a channel shuffle, split, slice or gather) on a row slice,
-// EdgeFlow's own: every pixel's output channels out[c] = in[source[c]].
+// EdgeFlow's own: every pixel's output channels out[c] = in[source[c]] (a
+// token's features, for [1, T, C] tokens: the innermost storage axis).
 // Where the source channels come in runs (a slice: one run per pixel) each
 // run is one copy; where they do not (a shuffle: runs of 1) a plain indexed
 // loop is faster than a call per run. Row-local.
@@ -62,10 +63,11 @@ class ChannelGatherKernel : public Kernel {
 
 KernelPtr make_channel_gather_kernel(const OnednnContext&, const Graph& graph, const Node& node,
                                      RowRange out) {
+  // Positions per row: the width of a map, 1 for tokens (a row is one token).
   const Shape& s = graph.shape_of(node.output);
   return std::make_unique<ChannelGatherKernel>(std::get<ChannelGatherAttrs>(node.attrs).source,
-                                               graph.shape_of(node.inputs[0]).channels(),
-                                               out.size() * s.width());
+                                               graph.shape_of(node.inputs[0]).features(),
+                                               out.size() * (s.row_elements() / s.features()));
 }
 
 }  // namespace edgeflow::kernels

@@ -32,6 +32,9 @@ const std::array<OpKernels, kOpKindCount> kKernels = {{
     {OpKind::kGlobalMaxPool, make_global_max_pool_kernel, ref::global_max_pool},
     {OpKind::kPRelu, make_prelu_kernel, ref::prelu},
     {OpKind::kLayerNorm, make_layer_norm_kernel, ref::layer_norm},
+    {OpKind::kAttention, make_attention_kernel, ref::attention},
+    {OpKind::kRowSlice, make_row_slice_kernel, ref::row_slice},
+    {OpKind::kRowConcat, make_row_concat_kernel, ref::row_concat},
 }};
 
 }  // namespace

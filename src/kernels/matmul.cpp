@@ -1,6 +1,7 @@
 // MatMul on a row slice: one oneDNN matmul over strided views. Operands are
 // padded to the output's rank (batch dims broadcast as ONNX says); A's rows
-// (its M axis, the row axis) are the slice's, B is read whole. Feature maps
+// (its M axis, the row axis) are the slice's, B is read whole. A Linear
+// layer (constant B) carries its bias and activation into the primitive. Feature maps
 // are NHWC, so A = [1, C, H, W] is the strided view h*W*C + w*C + c.
 #include "edgeflow/error.h"
 #include "kernels/onednn_kernels.h"
@@ -27,6 +28,7 @@ std::vector<float> constant_rows(const Tensor& t, RowRange rows) {
 
 KernelPtr make_matmul_kernel(const OnednnContext& ctx, const Graph& graph, const Node& node,
                              RowRange out) {
+  if (runs_as_linear(graph, node)) return make_linear_kernel(ctx, graph, node, out);
   const MatMulAttrs& m = std::get<MatMulAttrs>(node.attrs);
   const Shape& out_shape = graph.shape_of(node.output);
   const size_t rank = out_shape.rank();
@@ -54,17 +56,31 @@ KernelPtr make_matmul_kernel(const OnednnContext& ctx, const Graph& graph, const
     }
   }
   const memory::desc dst_md = storage_desc(dst);
-  const dnnl::matmul::desc desc(mds[0], mds[1], dst_md);
-  const dnnl::matmul::primitive_desc pd(desc, ctx.engine);
+  // A constant B goes into the layout the primitive prefers (a packed one
+  // for the GEMM of a Linear layer), reordered once here; a Linear layer's
+  // bias and activation run inside the primitive.
+  const bool linear = m.constant_index == 1;
+  const memory::desc weights_md =
+      linear ? memory::desc(mds[1].dims(), memory::data_type::f32, memory::format_tag::any)
+             : mds[1];
+  Dims bias_dims(rank, 1);
+  bias_dims.back() = out_shape.dims.back();
+  const memory::desc bias_md = m.bias.empty() ? memory::desc() : plain_desc(bias_dims);
+  const dnnl::matmul::desc desc(mds[0], weights_md, bias_md, dst_md);
+  const dnnl::matmul::primitive_desc pd(desc, activation_attr(m.activation), ctx.engine);
   auto kernel = std::make_unique<PrimitiveKernel>(ctx, dnnl::matmul(pd));
   const int args[2] = {DNNL_ARG_SRC, DNNL_ARG_WEIGHTS};
   next_input = 0;
   for (int o = 0; o < 2; ++o) {
-    if (o == m.constant_index)
+    if (o == m.constant_index && linear)
+      kernel->bind_constant(args[o],
+                            reordered_constant(ctx, mds[o], constant.data(), pd.weights_desc()));
+    else if (o == m.constant_index)
       kernel->bind_constant(args[o], constant_memory(ctx, mds[o], constant.data()));
     else
       kernel->bind_input(args[o], mds[o], static_cast<size_t>(next_input++));
   }
+  if (!m.bias.empty()) kernel->bind_constant(DNNL_ARG_BIAS, constant_memory(ctx, bias_md, m.bias.data()));
   kernel->bind_dst(DNNL_ARG_DST, dst_md);
   return kernel;
 }

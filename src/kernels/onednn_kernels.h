@@ -20,6 +20,9 @@ KernelPtr make_concat_kernel(const OnednnContext& ctx, const Graph& graph, const
                              RowRange out);
 KernelPtr make_activation_kernel(const OnednnContext& ctx, const Graph& graph, const Node& node,
                                  RowRange out);
+// `activation` over `elements` floats (in place when dst is the input).
+KernelPtr make_elementwise_activation(const OnednnContext& ctx, const Activation& activation,
+                                      int64_t elements);
 KernelPtr make_batch_norm_kernel(const OnednnContext& ctx, const Graph& graph, const Node& node,
                                  RowRange out);
 KernelPtr make_pad_kernel(const OnednnContext& ctx, const Graph& graph, const Node& node,
@@ -46,6 +49,11 @@ KernelPtr make_reduce_kernel(const OnednnContext& ctx, const Graph& graph, const
                              RowRange out);
 KernelPtr make_matmul_kernel(const OnednnContext& ctx, const Graph& graph, const Node& node,
                              RowRange out);
+// linear.cpp: a MatMul by a constant [K, N] of tokens [1, T, K] (with its
+// bias and activation), which make_matmul_kernel hands over.
+bool runs_as_linear(const Graph& graph, const Node& node);
+KernelPtr make_linear_kernel(const OnednnContext& ctx, const Graph& graph, const Node& node,
+                             RowRange out);
 KernelPtr make_transpose_kernel(const OnednnContext& ctx, const Graph& graph, const Node& node,
                                 RowRange out);
 KernelPtr make_reshape_kernel(const OnednnContext& ctx, const Graph& graph, const Node& node,
@@ -54,5 +62,11 @@ KernelPtr make_layer_norm_kernel(const OnednnContext& ctx, const Graph& graph, c
                                  RowRange out);
 KernelPtr make_channel_gather_kernel(const OnednnContext& ctx, const Graph& graph,
                                       const Node& node, RowRange out);
+KernelPtr make_attention_kernel(const OnednnContext& ctx, const Graph& graph, const Node& node,
+                                RowRange out);
+KernelPtr make_row_slice_kernel(const OnednnContext& ctx, const Graph& graph, const Node& node,
+                                RowRange out);
+KernelPtr make_row_concat_kernel(const OnednnContext& ctx, const Graph& graph, const Node& node,
+                                 RowRange out);
 
 }  // namespace edgeflow::kernels

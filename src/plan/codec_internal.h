@@ -43,6 +43,9 @@ void encode(const ReshapeAttrs& a, bool with_weights, planpb::Node* out);
 void encode(const ChannelGatherAttrs& a, bool with_weights, planpb::Node* out);
 void encode(const PReluAttrs& a, bool with_weights, planpb::Node* out);
 void encode(const LayerNormAttrs& a, bool with_weights, planpb::Node* out);
+void encode(const AttentionAttrs& a, bool with_weights, planpb::Node* out);
+void encode(const RowSliceAttrs& a, bool with_weights, planpb::Node* out);
+void encode(const RowConcatAttrs& a, bool with_weights, planpb::Node* out);
 NodeAttrs decode_op_attrs(const planpb::Node& in);
 
 }  // namespace edgeflow::codec_detail

@@ -1,5 +1,6 @@
 // The wire form of the attributes of ConvTranspose, Resize, Binary, Softmax,
-// Reduce, MatMul, Transpose, Reshape, ChannelGather, PRelu and LayerNorm. Decoding checks every
+// Reduce, MatMul, Transpose, Reshape, ChannelGather, PRelu, LayerNorm, Attention,
+// RowSlice and RowConcat. Decoding checks every
 // enum, bound and length; shape-level consistency is validate_graph's.
 #include <cmath>
 
@@ -117,7 +118,9 @@ void encode(const ReduceAttrs& rd, bool, planpb::Node* out) {
 void encode(const MatMulAttrs& m, bool with_weights, planpb::Node* out) {
   auto* p = out->mutable_matmul();
   p->set_constant_index(m.constant_index);
+  encode_activation(m.activation, p->mutable_activation());
   if (with_weights && m.constant_index >= 0) encode_tensor(m.constant, p->mutable_constant());
+  if (with_weights) p->set_bias(to_bytes(m.bias));
 }
 
 void encode(const TransposeAttrs& t, bool, planpb::Node* out) {
@@ -149,6 +152,25 @@ void encode(const LayerNormAttrs& ln, bool with_weights, planpb::Node* out) {
   }
 }
 
+void encode(const AttentionAttrs& a, bool, planpb::Node* out) {
+  planpb::Attention* m = out->mutable_attention();
+  m->set_heads(a.heads);
+  m->set_scale(a.scale);
+}
+
+void encode(const RowSliceAttrs& a, bool, planpb::Node* out) {
+  planpb::RowSlice* m = out->mutable_row_slice();
+  m->set_start(a.start);
+  m->set_step(a.step);
+  encode_ints(a.dims, m->mutable_dims());
+}
+
+void encode(const RowConcatAttrs& a, bool, planpb::Node* out) {
+  planpb::RowConcat* m = out->mutable_row_concat();
+  encode_ints(a.parts, m->mutable_parts());
+  for (const Tensor& c : a.constants) encode_tensor(c, m->add_constants());
+}
+
 NodeAttrs decode_op_attrs(const planpb::Node& in) {
   const bool weights = in.has_weights();
   switch (in.attrs_case()) {
@@ -178,8 +200,10 @@ NodeAttrs decode_op_attrs(const planpb::Node& in) {
     case planpb::Node::kMatmul: {
       MatMulAttrs a;
       a.constant_index = decode_constant_index(in.matmul().constant_index());
+      a.activation = decode_activation(in.matmul().activation());
       if (weights && a.constant_index >= 0)
         a.constant = decode_tensor(in.matmul().constant(), "matmul constant");
+      if (weights) a.bias = from_bytes(in.matmul().bias(), "matmul bias");
       return a;
     }
     case planpb::Node::kTranspose:
@@ -202,6 +226,28 @@ NodeAttrs decode_op_attrs(const planpb::Node& in) {
         a.scale = from_bytes(in.layer_norm().scale(), "layer_norm scale");
         a.shift = from_bytes(in.layer_norm().shift(), "layer_norm shift");
       }
+      return a;
+    }
+    case planpb::Node::kAttention: {
+      AttentionAttrs a;
+      a.heads = decode_bounded(in.attention().heads(), 1, kLimit, "attention heads");
+      a.scale = in.attention().scale();
+      if (!std::isfinite(a.scale)) fail_input("plan: bad attention scale");
+      return a;
+    }
+    case planpb::Node::kRowSlice: {
+      RowSliceAttrs a;
+      a.start = decode_bounded(in.row_slice().start(), 0, kLimit, "row slice start");
+      a.step = decode_bounded(in.row_slice().step(), 1, kLimit, "row slice step");
+      a.dims = decode_ints(in.row_slice().dims(), "row slice dims");
+      return a;
+    }
+    case planpb::Node::kRowConcat: {
+      RowConcatAttrs a;
+      a.parts = decode_ints(in.row_concat().parts(), "row concat parts");
+      if (in.row_concat().constants_size() > kLimit) fail_input("plan: too many row blocks");
+      for (const planpb::FloatTensor& c : in.row_concat().constants())
+        a.constants.push_back(decode_tensor(c, "row concat constant"));
       return a;
     }
     default:

@@ -3,10 +3,13 @@
 // out-of-range enums, indices or extents throws instead of trusting them.
 #include <gtest/gtest.h>
 
+#include <cmath>
+
 #include "edgeflow/error.h"
 #include "edgeflow/ir_passes.h"
 #include "edgeflow/plan.h"
 #include "graph_builders.h"
+#include "ir_test_graphs.h"
 
 namespace edgeflow::test {
 namespace {
@@ -56,6 +59,18 @@ std::vector<Graph> one_node_graphs() {
   ln.scale = random_values(3, rng);
   ln.shift = random_values(3, rng);
   graphs.push_back(inferred_graph(OpKind::kLayerNorm, {map_shape(3, 4, 4)}, ln));
+  // Attention reads tokens: a map made [1, 5, 8] first (the graph input is a map).
+  irtest::GraphBuilder tokens({1, 8, 5, 1});
+  const ValueId t = tokens.add("tokens", OpKind::kReshape, {0}, ReshapeAttrs{{1, 5, 8}, false});
+  graphs.push_back(
+      tokens.done({tokens.add("attention", OpKind::kAttention, {t, t, t}, AttentionAttrs{2, 0.25f})}));
+  graphs.push_back(inferred_graph(OpKind::kRowSlice, {map_shape(2, 9, 3)},
+                                  RowSliceAttrs{1, 3, {1, 2, 3, 3}}));
+  RowConcatAttrs rc;
+  rc.parts = {-1, 0, -2};
+  rc.constants = {random_tensor(Shape({1, 2, 1, 3}), rng),
+                  random_tensor(Shape({1, 2, 2, 3}), rng)};
+  graphs.push_back(inferred_graph(OpKind::kRowConcat, {map_shape(2, 5, 3)}, rc));
   return graphs;
 }
 
@@ -77,7 +92,7 @@ TEST(GraphCodecOps, MalformedAttributesAreErrors) {
   auto expect_bad = [](const Graph& g, const std::function<void(planpb::Node&)>& corrupt) {
     planpb::Graph wire;
     encode_graph(g, true, &wire);
-    corrupt(*wire.mutable_nodes(0));
+    corrupt(*wire.mutable_nodes(wire.nodes_size() - 1));
     try {
       validate_graph(decode_graph(wire));
       ADD_FAILURE() << "accepted a corrupt " << describe(g);
@@ -107,6 +122,18 @@ TEST(GraphCodecOps, MalformedAttributesAreErrors) {
   expect_bad(graphs[11], [](planpb::Node& n) { n.mutable_layer_norm()->set_axis(-2); });
   expect_bad(graphs[11], [](planpb::Node& n) { n.mutable_layer_norm()->set_scale("abcd"); });
   expect_bad(graphs[11], [](planpb::Node& n) { n.mutable_layer_norm()->set_axis(-9); });
+  expect_bad(graphs[12], [](planpb::Node& n) { n.mutable_attention()->set_heads(3); });
+  expect_bad(graphs[12], [](planpb::Node& n) { n.mutable_attention()->set_heads(0); });
+  expect_bad(graphs[12], [](planpb::Node& n) { n.mutable_attention()->set_scale(NAN); });
+  expect_bad(graphs[13], [](planpb::Node& n) { n.mutable_row_slice()->set_step(4); });
+  expect_bad(graphs[13], [](planpb::Node& n) { n.mutable_row_slice()->set_start(-1); });
+  expect_bad(graphs[13], [](planpb::Node& n) { n.mutable_row_slice()->set_dims(2, 5); });
+  expect_bad(graphs[14], [](planpb::Node& n) { n.mutable_row_concat()->set_parts(0, 1); });
+  expect_bad(graphs[14], [](planpb::Node& n) { n.mutable_row_concat()->set_parts(2, -1); });
+  expect_bad(graphs[14], [](planpb::Node& n) { n.mutable_row_concat()->set_parts(1, -3); });
+  expect_bad(graphs[14], [](planpb::Node& n) {
+    n.mutable_row_concat()->mutable_constants(0)->set_dims(2, 5);
+  });
 }
 
 }  // namespace

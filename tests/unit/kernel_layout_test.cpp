@@ -1,6 +1,7 @@
 // Layout kernels vs the reference: Transpose (every permutation of ranks 2 to
 // 4, whole), Reshape (row-local copies and whole reorders through NCHW
-// order), and channel permutes (channel shuffles, row-local).
+// order), and channel gathers (shuffles, slices and selections, row-local) of
+// maps and of [1, T, C] tokens.
 #include <algorithm>
 #include <numeric>
 
@@ -97,6 +98,46 @@ TEST(KernelChannelGather, SlicesSplitsAndSelectionsMatchReferenceWholeAndSliced)
     SCOPED_TRACE("config " + std::to_string(config) + ": " + describe(g));
     expect_kernel_matches_reference(g, rng);
   }
+}
+
+// [1, T, C] tokens gather along their last axis (one position per row): the
+// thirds of a fused q/k/v projection, selections (with repeats), permutations.
+TEST(KernelChannelGather, TokensGatherTheirLastAxisWholeAndSliced) {
+  std::mt19937 rng(322);
+  for (int config = 0; config < 30; ++config) {
+    const int64_t features = uniform_int(rng, 1, 16) * 3, tokens = uniform_int(rng, 1, 30);
+    ChannelGatherAttrs a;
+    switch (config % 3) {
+      case 0: {  // one of q, k, v
+        const int64_t third = uniform_int(rng, 0, 2) * features / 3;
+        for (int64_t c = third; c < third + features / 3; ++c) a.source.push_back(c);
+        break;
+      }
+      case 1:
+        for (int64_t k = 0, n = uniform_int(rng, 1, 50); k < n; ++k)
+          a.source.push_back(uniform_int(rng, 0, features - 1));
+        break;
+      default:
+        for (int64_t c = 0; c < features; ++c) a.source.push_back(c);
+        std::shuffle(a.source.begin(), a.source.end(), rng);
+    }
+    const Graph g = inferred_graph(OpKind::kChannelGather, {Shape({1, tokens, features})}, a);
+    SCOPED_TRACE("config " + std::to_string(config) + ": " + describe(g));
+    expect_kernel_matches_reference(g, rng);
+  }
+}
+
+TEST(KernelChannelGather, ATokensOutputFeatureIsItsSourceFeature) {
+  ChannelGatherAttrs a;
+  a.source = {2, 0, 2};
+  const Graph g = inferred_graph(OpKind::kChannelGather, {Shape({1, 2, 3})}, a);
+  EXPECT_EQ(g.shape_of(g.nodes[0].output), Shape({1, 2, 3}));
+  const Tensor x(Shape({1, 2, 3}), std::vector<float>{1, 2, 3, 4, 5, 6});
+  const std::vector<float> want{3, 1, 3, 6, 4, 6};
+  EXPECT_EQ(reference_forward(g, g.nodes[0], {&x}).values(), want);
+  std::vector<float> out(6);
+  onednn_factory().make(g, g.nodes[0], {0, 2})->run({x.data()}, out.data());
+  EXPECT_EQ(out, want);
 }
 
 }  // namespace

@@ -1,7 +1,7 @@
 // MatMul vs the reference: a constant second operand (token MLPs [1, N, K] x
 // [K, M], maps [1, C, H, W] x [W, M], batched constants), two computed
 // operands (attention: A sliced by rows, B read whole), a constant first
-// operand, and [1, K] vectors.
+// operand, [1, K] vectors, and Linear layers with a bias and an activation.
 #include "kernel_check.h"
 
 namespace edgeflow::test {
@@ -29,6 +29,26 @@ TEST(KernelMatMul, ConstantSecondOperand) {
         m.constant = constant({1, c, k, n}, rng);
       }
     }
+    const Graph g = inferred_graph(OpKind::kMatMul, {a}, m);
+    SCOPED_TRACE("config " + std::to_string(config) + ": " + describe(g));
+    expect_kernel_matches_reference(g, rng);
+  }
+}
+
+// A Linear layer with the bias and activation the rewrites fold into it.
+TEST(KernelMatMul, LinearLayerWithBiasAndActivation) {
+  std::mt19937 rng(114);
+  const Activation::Kind kinds[] = {Activation::Kind::kNone, Activation::Kind::kGelu,
+                                    Activation::Kind::kRelu};
+  for (int config = 0; config < 18; ++config) {
+    const int64_t k = uniform_int(rng, 1, 24), n = uniform_int(rng, 1, 20);
+    MatMulAttrs m;
+    m.constant_index = 1;
+    m.constant = constant({k, n}, rng);
+    m.bias = random_values(static_cast<size_t>(n), rng);
+    m.activation.kind = kinds[config % 3];
+    const Shape a = config % 2 ? Shape({1, uniform_int(rng, 1, 30), k})
+                               : map_shape(uniform_int(rng, 1, 5), uniform_int(rng, 1, 12), k);
     const Graph g = inferred_graph(OpKind::kMatMul, {a}, m);
     SCOPED_TRACE("config " + std::to_string(config) + ": " + describe(g));
     expect_kernel_matches_reference(g, rng);

@@ -1,5 +1,6 @@
-// ChannelGather: output channel c is input channel source[c] (a channel
-// shuffle; a Split, Slice or Gather along the channels). Row-local.
+// ChannelGather: output feature c is input feature source[c] (a channel
+// shuffle; a Split, Slice or Gather along the channels of a map or the last
+// axis of tokens). Row-local.
 #include "ir/ops/op_internal.h"
 
 namespace edgeflow::op_detail {
@@ -10,13 +11,15 @@ using namespace shape_detail;
 Shape infer_shape(const Graph& graph, const Node& node) {
   expect_inputs(node, 1);
   const ChannelGatherAttrs& a = attrs_of<ChannelGatherAttrs>(node);
-  Shape out = expect_feature_map(graph, node, 0);
-  if (a.source.empty()) fail_node(node, "gathers no channel");
+  Shape out = input_shape(graph, node, 0);
+  if (out.rank() != 4 && out.rank() != 3)
+    fail_node(node, "input must be a 1xCxHxW map or 1xTxC tokens, is " + out.str());
+  if (a.source.empty()) fail_node(node, "gathers no feature");
   for (int64_t c : a.source)
-    if (c < 0 || c >= out.channels())
-      fail_node(node, "source channel " + std::to_string(c) + " is not one of the input's " +
-                          std::to_string(out.channels()));
-  out.dims[1] = static_cast<int64_t>(a.source.size());
+    if (c < 0 || c >= out.features())
+      fail_node(node, "source feature " + std::to_string(c) + " is not one of the input's " +
+                          std::to_string(out.features()));
+  out.dims[out.feature_axis()] = static_cast<int64_t>(a.source.size());
   return out;
 }
 

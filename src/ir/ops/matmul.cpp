@@ -21,6 +21,10 @@ Shape infer_shape(const Graph& graph, const Node& node) {
   Dims out = broadcast_dims(node, Dims(x.begin(), x.end() - 2), Dims(y.begin(), y.end() - 2));
   out.push_back(x[x.size() - 2]);
   out.push_back(y.back());
+  if (!a.bias.empty() && (a.constant_index != 1 || y.size() != 2 ||
+                          static_cast<int64_t>(a.bias.size()) != y.back()))
+    fail_node(node, "a bias needs a constant [K, N] second operand and N values, has " +
+                        std::to_string(a.bias.size()));
   return Shape(out);
 }
 

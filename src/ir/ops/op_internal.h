@@ -44,5 +44,8 @@ const OpDescriptor& channel_gather_op();
 const OpDescriptor& global_max_pool_op();
 const OpDescriptor& prelu_op();
 const OpDescriptor& layer_norm_op();
+const OpDescriptor& attention_op();
+const OpDescriptor& row_slice_op();
+const OpDescriptor& row_concat_op();
 
 }  // namespace edgeflow::op_detail

@@ -1,6 +1,7 @@
 // Reference Transpose, Reshape and channel permute (ONNX), in ONNX element
 // order: Transpose y[i] = x[j] with j[perm[k]] = i[k]; Reshape keeps the
-// row-major order; channel permute y[c] = x[source[c]].
+// row-major order; channel gather y[c] = x[source[c]] along the feature axis
+// (the channels of a map, the last axis of tokens).
 #include "kernels/reference/reference_ops.h"
 
 namespace edgeflow::reference {
@@ -27,13 +28,20 @@ Tensor reshape(const Graph& graph, const Node& node, const Inputs& inputs) {
 
 Tensor channel_gather(const Graph& graph, const Node& node, const Inputs& inputs) {
   const ChannelGatherAttrs& a = std::get<ChannelGatherAttrs>(node.attrs);
-  const Shape& s = graph.shape_of(node.output);
+  const Shape& xs = inputs.at(0)->shape();
+  const Shape& ys = graph.shape_of(node.output);
   const std::vector<float> x = logical(*inputs.at(0));
-  const int64_t plane = s.height() * s.width();
-  std::vector<float> y(static_cast<size_t>(s.elements()));
-  for (int64_t c = 0; c < s.channels(); ++c)
-    for (int64_t p = 0; p < plane; ++p) y[c * plane + p] = x[a.source[c] * plane + p];
-  return from_logical(s, y);
+  // The feature axis (C of a map, the last of tokens) splits the ONNX order
+  // into [outer, features, inner].
+  const size_t axis = ys.feature_axis();
+  const int64_t inner = row_major_strides(ys.dims)[axis];
+  const int64_t outer = ys.elements() / (ys.features() * inner);
+  std::vector<float> y(static_cast<size_t>(ys.elements()));
+  for (int64_t o = 0; o < outer; ++o)
+    for (int64_t c = 0; c < ys.features(); ++c)
+      for (int64_t i = 0; i < inner; ++i)
+        y[(o * ys.features() + c) * inner + i] = x[(o * xs.features() + a.source[c]) * inner + i];
+  return from_logical(ys, y);
 }
 
 }  // namespace edgeflow::reference

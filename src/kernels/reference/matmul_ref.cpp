@@ -1,5 +1,6 @@
 // Reference MatMul (ONNX, numpy matmul for operands of rank >= 2): the last
-// two dims multiply, the leading (batch) dims broadcast.
+// two dims multiply, the leading (batch) dims broadcast; then a Linear
+// layer's bias and activation.
 #include "kernels/reference/reference_ops.h"
 
 namespace edgeflow::reference {
@@ -32,7 +33,8 @@ Tensor matmul(const Graph& graph, const Node& node, const Inputs& inputs) {
     double sum = 0.0;
     for (int64_t k = 0; k < kk; ++k)
       sum += double(values[0][base[0] + m * kk + k]) * double(values[1][base[1] + k * n_cols + n]);
-    out[f] = static_cast<float>(sum);
+    if (!a.bias.empty()) sum += a.bias[n];
+    out[f] = activate(static_cast<float>(sum), a.activation);
   }
   return from_logical(ys, out);
 }

@@ -36,6 +36,9 @@ Tensor matmul(const Graph& graph, const Node& node, const Inputs& inputs);
 Tensor transpose(const Graph& graph, const Node& node, const Inputs& inputs);
 Tensor reshape(const Graph& graph, const Node& node, const Inputs& inputs);
 Tensor channel_gather(const Graph& graph, const Node& node, const Inputs& inputs);
+Tensor attention(const Graph& graph, const Node& node, const Inputs& inputs);
+Tensor row_slice(const Graph& graph, const Node& node, const Inputs& inputs);
+Tensor row_concat(const Graph& graph, const Node& node, const Inputs& inputs);
 
 // The ONNX activations, in double.
 inline float activate(float xf, const Activation& a) {
