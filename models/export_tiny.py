@@ -1330,6 +1330,47 @@ def channel_shuffle(ctx):
         (6, 8, 7))
 
 
+@tiny("torchvision's VisionTransformer, small (opset 14): patch embedding, class token "
+      "Concat with the patch tokens (-> RowConcat), position embedding, two encoder layers of "
+      "nn.MultiheadAttention (sequence-first Transposes, in-projection sliced into q/k/v, "
+      "heads split -> strided views -> one Attention node), MLP with GELU, the class token "
+      "picked by a Gather (-> RowSlice) for the head")
+def vit_small(ctx):
+    torch = torch_mod()
+
+    def make(nn):
+        import torchvision
+        vit = torchvision.models.VisionTransformer(
+            image_size=32, patch_size=8, num_layers=2, num_heads=4, hidden_dim=16, mlp_dim=32,
+            num_classes=10)
+        with torch.no_grad():  # the class token and the head start at zero
+            for p in vit.parameters():
+                if not torch.any(p):
+                    p.normal_(0.0, 0.5)
+        return vit
+    return torch_model(ctx, make, (3, 32, 32), opset=14)
+
+
+@tiny("rows of tokens: a constant row block before and after computed tokens (Concat along "
+      "the rows -> RowConcat), every second row (Slice with a step -> RowSlice), the last row "
+      "(Gather -1 -> RowSlice), and rows of a map (Slice along H -> RowSlice)")
+def token_rows(ctx):
+    torch = torch_mod()
+
+    def fwd(m, x):
+        y = m.a(x)                                   # [1, 6, 8, 5]
+        t = y.flatten(2).transpose(1, 2)             # [1, 40, 6]
+        t = torch.cat([m.first.expand(1, 2, 6), t, m.last], dim=1)  # [1, 43, 6]
+        every2 = m.l(t[:, 1::2])                     # [1, 21, 6]
+        last = t[:, -1]                              # [1, 6]
+        rows = m.b(y[:, :, 2:7])                     # [1, 4, 5, 5]
+        return every2.sum(1) + last + rows.mean((2, 3)).sum(1, keepdim=True)
+    return torch_model(ctx, lambda nn: Fn(
+        nn, fwd, a=nn.Conv2d(3, 6, 3, stride=2, padding=1), l=nn.Linear(6, 6),
+        b=nn.Conv2d(6, 4, 3, padding=1), first=nn.Parameter(torch.randn(1, 1, 6)),
+        last=nn.Parameter(torch.randn(1, 1, 6))), (3, 16, 10))
+
+
 @tiny("torch F.pad to a skip's size computed from shapes (Shape, Gather, Sub, Div, Concat, "
       "ConstantOfShape, Slice, Transpose, Reshape, Cast: all folded) -> Pad -> Concat")
 def pad_shape_subgraph(ctx):

@@ -8,6 +8,10 @@
 //   other targets of rank 2 to 4   -> kReshape (row-local when the storage
 //       rows agree, else a whole unit that reorders in NCHW order)
 //   Transpose of rank 2 to 4       -> kTranspose (a whole unit)
+//   tokens [1, T, C] to shapes the IR cannot hold (N != 1: [T, 1, C],
+//       [T, h, d], [h, T, d], ...) -> a strided view (importer only,
+//       tensor_view.cpp), which ops along the features and attention read
+//       as it is, and other ops materialize
 // Anything else (rank 5+, N != 1) is refused naming the node and the shapes.
 #include <numeric>
 
@@ -66,9 +70,24 @@ void materialize(Importer& im, const onnx::NodeProto& node, const ChannelView& v
                       "W], that is reshaped back to NCHW)");
 }
 
+bool representable(const Dims& dims) {
+  return dims.size() >= 2 && dims.size() <= 4 && dims[0] == 1;
+}
+
 }  // namespace
 
 void reshape_value(Importer& im, const onnx::NodeProto& node, const Entry& x, const Dims& target) {
+  if (x.is_scores()) im.value_input(node, 0);  // fails: scores only go to Softmax and MatMul
+  if (x.is_strided()) {
+    if (std::optional<StridedView> v = reshape_view(*x.strided, target))
+      return define_strided(im, node, 0, std::move(*v));
+    Entry value;
+    value.value = im.value_input(node, 0);
+    return reshape_value(im, node, value, target);
+  }
+  if (!x.is_view() && !x.is_constant() && im.shape_of(x.value).rank() < 4 &&
+      !representable(target))
+    return define_strided(im, node, 0, *reshape_view(natural_view(im, x.value), target));
   if (x.is_view()) {
     const ChannelView& view = *x.view;
     const Dims& base = im.shape_of(view.base).dims;
@@ -116,6 +135,14 @@ void convert_transpose(Importer& im, const onnx::NodeProto& node) {
     fail_node(node, "attribute 'perm' " + list_text(perm) + " is not a permutation of " +
                         std::to_string(rank) + " dims");
   if (perm == identity) return im.alias_output(node, x);
+  if (x.is_scores()) im.value_input(node, 0);  // fails: scores only go to Softmax and MatMul
+  if (x.is_strided()) return define_strided(im, node, 0, transpose_view(*x.strided, perm));
+  if (!x.is_view() && im.shape_of(x.value).rank() < 4) {
+    Dims out;
+    for (int64_t p : perm) out.push_back(in[p]);
+    if (!representable(out))
+      return define_strided(im, node, 0, transpose_view(natural_view(im, x.value), perm));
+  }
   if (x.is_view()) {
     const ChannelView& view = *x.view;
     if (perm[0] != 0 || perm[rank - 2] != rank - 2 || perm[rank - 1] != rank - 1)

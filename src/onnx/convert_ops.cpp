@@ -145,6 +145,7 @@ void convert_clip(Importer& im, const onnx::NodeProto& node) {
 }
 
 void convert_gemm(Importer& im, const onnx::NodeProto& node) {
+  if (gemm_on_view(im, node)) return;
   if (attr_int(node, "transA", 0) != 0)
     fail_node(node, "attribute 'transA' = 1 is not supported (A must be the 1xK activation)");
   const ValueId a = im.value_input(node, 0);

@@ -73,6 +73,7 @@ void convert_reduce(Importer& im, const onnx::NodeProto& node) {
 }
 
 void convert_softmax(Importer& im, const onnx::NodeProto& node) {
+  if (softmax_on_scores(im, node)) return;
   const ValueId x = im.value_input(node, 0);
   const int64_t rank = static_cast<int64_t>(im.shape_of(x).rank());
   const bool coerced = im.opset() < 13;
@@ -89,6 +90,7 @@ void convert_matmul(Importer& im, const onnx::NodeProto& node) {
   const Entry& b = im.input(node, 1);
   if (a.is_constant() && b.is_constant())
     fail_node(node, "both operands are constants; MatMul of constants is not folded");
+  if (matmul_on_view(im, node) || matmul_of_views(im, node)) return;
   MatMulAttrs m;
   std::vector<ValueId> inputs;
   for (int k = 0; k < 2; ++k) {

@@ -2,8 +2,9 @@
 // Concat, Reshape, Flatten, Unsqueeze, Squeeze, Cast, ConstantOfShape). On
 // constants they fold (so Shape -> Gather -> Unsqueeze -> Concat -> Reshape
 // becomes one constant); on computed tensors only what the IR can run is
-// accepted: a channel Concat of NCHW maps, a Slice, Split or Gather of their
-// channels (convert_channel_gather.cpp), Reshape-like ops as
+// accepted: a channel Concat of NCHW maps, a Concat along the rows (with
+// constant blocks too), a Slice, Split or Gather of features or rows
+// (convert_slices.cpp), Reshape-like ops as
 // convert_layout.cpp allows them, and casts to float.
 #include <algorithm>
 
@@ -28,6 +29,29 @@ std::vector<int64_t> axes_of(Importer& im, const onnx::NodeProto& node, bool& pr
   const Constant* c = im.constant_input(node, 1, "axes");
   present = c != nullptr;
   return c ? constant_ints(node, *c, "axes") : std::vector<int64_t>{};
+}
+
+// Inputs and constants joined along the rows (a vision transformer's class
+// token before its patch tokens).
+void concat_rows(Importer& im, const onnx::NodeProto& node) {
+  RowConcatAttrs attrs;
+  std::vector<ValueId> values;
+  for (int i = 0; i < node.input_size(); ++i) {
+    if (node.input(i).empty()) continue;
+    const Entry& e = im.input(node, i);
+    if (!e.is_constant()) {
+      attrs.parts.push_back(static_cast<int64_t>(values.size()));
+      values.push_back(im.value_input(node, i));
+      continue;
+    }
+    const Constant& c = *e.constant;
+    for (int64_t d : c.dims)
+      if (d < 1) fail_node(node, "constant input '" + node.input(i) + "' is empty");
+    const Shape shape(c.dims);
+    attrs.parts.push_back(-1 - static_cast<int64_t>(attrs.constants.size()));
+    attrs.constants.emplace_back(shape, nchw_to_storage(shape, constant_floats(c)));
+  }
+  im.add_node(node, OpKind::kRowConcat, std::move(values), std::move(attrs));
 }
 
 }  // namespace
@@ -145,8 +169,13 @@ void convert_concat(Importer& im, const onnx::NodeProto& node) {
     im.define_constant(node.output(0), fold_concat(node, parts, axis));
     return;
   }
+  const int64_t rank = static_cast<int64_t>(dims_of(im, *inputs[0]).size());
+  if ((rank == 3 || rank == 4) &&
+      normalize_axis(node, axis, rank, "attribute 'axis'") == rank - 2)
+    return concat_rows(im, node);
   if (constants > 0)
-    fail_node(node, "concatenating constants with computed tensors is not supported");
+    fail_node(node, "concatenating constants with computed tensors is only supported along "
+                    "the rows (axis 1 of 1xTxC tokens, axis 2 of maps)");
   std::vector<ValueId> values;
   for (int i = 0; i < node.input_size(); ++i) {
     if (node.input(i).empty()) continue;
@@ -159,7 +188,8 @@ void convert_concat(Importer& im, const onnx::NodeProto& node) {
   }
   if (normalize_axis(node, axis, 4, "attribute 'axis'") != 1)
     fail_node(node, "attribute 'axis' = " + std::to_string(axis) +
-                        " is not supported; only channels (axis 1 or -3) of NCHW maps");
+                        " is not supported; only channels (axis 1 or -3) or rows (axis 2) of NCHW "
+                        "maps");
   if (values.size() == 1) {
     im.alias_output(node, *inputs[0]);
     return;
@@ -241,7 +271,7 @@ void convert_cast(Importer& im, const onnx::NodeProto& node) {
 
 void convert_split(Importer& im, const onnx::NodeProto& node) {
   const Entry& data = im.input(node, 0);
-  const Dims& dims = data.is_constant() ? data.constant->dims : im.shape_of(data.value).dims;
+  const Dims& dims = dims_of(im, data);
   const int64_t axis =
       normalize_axis(node, attr_int(node, "axis", 0), static_cast<int64_t>(dims.size()),
                      "attribute 'axis'");

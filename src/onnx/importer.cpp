@@ -74,6 +74,19 @@ ValueId Importer::value_input(const onnx::NodeProto& node, int i) {
     fail_node(node, "input '" + node.input(i) +
                         "' is a constant; this op is only supported on tensors computed from the "
                         "image");
+  if (e.is_scores())
+    fail_node(node, "input '" + node.input(i) + "' is the attention scores of '" +
+                        graph_.values[e.scores->q].name + "' and '" +
+                        graph_.values[e.scores->k].name +
+                        "'; they are only supported when a Softmax over the keys and a MatMul "
+                        "with the values follow");
+  if (e.is_strided()) {
+    auto done = materialized_.find(node.input(i));
+    if (done != materialized_.end()) return done->second;
+    const ValueId v = materialize(*this, node, node.input(i), *e.strided);
+    materialized_[node.input(i)] = v;
+    return v;
+  }
   return e.value;
 }
 
@@ -140,6 +153,8 @@ ValueId Importer::add_input(const std::string& name, const Shape& shape) {
 const Dims& dims_of(Importer& im, const Entry& e) {
   if (e.is_constant()) return e.constant->dims;
   if (e.is_view()) return e.view->dims;
+  if (e.is_strided()) return e.strided->dims;
+  if (e.is_scores()) return e.scores->dims;
   return im.shape_of(e.value).dims;
 }
 
@@ -261,13 +276,21 @@ Graph import_model(onnx::ModelProto& model, const std::string& name, const Impor
     if (e->is_view())
       fail_input("onnx: graph output '" + out.name() + "' is a " + dims_text(e->view->dims) +
                  " regrouping of channels; outputs of rank above 4 are not supported");
-    if (e->value == graph.input)
+    ValueId value = e->value;
+    if (e->is_strided() || e->is_scores()) {  // made a tensor the IR holds, or refused
+      onnx::NodeProto as_output;
+      as_output.set_name("output '" + out.name() + "'");
+      as_output.set_op_type("Output");
+      as_output.add_input(out.name());
+      value = importer.value_input(as_output, 0);
+    }
+    if (value == graph.input)
       fail_input("onnx: graph output '" + out.name() + "' is the input itself; nothing to compute");
     bool seen = false;
-    for (ValueId v : graph.outputs) seen = seen || v == e->value;
+    for (ValueId v : graph.outputs) seen = seen || v == value;
     if (seen) continue;
-    graph.outputs.push_back(e->value);
-    graph.values[e->value].name = out.name();
+    graph.outputs.push_back(value);
+    graph.values[value].name = out.name();
   }
   Graph result = std::move(graph);
   optimize_graph(result);

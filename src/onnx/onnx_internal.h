@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <map>
 #include <memory>
+#include <optional>
 #include <set>
 #include <string>
 #include <vector>
@@ -75,14 +76,46 @@ struct ChannelView {
   std::vector<int64_t> channel_map;   // view channel (row-major over g1..gk) -> base channel
 };
 
-// What an ONNX tensor name stands for: an IR value (a feature map or a [1, K]
-// vector computed at run time), a constant, or a channel view.
+// A computed token tensor [1, T, C] seen through the Reshapes and Transposes
+// exporters write around attention (sequence first [T, 1, C], heads split
+// [T, h, d] and moved first [h, T, d], keys transposed [h, d, T]): element
+// (i_0, .., i_k) of the ONNX tensor is `scale` times element
+// sum_j i_j * strides[j] of the base's row-major storage. It covers every
+// element of the base once (it is made by reshapes and transposes only), so
+// an op that acts per element or along the features commutes with it and
+// runs on the base. It only exists in the importer (tensor_view.cpp).
+struct StridedView {
+  ValueId base = -1;
+  Dims dims;
+  Dims strides;
+  float scale = 1.0f;  // a scalar Mul or Div not yet applied
+};
+
+// The scores q . k^T of two head-split views [.., h, T, d] and [.., h, d, S],
+// then their Softmax over the keys: importer only, until a MatMul with the
+// values' view [.., h, S, dv] makes them one Attention node
+// (convert_attention.cpp).
+struct AttentionScores {
+  ValueId q = -1, k = -1;
+  int64_t heads = 1;
+  float scale = 1.0f;
+  bool softmax = false;
+  Dims dims;  // [.., h, T, S]
+};
+
+// What an ONNX tensor name stands for: an IR value (a feature map, tokens or
+// a [1, K] vector computed at run time), a constant, a channel view, a
+// strided view or attention scores.
 struct Entry {
   ValueId value = -1;
   std::shared_ptr<const Constant> constant;
   std::shared_ptr<const ChannelView> view;
+  std::shared_ptr<const StridedView> strided;
+  std::shared_ptr<const AttentionScores> scores;
   bool is_constant() const { return constant != nullptr; }
   bool is_view() const { return view != nullptr; }
+  bool is_strided() const { return strided != nullptr; }
+  bool is_scores() const { return scores != nullptr; }
 };
 
 class Importer {
@@ -98,7 +131,8 @@ class Importer {
   const Entry& input(const onnx::NodeProto& node, int i);
   // Input i as a constant; nullptr when absent; fails when computed at run time.
   const Constant* constant_input(const onnx::NodeProto& node, int i, const std::string& role);
-  // Input i as an IR value; fails when absent or constant.
+  // Input i as an IR value; fails when absent or constant. A strided view is
+  // materialized (once) when the IR can hold it, else refused.
   ValueId value_input(const onnx::NodeProto& node, int i);
   const Shape& shape_of(ValueId v) const { return graph_.values.at(v).shape; }
 
@@ -122,6 +156,7 @@ class Importer {
   int64_t opset_;
   std::map<std::string, onnx::TensorProto*> initializers_;
   std::map<std::string, Entry> entries_;
+  std::map<std::string, ValueId> materialized_;  // strided views made IR values
   std::set<std::string> used_;
 };
 
@@ -219,6 +254,46 @@ void convert_squeeze(Importer&, const onnx::NodeProto&);
 void convert_cast(Importer&, const onnx::NodeProto&);
 void convert_split(Importer&, const onnx::NodeProto&);
 void convert_constant_of_shape(Importer&, const onnx::NodeProto&);
+// ---- tensor_view.cpp: strided views of tokens (StridedView)
+// The view of `base` ([1, T, C]) as itself.
+StridedView natural_view(Importer& im, ValueId base);
+// True when the view is its base, unscaled (the view can be dropped).
+bool is_base_itself(Importer& im, const StridedView& view);
+StridedView transpose_view(const StridedView& view, const std::vector<int64_t>& perm);
+// The view reshaped to `target` when its strides allow it without a copy.
+std::optional<StridedView> reshape_view(const StridedView& view, const Dims& target);
+// True when the view's last axis is all the base's features, in order (so a
+// MatMul by a constant, a bias or a slice of that axis runs on the base).
+bool last_axis_is_features(Importer& im, const StridedView& view);
+// The view laid over `base`, the result of an op along the features that
+// turned the old base's features into base's (as many rows).
+StridedView over_new_features(Importer& im, const StridedView& view, ValueId base);
+// Defines output `output` of `node` as the view (its base when it is that).
+void define_strided(Importer& im, const onnx::NodeProto& node, int output, StridedView view);
+// The view as an IR value: its base, a Reshape and/or Transpose of it, and a
+// Mul by its scale; fails naming `node` and the input when the IR cannot
+// hold the view's shape.
+ValueId materialize(Importer& im, const onnx::NodeProto& node, const std::string& name,
+                    const StridedView& view);
+// `c` broadcast to the view's dims and laid out as the base's storage,
+// shrunk to [1, 1, C] or [1, T, 1] when it only varies along one of them.
+Tensor constant_over_base(Importer& im, const onnx::NodeProto& node, const StridedView& view,
+                          const Constant& c);
+
+// ---- convert_views.cpp: ops on a strided view that run on its base (each
+// returns false when the node is not such a form, and the caller goes on as
+// for IR values, materializing the view).
+// Add, Sub, Mul, Div of the view and a constant.
+bool binary_on_view(Importer& im, const onnx::NodeProto& node, BinaryAttrs::Kind kind);
+// MatMul of the view by a constant [C, N] over its features.
+bool matmul_on_view(Importer& im, const onnx::NodeProto& node);
+// Gemm of a [M, C] view by a constant (a MatMul and a bias Add).
+bool gemm_on_view(Importer& im, const onnx::NodeProto& node);
+// ---- convert_attention.cpp: q . k^T of head-split views (scores), their
+// Softmax over the keys, and their MatMul with the values' view (Attention).
+bool matmul_of_views(Importer& im, const onnx::NodeProto& node);
+bool softmax_on_scores(Importer& im, const onnx::NodeProto& node);
+
 // convert_layout.cpp: computed tensors through Reshape-like ops and Transpose
 // (channel views, kReshape, kTranspose, kFlatten, kChannelGather).
 void reshape_value(Importer& im, const onnx::NodeProto& node, const Entry& x, const Dims& target);
@@ -237,8 +312,9 @@ Dims reshape_dims(const onnx::NodeProto& node, const Dims& in, const std::vector
                   bool allowzero);
 Dims unsqueeze_dims(const onnx::NodeProto& node, const Dims& in, std::vector<int64_t> axes);
 Dims squeeze_dims(const onnx::NodeProto& node, const Dims& in, std::vector<int64_t> axes);
-// convert_channel_gather.cpp: Slice, Split (its sizes resolved) and Gather
-// of a computed map along its channels.
+// convert_slices.cpp: Slice, Split (its sizes resolved) and Gather of a
+// computed tensor along its features (maps, tokens, strided views) or its
+// rows (maps and tokens).
 void slice_channels(Importer& im, const onnx::NodeProto& node, const std::vector<int64_t>& starts,
                     const std::vector<int64_t>& ends, std::vector<int64_t> axes,
                     std::vector<int64_t> steps);

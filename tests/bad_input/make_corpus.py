@@ -171,12 +171,21 @@ def write_models(out):
           helper.make_node("LayerNormalization", ["t", "gamma"], ["out"], name="norm_last")]
     save(out, "layer_norm_channels_last_out.onnx",
          model(ln, [img], [output("out")], [w, b, init("gamma", np.ones(4))], opset=17))
-    rows = [conv_node(out="c"),
-            helper.make_node("Slice", ["c", "s", "e", "a"], ["out"], name="crop_rows")]
-    save(out, "slice_rows_computed.onnx", model(rows, [img], [output("out")], [
+    cols = [conv_node(out="c"),
+            helper.make_node("Slice", ["c", "s", "e", "a"], ["out"], name="crop_cols")]
+    save(out, "slice_width_computed.onnx", model(cols, [img], [output("out")], [
         w, b, helper.make_tensor("s", TensorProto.INT64, [1], [1]),
         helper.make_tensor("e", TensorProto.INT64, [1], [3]),
-        helper.make_tensor("a", TensorProto.INT64, [1], [2])]))
+        helper.make_tensor("a", TensorProto.INT64, [1], [3])]))
+    # Tokens made sequence-first ([T, 1, C], a strided view), then an op that needs the
+    # view as a tensor the IR can hold.
+    seq = [conv_node(out="c"),
+           helper.make_node("Reshape", ["c", "tokens_shape"], ["t"], name="flatten_hw"),
+           helper.make_node("Transpose", ["t"], ["tc"], name="to_tokens", perm=[0, 2, 1]),
+           helper.make_node("Transpose", ["tc"], ["seq"], name="seq_first", perm=[1, 0, 2]),
+           helper.make_node("Relu", ["seq"], ["out"], name="relu_seq")]
+    save(out, "sequence_first_relu.onnx", model(seq, [img], [output("out")], [
+        w, b, helper.make_tensor("tokens_shape", TensorProto.INT64, [3], [1, 4, 64])]))
     rng_nodes = [helper.make_node("Range", ["zero", "big", "one"], ["r"], name="huge_range"),
                  conv_node(out="c"),
                  helper.make_node("Mul", ["c", "r"], ["out"], name="use_range")]

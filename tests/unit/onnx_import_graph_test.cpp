@@ -117,7 +117,8 @@ TEST(OnnxFolding, ReshapeThatMixesRowsBeyondRank4IsRefused) {
   gather.node("Gather", {"x", "i"}, {"y"}, "gather");
   gather.output("y");
   EXPECT_MESSAGE_HAS(import_error(gather),
-                     "node 'gather' (Gather): takes part of axis 0 of a computed map");
+                     "node 'gather' (Gather): takes part of axis 0 of the computed 1x2x4x4 "
+                     "tensor");
 }
 
 TEST(OnnxFolding, ConstantForms) {

@@ -408,12 +408,19 @@ TEST(OnnxConcat, ChannelsOfFeatureMaps) {
     EXPECT_EQ(cat->inputs[0], g.input);
     EXPECT_EQ(output_shape(g), Shape({1, 12, 6, 6}));
   }
-  ModelBuilder height(13);
+  ModelBuilder height(13);  // along the rows: a RowConcat
   height.input("x", {1, 3, 6, 6});
   attr_int(height.node("Concat", {"x", "x"}, {"y"}, "cat"), "axis", 2);
   height.output("y");
-  const std::string msg = import_error(height);
-  EXPECT_MESSAGE_HAS(msg, "node 'cat' (Concat): attribute 'axis' = 2");
+  const Graph rows = import(height);
+  EXPECT_EQ(rows.nodes.back().op, OpKind::kRowConcat);
+  EXPECT_EQ(output_shape(rows), Shape({1, 3, 12, 6}));
+
+  ModelBuilder width(13);
+  width.input("x", {1, 3, 6, 6});
+  attr_int(width.node("Concat", {"x", "x"}, {"y"}, "cat"), "axis", 3);
+  width.output("y");
+  EXPECT_MESSAGE_HAS(import_error(width), "node 'cat' (Concat): attribute 'axis' = 3");
 }
 
 }  // namespace

@@ -512,18 +512,27 @@ TEST(OnnxChannelGather, SplitSliceAndGatherOfAComputedMapsChannelsBecomeGathers)
 }
 
 TEST(OnnxChannelGather, AnyOtherAxisOfAComputedMapIsRefusedNamingTheNodeAndAxis) {
-  ModelBuilder rows = conv_then(13);
-  rows.initializer_int64("starts", {1}, {1});
-  rows.initializer_int64("ends", {1}, {3});
-  rows.initializer_int64("axes", {1}, {2});
-  rows.node("Slice", {"c", "starts", "ends", "axes"}, {"y"}, "crop_rows");
-  EXPECT_MESSAGE_HAS(import_error(rows), "node 'crop_rows' (Slice): takes part of axis 2 of a "
-                                         "computed map; only its channels (axis 1) can be");
+  ModelBuilder cols = conv_then(13);
+  cols.initializer_int64("starts", {1}, {1});
+  cols.initializer_int64("ends", {1}, {3});
+  cols.initializer_int64("axes", {1}, {3});
+  cols.node("Slice", {"c", "starts", "ends", "axes"}, {"y"}, "crop_cols");
+  EXPECT_MESSAGE_HAS(import_error(cols),
+                     "node 'crop_cols' (Slice): takes part of axis 3 of the computed 1x3x6x5 "
+                     "tensor; only its features (axis 1) or its rows (axis 2) can be");
+
+  ModelBuilder both = conv_then(13);
+  both.initializer_int64("starts", {2}, {1, 1});
+  both.initializer_int64("ends", {2}, {3, 3});
+  both.initializer_int64("axes", {2}, {1, 2});
+  both.node("Slice", {"c", "starts", "ends", "axes"}, {"y"}, "corner");
+  EXPECT_MESSAGE_HAS(import_error(both), "node 'corner' (Slice): takes part of both the rows "
+                                         "and the features");
 
   ModelBuilder scalar = conv_then(13);
   scalar.initializer_int64("one", {}, {1});
   attr_int(scalar.node("Gather", {"c", "one"}, {"y"}, "channel1"), "axis", 1);
-  EXPECT_MESSAGE_HAS(import_error(scalar), "would change the map's rank");
+  EXPECT_MESSAGE_HAS(import_error(scalar), "would change the tensor's rank");
 
   ModelBuilder uneven = conv_then(13);
   attr_int(uneven.node("Split", {"c"}, {"y", "z"}, "halves"), "axis", 1);

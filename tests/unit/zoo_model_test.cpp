@@ -44,7 +44,8 @@ TEST_P(ZooModel, MatchesPyTorchWithin1e4) {
 }
 
 // OpenCV DNN (4.6) runs the zoo of CNNs, not the models of modern
-// architectures (ConvNeXt): those are checked against PyTorch only.
+// architectures (ConvNeXt, ShuffleNet v2, ViT): those are checked against
+// PyTorch only.
 class ZooModelOpenCv : public ::testing::TestWithParam<std::string> {};
 
 TEST_P(ZooModelOpenCv, MatchesOpenCvDnnWithin1e4) {
@@ -70,7 +71,8 @@ INSTANTIATE_TEST_SUITE_P(Zoo, ZooModel,
                          ::testing::Values("resnet18", "resnet50", "googlenet", "inception_v3",
                                            "densenet121", "mobilenet_v2", "squeezenet1_1",
                                            "vgg16", "fcn_resnet50", "mobilenet_v3_small",
-                                           "unet_small", "convnext_tiny", "shufflenet_v2_x1_0"));
+                                           "unet_small", "convnext_tiny", "shufflenet_v2_x1_0",
+                                           "vit_b_16"));
 INSTANTIATE_TEST_SUITE_P(Zoo, ZooModelOpenCv,
                          ::testing::Values("resnet18", "resnet50", "googlenet", "inception_v3",
                                            "densenet121", "mobilenet_v2", "squeezenet1_1",
@@ -123,7 +125,7 @@ INSTANTIATE_TEST_SUITE_P(Zoo, ZooLayerSlices,
                          ::testing::Values("resnet18", "googlenet", "densenet121",
                                            "mobilenet_v2", "squeezenet1_1", "inception_v3",
                                            "fcn_resnet50", "mobilenet_v3_small", "unet_small",
-                                           "convnext_tiny", "shufflenet_v2_x1_0"));
+                                           "convnext_tiny", "shufflenet_v2_x1_0", "vit_b_16"));
 
 }  // namespace
 }  // namespace edgeflow
