@@ -159,6 +159,55 @@ Constant fold_gather(const onnx::NodeProto& node, const Constant& data, const Co
   return select(data, index, dims);
 }
 
+Constant fold_scatter_nd(const onnx::NodeProto& node, const Constant& data,
+                         const Constant& indices, const Constant& updates,
+                         const std::string& reduction) {
+  const std::vector<int64_t> idx = constant_ints(node, indices, "indices");
+  const size_t rank = data.dims.size();
+  if (indices.dims.empty() || indices.dims.back() < 1 ||
+      static_cast<size_t>(indices.dims.back()) > rank)
+    fail_node(node, "indices of shape " + Shape(indices.dims).str() + " do not index the " +
+                        Shape(data.dims).str() + " data");
+  const size_t k = static_cast<size_t>(indices.dims.back());
+  Dims expected(indices.dims.begin(), indices.dims.end() - 1);
+  expected.insert(expected.end(), data.dims.begin() + static_cast<int64_t>(k), data.dims.end());
+  if (updates.dims != expected || updates.is_float() != data.is_float())
+    fail_node(node, "updates of shape " + Shape(updates.dims).str() + " do not fit indices " +
+                        Shape(indices.dims).str() + " into " + Shape(data.dims).str() +
+                        " (expected " + Shape(expected).str() + " of the data's type)");
+  const int64_t slice = product(data.dims, k, rank);
+  Constant out = data;
+  const auto apply = [&](auto& target, const auto& source, int64_t to, int64_t from) {
+    for (int64_t i = 0; i < slice; ++i) {
+      auto& t = target[static_cast<size_t>(to + i)];
+      const auto u = source[static_cast<size_t>(from + i)];
+      if (reduction == "add") t += u;
+      else if (reduction == "mul") t *= u;
+      else if (reduction == "max") t = std::max(t, u);
+      else if (reduction == "min") t = std::min(t, u);
+      else t = u;
+    }
+  };
+  const int64_t tuples = static_cast<int64_t>(idx.size() / k);
+  for (int64_t n = 0; n < tuples; ++n) {
+    int64_t offset = 0;
+    for (size_t j = 0; j < k; ++j) {
+      int64_t i = idx[static_cast<size_t>(n) * k + j];
+      const int64_t extent = data.dims[j];
+      if (i < -extent || i >= extent)
+        fail_node(node, "index " + std::to_string(i) + " is out of range for dim " +
+                            std::to_string(extent));
+      if (i < 0) i += extent;
+      offset = offset * extent + i;
+    }
+    if (out.is_float())
+      apply(out.floats, updates.floats, offset * slice, n * slice);
+    else
+      apply(out.ints, updates.ints, offset * slice, n * slice);
+  }
+  return out;
+}
+
 Constant fold_slice(const onnx::NodeProto& node, const Constant& data,
                     const std::vector<int64_t>& starts, const std::vector<int64_t>& ends,
                     std::vector<int64_t> axes, std::vector<int64_t> steps) {

@@ -1,6 +1,6 @@
 // Converters of the ops that exporters put in shape, token and mask subgraphs
 // only (a vision transformer's class-token Expand, a windowed transformer's
-// masks): Equal, Less, Greater, Not, Mod, Where, Expand, Range. They fold to
+// masks): Equal, Less, Greater, Not, Mod, Where, Expand, Range, ScatterND. They fold to
 // constants; an input computed from the image is refused naming the node.
 #include "edgeflow/error.h"
 #include "onnx_internal.h"
@@ -63,6 +63,20 @@ void convert_expand(Importer& im, const onnx::NodeProto& node) {
   const Constant& shape = constant_operand(im, node, 1);
   im.define_constant(node.output(0),
                      fold_expand(node, in, constant_ints(node, shape, "shape")));
+}
+
+void convert_scatter_nd(Importer& im, const onnx::NodeProto& node) {
+  const std::string reduction = attr_string(node, "reduction", "none");
+  const bool known = reduction == "none" || (im.opset() >= 16 && (reduction == "add" ||
+                                                                  reduction == "mul")) ||
+                     (im.opset() >= 18 && (reduction == "max" || reduction == "min"));
+  if (!known)
+    fail_node(node, "attribute 'reduction' = '" + reduction + "' is not one of opset " +
+                        std::to_string(im.opset()) + "'s");
+  im.define_constant(node.output(0),
+                     fold_scatter_nd(node, constant_operand(im, node, 0),
+                                     constant_operand(im, node, 1),
+                                     constant_operand(im, node, 2), reduction));
 }
 
 void convert_range(Importer& im, const onnx::NodeProto& node) {

@@ -65,6 +65,7 @@ Converter find_converter(const onnx::NodeProto& node) {
       {"Where", convert_where},
       {"Expand", convert_expand},
       {"Range", convert_range},
+      {"ScatterND", convert_scatter_nd},
   };
   if (!node.domain().empty() && node.domain() != "ai.onnx") return nullptr;
   auto it = kConverters.find(node.op_type());

@@ -220,6 +220,7 @@ void convert_mod(Importer&, const onnx::NodeProto&);
 void convert_where(Importer&, const onnx::NodeProto&);
 void convert_expand(Importer&, const onnx::NodeProto&);
 void convert_range(Importer&, const onnx::NodeProto&);
+void convert_scatter_nd(Importer&, const onnx::NodeProto&);
 void convert_reciprocal(Importer&, const onnx::NodeProto&);
 // convert_binary.cpp
 void convert_add(Importer&, const onnx::NodeProto&);
@@ -325,6 +326,11 @@ void gather_channels(Importer& im, const onnx::NodeProto& node, const Constant& 
 
 Constant fold_gather(const onnx::NodeProto& node, const Constant& data, const Constant& indices,
                      int64_t axis);
+// ONNX ScatterND: `data` with the slices that `indices` [.., k] name replaced
+// by (or, with `reduction` add/mul/max/min, combined with) those of `updates`.
+Constant fold_scatter_nd(const onnx::NodeProto& node, const Constant& data,
+                         const Constant& indices, const Constant& updates,
+                         const std::string& reduction);
 Constant fold_slice(const onnx::NodeProto& node, const Constant& data,
                     const std::vector<int64_t>& starts, const std::vector<int64_t>& ends,
                     std::vector<int64_t> axes, std::vector<int64_t> steps);

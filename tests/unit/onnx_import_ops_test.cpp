@@ -487,6 +487,37 @@ TEST(OnnxConstants, MaskAndTokenSubgraphOpsFold) {
                                          "2^26 elements");
 }
 
+// A windowed transformer's attention mask is written into a constant by ScatterND.
+TEST(OnnxConstants, ScatterNDFoldsWithAndWithoutAReduction) {
+  ModelBuilder m = conv_relu_then(16);  // c: 3 channels
+  m.initializer("base", {3, 2}, {1, 1, 1, 1, 1, 1});
+  m.initializer_int64("rows", {2, 1}, {2, -3});                  // rows 2 and 0
+  m.initializer("values", {2, 2}, {5, 6, 7, 8});
+  m.node("ScatterND", {"base", "rows", "values"}, {"set"}, "set_rows");  // 7 8 | 1 1 | 5 6
+  m.initializer_int64("cells", {1, 2}, {1, 1});
+  m.initializer("extra", {1}, {10});
+  attr_string(m.node("ScatterND", {"set", "cells", "extra"}, {"sum"}, "add_cell"), "reduction",
+              "add");                                             // 7 8 | 1 11 | 5 6
+  m.initializer_int64("pick", {1}, {1});
+  attr_int(m.node("Gather", {"sum", "pick"}, {"col"}, "column"), "axis", 1);  // 8 11 6
+  m.initializer_int64("shape", {4}, {1, 3, 1, 1});
+  m.node("Reshape", {"col", "shape"}, {"k"}, "to_channels");
+  m.node("Mul", {"c", "k"}, {"y"}, "scale");
+  const Graph g = import(m);
+  ASSERT_EQ(g.nodes.back().op, OpKind::kBinary);
+  EXPECT_EQ(std::get<BinaryAttrs>(g.nodes.back().attrs).constant.values(),
+            (std::vector<float>{8.0f, 11.0f, 6.0f}));
+
+  ModelBuilder out_of_range = conv_then(13);
+  out_of_range.initializer("base", {2}, {1, 1});
+  out_of_range.initializer_int64("at", {1, 1}, {2});
+  out_of_range.initializer("value", {1}, {3});
+  out_of_range.node("ScatterND", {"base", "at", "value"}, {"k"}, "scatter");
+  out_of_range.node("Mul", {"c", "k"}, {"y"}, "use");
+  EXPECT_MESSAGE_HAS(import_error(out_of_range),
+                     "node 'scatter' (ScatterND): index 2 is out of range for dim 2");
+}
+
 // ---------------------------------------------------------------- channels of computed maps
 
 TEST(OnnxChannelGather, SplitSliceAndGatherOfAComputedMapsChannelsBecomeGathers) {
