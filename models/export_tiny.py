@@ -1351,6 +1351,26 @@ def vit_small(ctx):
     return torch_model(ctx, make, (3, 32, 32), opset=14)
 
 
+@tiny("attention as timm and Swin write it: one q/k/v Linear reshaped [1, N, 3, h, d], permuted "
+      "(2, 0, 3, 1, 4) and unbound by Gathers (-> channel thirds of the projection), q scaled, "
+      "q @ k^T, Softmax, @ v, heads merged, output projection, residual")
+def attention_fused_qkv(ctx):
+    torch = torch_mod()
+
+    def fwd(m, x):
+        y = m.a(x)                                           # [1, 12, 4, 5]
+        t = y.flatten(2).transpose(1, 2)                     # [1, 20, 12]
+        n, c, h = t.shape[1], t.shape[2], 3
+        qkv = m.qkv(t).reshape(1, n, 3, h, c // h).permute(2, 0, 3, 1, 4)
+        q, k, v = qkv[0], qkv[1], qkv[2]
+        attn = torch.softmax((q * (c // h) ** -0.5) @ k.transpose(-2, -1), -1)
+        o = (attn @ v).transpose(1, 2).reshape(1, n, c)
+        return m.proj(o) + t
+    return torch_model(ctx, lambda nn: Fn(
+        nn, fwd, a=nn.Conv2d(3, 12, 3, stride=2, padding=1), qkv=nn.Linear(12, 36),
+        proj=nn.Linear(12, 12)), (3, 8, 10))
+
+
 @tiny("rows of tokens: a constant row block before and after computed tokens (Concat along "
       "the rows -> RowConcat), every second row (Slice with a step -> RowSlice), the last row "
       "(Gather -1 -> RowSlice), and rows of a map (Slice along H -> RowSlice)")

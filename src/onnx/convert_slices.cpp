@@ -5,9 +5,13 @@
 //                       q/k/v thirds of an attention's input projection)
 //   the rows (H of a map, T of tokens) -> RowSlice, row-local (a vision
 //                       transformer's class token, picked by a Gather)
+//   one index of an axis of a strided view that splits the features (q, k
+//   or v of a fused projection reshaped [N, 3, h, d] and permuted, as timm
+//   and Swin write attention) -> ChannelGather, and the view without the axis
 // What each keeps is the op itself folded over the index vector 0..n-1 of
 // the axis, so the ONNX semantics (negative and clamped bounds, steps,
 // negative indices) are the constant folder's.
+#include <algorithm>
 #include <numeric>
 
 #include "edgeflow/error.h"
@@ -90,6 +94,48 @@ void gather_rows(Importer& im, const onnx::NodeProto& node, const Sliced& s,
   im.add_node(node, OpKind::kRowSlice, {s.value}, RowSliceAttrs{kept[0], step, std::move(dims)});
 }
 
+// A Gather of one index along an axis of a strided view that splits the
+// features (the `3` of a fused q/k/v projection reshaped [N, 3, h, d]): the
+// features with that index along the axis, gathered, and the view over them
+// without the axis. False when the axis is not such a split.
+bool gather_feature_split(Importer& im, const onnx::NodeProto& node, const StridedView& view,
+                          int64_t axis, const Constant& indices) {
+  const int64_t c = im.shape_of(view.base).features();
+  const int64_t stride = view.strides[axis], extent = view.dims[axis];
+  if (!indices.dims.empty() || extent == 1 || stride >= c) return false;
+  // The axes within the features must split them row-major.
+  std::vector<size_t> split;
+  for (size_t j = 0; j < view.dims.size(); ++j)
+    if (view.dims[j] != 1 && view.strides[j] < c) split.push_back(j);
+  std::sort(split.begin(), split.end(),
+            [&](size_t a, size_t b) { return view.strides[a] > view.strides[b]; });
+  int64_t expected = 1;
+  for (size_t k = split.size(); k-- > 0;) {
+    if (view.strides[split[k]] != expected) return false;
+    expected *= view.dims[split[k]];
+  }
+  if (expected != c) return false;
+  const int64_t index = fold_gather(node, index_vector(extent), indices, 0).ints.at(0);
+  std::vector<int64_t> source;
+  for (int64_t f = 0; f < c; ++f)
+    if ((f / stride) % extent == index) source.push_back(f);
+  StridedView out = view;
+  out.base = im.add_node(node, OpKind::kChannelGather, {view.base},
+                         ChannelGatherAttrs{std::move(source)});
+  const int64_t kept = c / extent;
+  for (size_t j = 0; j < out.dims.size(); ++j) {
+    int64_t& s = out.strides[j];
+    if (s >= c)
+      s = s / c * kept;  // along the rows
+    else if (s > stride)
+      s /= extent;  // features split coarser than the gathered axis
+  }
+  out.dims.erase(out.dims.begin() + axis);
+  out.strides.erase(out.strides.begin() + axis);
+  define_strided(im, node, 0, std::move(out));
+  return true;
+}
+
 }  // namespace
 
 void slice_channels(Importer& im, const onnx::NodeProto& node, const std::vector<int64_t>& starts,
@@ -143,6 +189,12 @@ void split_channels(Importer& im, const onnx::NodeProto& node, int64_t axis,
 
 void gather_channels(Importer& im, const onnx::NodeProto& node, const Constant& indices,
                      int64_t axis) {
+  const Entry& e = im.input(node, 0);
+  if (e.is_strided()) {
+    const int64_t a = normalize_axis(node, axis, static_cast<int64_t>(e.strided->dims.size()),
+                                     "attribute 'axis'");
+    if (gather_feature_split(im, node, *e.strided, a, indices)) return;
+  }
   const Sliced s = sliced_input(im, node);
   const int64_t a = normalize_axis(node, axis, static_cast<int64_t>(s.dims.size()),
                                    "attribute 'axis'");

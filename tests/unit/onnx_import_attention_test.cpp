@@ -38,6 +38,21 @@ TEST(OnnxAttention, AVisionTransformerImportsToAttentionNodesWithoutTransposesOr
   }
 }
 
+// timm's and Swin's form: one q/k/v projection reshaped [1, N, 3, h, d], permuted and
+// unbound by Gathers along the "3".
+TEST(OnnxAttention, AFusedQkvProjectionUnboundByGathersIsOneAttentionNode) {
+  const Graph g = import_onnx(kTiny + "attention_fused_qkv.onnx", {});
+  EXPECT_EQ(count(g, OpKind::kAttention), 1);
+  EXPECT_EQ(count(g, OpKind::kChannelGather), 3);
+  EXPECT_EQ(count(g, OpKind::kTranspose) + count(g, OpKind::kReshape), 2);  // to tokens only
+  for (const Node& n : g.nodes) {
+    if (n.op != OpKind::kChannelGather) continue;
+    const std::vector<int64_t>& source = std::get<ChannelGatherAttrs>(n.attrs).source;
+    ASSERT_EQ(source.size(), 12u);  // a third of the 36 projected features, in order
+    EXPECT_EQ(source.back() - source.front(), 11);
+  }
+}
+
 // Tokens [1, 6, 4] made sequence-first and back: no node at all.
 TEST(OnnxAttention, ASequenceFirstRoundTripIsTheTokensThemselves) {
   ModelBuilder m(13);
