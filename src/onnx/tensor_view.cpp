@@ -200,6 +200,9 @@ Tensor constant_over_base(Importer& im, const onnx::NodeProto& node, const Strid
   const Dims cstrides = row_major_strides(cdims);
   const std::vector<float> values = constant_floats(c);
   const Shape& base = im.shape_of(view.base);
+  if (base.elements() > kMaxMadeElements)
+    fail_node(node, "the constant operand would be laid out over the " + base.str() +
+                        " tensor, more than 2^26 elements");
   std::vector<float> out(static_cast<size_t>(base.elements()));
   std::vector<int64_t> at(rank, 0);
   for (int64_t n = 0; n < base.elements(); ++n) {
