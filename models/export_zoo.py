@@ -2,7 +2,8 @@
 """Export torchvision CNNs to ONNX for EdgeFlow's tests and benchmarks.
 
 For every model NAME this writes, into --out (default: models/zoo next to this script):
-  NAME.onnx         torch.onnx export, opset 13 (vit_b_16: 14), random weights (seed 0), eval
+  NAME.onnx         torch.onnx export, opset 13 (vit_b_16: 14, swin_t: 17), random weights
+                    (seed 0), eval
                     mode
   NAME.input.npy    deterministic random normal input, float32, 1x3xHxW
   NAME.ref.npy      PyTorch's output for that input, float32 ([1, 1000] for the classifiers,
@@ -64,15 +65,17 @@ MODELS = {
     "convnext_tiny": (224, {}),
     "shufflenet_v2_x1_0": (224, {}),
     "vit_b_16": (224, {}),
+    "swin_t": (224, {}),
 }
 
 # Modern architectures OpenCV DNN 4.6 does not run (the .opencv.onnx is written
 # but not checked; the tests compare these with PyTorch only).
-NOT_FOR_OPENCV = {"convnext_tiny", "shufflenet_v2_x1_0", "vit_b_16"}
+NOT_FOR_OPENCV = {"convnext_tiny", "shufflenet_v2_x1_0", "vit_b_16", "swin_t"}
 
 OPSET = 13
-# Models exported at another opset (vit_b_16 at 14, as its issue was reported).
-OPSETS = {"vit_b_16": 14}
+# Models exported at another opset (vit_b_16 at 14 and swin_t at 17, as their issue
+# was reported).
+OPSETS = {"vit_b_16": 14, "swin_t": 17}
 # Models whose default initialization leaves parameters at zero (a vision
 # transformer's class token and classifier): those get N(0, 0.02) from the
 # seeded generator, so that the output depends on every layer.

@@ -42,8 +42,11 @@ enum class OpKind {
   kAttention,          // multi-head scaled dot-product attention of token tensors
   kRowSlice,           // every step-th row from a start (Slice, Gather along the row axis)
   kRowConcat,          // inputs and constant blocks joined along the row axis
+  kWindowPartition,    // a map's pixels as tokens, window by window (Swin)
+  kWindowReverse,      // window-ordered tokens back to a map
+  kColumnGather,       // out column x = in column source[x] (a Slice or roll along W)
 };
-constexpr OpKind kLastOpKind = OpKind::kRowConcat;
+constexpr OpKind kLastOpKind = OpKind::kColumnGather;
 constexpr int kOpKindCount = static_cast<int>(kLastOpKind) + 1;
 const char* op_name(OpKind op);
 
@@ -261,9 +264,19 @@ bool layer_norm_axis_is_innermost(int64_t axis, size_t rank);
 //   out[t, h*dv + j] = sum_s softmax_s(scale * q_h[t] . k_h[s]) * v[s, h*dv + j]
 // Output rows read the same rows of q and every row of k and v: queries stay
 // where they are, keys and values are gathered whole.
+//
+// Windowed attention (block > 0, T = S a multiple of it): the tokens are
+// blocks of `block` consecutive tokens (windows of a map, kWindowPartition)
+// and a query only attends to the keys of its own block; output rows then
+// read the whole blocks of k and v they fall in. `bias` (empty: none) is added
+// to the scaled scores before the softmax: [B, heads, Tb, Sb] with Tb, Sb the
+// block size (or T, S unblocked) and B 1 (shared) or one per block (Swin's
+// relative-position bias and shifted-window mask).
 struct AttentionAttrs {
   int64_t heads = 1;
   float scale = 1.0f;
+  int64_t block = 0;
+  Tensor bias;
 };
 
 // Output row r is input row start + r * step (a Slice along the row axis, or a
@@ -286,11 +299,30 @@ struct RowConcatAttrs {
   std::vector<Tensor> constants;
 };
 
+// Windows of window_h x window_w pixels of a map [1, C, height, width], as
+// tokens [1, height*width, C] ordered window by window (row-major over the
+// window grid), each window's pixels row-major: token
+//   ((i * width/window_w + j) * window_h + y) * window_w + x
+// is pixel (i*window_h + y, j*window_w + x). kWindowPartition makes the
+// tokens of a map, kWindowReverse the map of tokens. A band of window_h map
+// rows is a band of width*window_h tokens, so rows map in blocks.
+struct WindowTokensAttrs {
+  int64_t window_h = 1, window_w = 1;
+  int64_t height = 1, width = 1;
+};
+
+// Output column x copies input column source[x] of the same row (a Slice
+// along the width of a map, a cyclic shift of its columns).
+struct ColumnGatherAttrs {
+  std::vector<int64_t> source;
+};
+
 using NodeAttrs = std::variant<std::monostate, ConvAttrs, PoolAttrs, ActivationAttrs,
                                BatchNormAttrs, PadAttrs, GemmAttrs, ConvTransposeAttrs,
                                ResizeAttrs, BinaryAttrs, SoftmaxAttrs, ReduceAttrs, MatMulAttrs,
                                TransposeAttrs, ReshapeAttrs, ChannelGatherAttrs, PReluAttrs,
-                               LayerNormAttrs, AttentionAttrs, RowSliceAttrs, RowConcatAttrs>;
+                               LayerNormAttrs, AttentionAttrs, RowSliceAttrs, RowConcatAttrs,
+                               WindowTokensAttrs, ColumnGatherAttrs>;
 
 struct Node {
   std::string name;           // the ONNX node name (or a generated one)
@@ -335,6 +367,11 @@ bool needs_whole_input(const Node& node);
 // same storage order (so it runs row by row as a copy).
 bool reshape_is_row_local(const Shape& in, const Shape& out);
 
+// True for a Linear layer: a MatMul by a constant [K, N] of tokens [1, T, K]
+// or a vector [1, K]. Only it carries a bias and an activation (folded in by
+// the rewrites), and it runs as the Linear kernel.
+bool is_linear_layer(const Graph& graph, const Node& node);
+
 // Source index of output index `x` along one resized axis of extent `in` ->
 // `out` (`scale` as in ResizeAttrs): nearest gives i0 == i1, linear the two
 // neighbours and the weight of i1. Both are clamped into [0, in).
@@ -354,9 +391,12 @@ ResizeTap resize_tap(const ResizeAttrs& attrs, int64_t x, int64_t in, int64_t ou
 //                     elementwise: stride 1, offset 0, extent 1)
 //   kTransposedWindow input row i writes output rows [i*stride - offset, ... + extent)
 //   kResize           the source rows of the first and the last output row
+//   kBlocks           output rows in blocks of `stride` read input rows in
+//                     blocks of `extent`: [a, b) reads blocks floor(a/stride)
+//                     to ceil(b/stride) (windowed tokens and their maps)
 // Whatever part of a range falls outside [0, in_height) is clamped away.
 struct RowMap {
-  enum class Kind { kWhole, kWindow, kTransposedWindow, kResize };
+  enum class Kind { kWhole, kWindow, kTransposedWindow, kResize, kBlocks };
   Kind kind = Kind::kWindow;
   int64_t stride = 1, offset = 0, extent = 1;
   int64_t in_height = 0, out_height = 0;

@@ -21,6 +21,10 @@ Shape infer_output_shape(const Graph& graph, const Node& node);
 // Returns the number of channels-last regions absorbed.
 int absorb_channels_last_transposes(Graph& graph);
 
+// A Linear layer (a MatMul by a constant [C, K], its bias and activation)
+// as the 1x1 convolution over the channels of a map that computes it.
+ConvAttrs pointwise_conv(const MatMulAttrs& linear);
+
 // Rewrites the op-by-op layer normalization (ReduceMean, Sub, Pow 2 or
 // Mul(d, d), ReduceMean, Add epsilon, Sqrt, Div) over an axis that is
 // innermost in storage into one kLayerNorm (scale 1, shift 0). Returns the

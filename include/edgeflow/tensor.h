@@ -71,6 +71,7 @@ class Tensor {
   float* data() { return data_.data(); }
   const float* data() const { return data_.data(); }
   size_t size() const { return data_.size(); }
+  bool empty() const { return data_.empty(); }
   std::vector<float>& values() { return data_; }
   const std::vector<float>& values() const { return data_; }
   // Pointer to full-tensor row r, which must lie inside rows().

@@ -55,22 +55,6 @@ bool translatable(const Graph& graph, const Node& node) {
   }
 }
 
-// A Linear layer (a MatMul by a constant [C, K]) over the channels: a 1x1
-// conv with the transposed weight [K, C, 1, 1], the same bias and activation.
-ConvAttrs pointwise_conv(const MatMulAttrs& linear) {
-  const Tensor& matrix = linear.constant;
-  const int64_t in = matrix.shape().dims[0], out = matrix.shape().dims[1];
-  std::vector<float> weight(static_cast<size_t>(in * out));
-  for (int64_t o = 0; o < out; ++o)
-    for (int64_t i = 0; i < in; ++i) weight[o * in + i] = matrix.data()[i * out + o];
-  ConvAttrs conv;
-  conv.weight = Tensor(Shape({out, in, 1, 1}), std::move(weight));
-  conv.bias = linear.bias;
-  conv.bias.resize(static_cast<size_t>(out), 0.0f);
-  conv.activation = linear.activation;
-  return conv;
-}
-
 // Rewrites a region node to act on the channels-first form of its inputs.
 void translate(Node& node) {
   switch (node.op) {
@@ -162,6 +146,21 @@ void absorb(Graph& graph, const Region& region, std::vector<bool>& keep) {
 }
 
 }  // namespace
+
+// The transposed weight [K, C, 1, 1], the same bias and activation.
+ConvAttrs pointwise_conv(const MatMulAttrs& linear) {
+  const Tensor& matrix = linear.constant;
+  const int64_t in = matrix.shape().dims[0], out = matrix.shape().dims[1];
+  std::vector<float> weight(static_cast<size_t>(in * out));
+  for (int64_t o = 0; o < out; ++o)
+    for (int64_t i = 0; i < in; ++i) weight[o * in + i] = matrix.data()[i * out + o];
+  ConvAttrs conv;
+  conv.weight = Tensor(Shape({out, in, 1, 1}), std::move(weight));
+  conv.bias = linear.bias;
+  conv.bias.resize(static_cast<size_t>(out), 0.0f);
+  conv.activation = linear.activation;
+  return conv;
+}
 
 int absorb_channels_last_transposes(Graph& graph) {
   std::vector<bool> keep(graph.nodes.size(), true);

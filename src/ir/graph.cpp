@@ -77,13 +77,15 @@ size_t weight_floats(const ReshapeAttrs&) { return 0; }
 size_t weight_floats(const ChannelGatherAttrs&) { return 0; }
 size_t weight_floats(const PReluAttrs& a) { return a.slope.size(); }
 size_t weight_floats(const LayerNormAttrs& a) { return a.scale.size() + a.shift.size(); }
-size_t weight_floats(const AttentionAttrs&) { return 0; }
+size_t weight_floats(const AttentionAttrs& a) { return a.bias.size(); }
 size_t weight_floats(const RowSliceAttrs&) { return 0; }
 size_t weight_floats(const RowConcatAttrs& a) {
   size_t n = 0;
   for (const Tensor& c : a.constants) n += c.size();
   return n;
 }
+size_t weight_floats(const WindowTokensAttrs&) { return 0; }
+size_t weight_floats(const ColumnGatherAttrs&) { return 0; }
 
 }  // namespace
 
@@ -171,7 +173,9 @@ void digest_attrs(Digest& d, const PReluAttrs& a) { digest_tensor(d, a.slope); }
 void digest_attrs(Digest& d, const LayerNormAttrs& a) {
   d.pod(a.axis), d.pod(a.epsilon), d.floats(a.scale), d.floats(a.shift);
 }
-void digest_attrs(Digest& d, const AttentionAttrs& a) { d.pod(a.heads), d.pod(a.scale); }
+void digest_attrs(Digest& d, const AttentionAttrs& a) {
+  d.pod(a.heads), d.pod(a.scale), d.pod(a.block), digest_tensor(d, a.bias);
+}
 void digest_attrs(Digest& d, const RowSliceAttrs& a) {
   d.pod(a.start), d.pod(a.step), digest_ints(d, a.dims);
 }
@@ -179,6 +183,10 @@ void digest_attrs(Digest& d, const RowConcatAttrs& a) {
   digest_ints(d, a.parts);
   for (const Tensor& c : a.constants) digest_tensor(d, c);
 }
+void digest_attrs(Digest& d, const WindowTokensAttrs& a) {
+  d.pod(a.window_h), d.pod(a.window_w), d.pod(a.height), d.pod(a.width);
+}
+void digest_attrs(Digest& d, const ColumnGatherAttrs& a) { digest_ints(d, a.source); }
 
 }  // namespace
 

@@ -16,7 +16,8 @@ constexpr std::array<DescriptorFn, kOpKindCount> kOps = {
     batch_norm_op,     pad_op,     flatten_op,             gemm_op,       conv_transpose_op,
     resize_op,         binary_op,  softmax_op,             reduce_op,     matmul_op,
     transpose_op,      reshape_op, channel_gather_op,     global_max_pool_op, prelu_op,
-    layer_norm_op,     attention_op, row_slice_op,         row_concat_op,
+    layer_norm_op,     attention_op, row_slice_op,         row_concat_op, window_partition_op,
+    window_reverse_op, column_gather_op,
 };
 
 }  // namespace

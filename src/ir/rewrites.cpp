@@ -186,7 +186,7 @@ int fold_channel_affines(Graph& graph) {
     }
     if (auto* linear = std::get_if<MatMulAttrs>(&producer.attrs)) {
       const Dims& w = linear->constant.shape().dims;
-      if (linear->constant_index != 1 || w.size() != 2 || !linear->activation.none())
+      if (!is_linear_layer(graph, producer) || !linear->activation.none())
         return Merged::kNothing;
       const size_t last = graph.shape_of(producer.output).rank() - 1;
       const std::optional<FeatureAffine> f = feature_affine(b, last, w[1]);
@@ -248,7 +248,9 @@ int reductions_to_global_pools(Graph& graph) {
 }
 
 int fuse_activations(Graph& graph) {
-  return merge_single_use_pairs(graph, OpKind::kActivation, [](Node& producer, const Node& act) {
+  return merge_single_use_pairs(graph, OpKind::kActivation, [&](Node& producer, const Node& act) {
+    if (producer.op == OpKind::kMatMul && !is_linear_layer(graph, producer))
+      return Merged::kNothing;
     Activation* slot = activation_slot(producer);
     const ActivationAttrs* a = std::get_if<ActivationAttrs>(&act.attrs);
     if (!slot || !slot->none() || !a || a->activation.none() || !a->activation.fusable())

@@ -64,6 +64,9 @@ RowRange RowMap::rows_read(RowRange out) const {
       const ResizeTap last = resize_tap(*resize, out.end - 1, in_height, out_height, resize->scale_h);
       return clamp_rows(std::min(first.i0, first.i1), std::max(last.i0, last.i1) + 1, in_height);
     }
+    case Kind::kBlocks:
+      return clamp_rows(out.begin / stride * extent, ceil_div(out.end, stride) * extent,
+                        in_height);
   }
   EF_ASSERT(false && "unknown row map kind");
   return RowRange{};

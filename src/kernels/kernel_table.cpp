@@ -35,6 +35,9 @@ const std::array<OpKernels, kOpKindCount> kKernels = {{
     {OpKind::kAttention, make_attention_kernel, ref::attention},
     {OpKind::kRowSlice, make_row_slice_kernel, ref::row_slice},
     {OpKind::kRowConcat, make_row_concat_kernel, ref::row_concat},
+    {OpKind::kWindowPartition, make_window_partition_kernel, ref::window_partition},
+    {OpKind::kWindowReverse, make_window_reverse_kernel, ref::window_reverse},
+    {OpKind::kColumnGather, make_column_gather_kernel, ref::column_gather},
 }};
 
 }  // namespace

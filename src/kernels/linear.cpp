@@ -1,6 +1,7 @@
-// A Linear layer on a row slice of tokens [1, T, K] (a MatMul by a constant
-// [K, N], with its folded bias and activation): y = act(x W + b). Two oneDNN
-// forms, the faster one per geometry (fastest_kernel):
+// A Linear layer (is_linear_layer: a MatMul by a constant [K, N] of tokens
+// [1, T, K] or a vector [1, K], with its folded bias and activation) on a row
+// slice: y = act(x W + b). Two oneDNN forms, the faster one per geometry
+// (fastest_kernel):
 //   - a 1x1 convolution of the tokens seen as an NHWC map {1, K, rows, 1}
 //     (the same bytes), weights reordered once into the conv's layout, the
 //     activation a vectorized post-op;
@@ -83,13 +84,6 @@ KernelPtr matmul_form(const OnednnContext& ctx, const MatMulAttrs& m, const Line
 }
 
 }  // namespace
-
-bool runs_as_linear(const Graph& graph, const Node& node) {
-  const auto& m = std::get<MatMulAttrs>(node.attrs);
-  const Shape& in = graph.shape_of(node.inputs.at(0));
-  return m.constant_index == 1 && m.constant.shape().rank() == 2 && in.rank() == 3 &&
-         in.dims[0] == 1;
-}
 
 KernelPtr make_linear_kernel(const OnednnContext& ctx, const Graph&, const Node& node,
                              RowRange out) {

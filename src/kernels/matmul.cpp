@@ -1,8 +1,9 @@
 // MatMul on a row slice: one oneDNN matmul over strided views. Operands are
 // padded to the output's rank (batch dims broadcast as ONNX says); A's rows
 // (its M axis, the row axis) are the slice's, B is read whole. A Linear
-// layer (constant B) carries its bias and activation into the primitive. Feature maps
-// are NHWC, so A = [1, C, H, W] is the strided view h*W*C + w*C + c.
+// layer (is_linear_layer) goes to linear.cpp; the other MatMuls carry no
+// bias or activation. Feature maps are NHWC, so A = [1, C, H, W] is the
+// strided view h*W*C + w*C + c.
 #include "edgeflow/error.h"
 #include "kernels/onednn_kernels.h"
 
@@ -28,8 +29,9 @@ std::vector<float> constant_rows(const Tensor& t, RowRange rows) {
 
 KernelPtr make_matmul_kernel(const OnednnContext& ctx, const Graph& graph, const Node& node,
                              RowRange out) {
-  if (runs_as_linear(graph, node)) return make_linear_kernel(ctx, graph, node, out);
+  if (is_linear_layer(graph, node)) return make_linear_kernel(ctx, graph, node, out);
   const MatMulAttrs& m = std::get<MatMulAttrs>(node.attrs);
+  EF_ASSERT(m.bias.empty() && m.activation.none());  // only Linear layers carry them
   const Shape& out_shape = graph.shape_of(node.output);
   const size_t rank = out_shape.rank();
   Dims dst = out_shape.dims;
@@ -57,17 +59,13 @@ KernelPtr make_matmul_kernel(const OnednnContext& ctx, const Graph& graph, const
   }
   const memory::desc dst_md = storage_desc(dst);
   // A constant B goes into the layout the primitive prefers (a packed one
-  // for the GEMM of a Linear layer), reordered once here; a Linear layer's
-  // bias and activation run inside the primitive.
+  // for its GEMM), reordered once here.
   const bool linear = m.constant_index == 1;
   const memory::desc weights_md =
       linear ? memory::desc(mds[1].dims(), memory::data_type::f32, memory::format_tag::any)
              : mds[1];
-  Dims bias_dims(rank, 1);
-  bias_dims.back() = out_shape.dims.back();
-  const memory::desc bias_md = m.bias.empty() ? memory::desc() : plain_desc(bias_dims);
-  const dnnl::matmul::desc desc(mds[0], weights_md, bias_md, dst_md);
-  const dnnl::matmul::primitive_desc pd(desc, activation_attr(m.activation), ctx.engine);
+  const dnnl::matmul::desc desc(mds[0], weights_md, dst_md);
+  const dnnl::matmul::primitive_desc pd(desc, ctx.engine);
   auto kernel = std::make_unique<PrimitiveKernel>(ctx, dnnl::matmul(pd));
   const int args[2] = {DNNL_ARG_SRC, DNNL_ARG_WEIGHTS};
   next_input = 0;
@@ -80,7 +78,6 @@ KernelPtr make_matmul_kernel(const OnednnContext& ctx, const Graph& graph, const
     else
       kernel->bind_input(args[o], mds[o], static_cast<size_t>(next_input++));
   }
-  if (!m.bias.empty()) kernel->bind_constant(DNNL_ARG_BIAS, constant_memory(ctx, bias_md, m.bias.data()));
   kernel->bind_dst(DNNL_ARG_DST, dst_md);
   return kernel;
 }

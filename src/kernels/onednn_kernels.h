@@ -49,9 +49,8 @@ KernelPtr make_reduce_kernel(const OnednnContext& ctx, const Graph& graph, const
                              RowRange out);
 KernelPtr make_matmul_kernel(const OnednnContext& ctx, const Graph& graph, const Node& node,
                              RowRange out);
-// linear.cpp: a MatMul by a constant [K, N] of tokens [1, T, K] (with its
-// bias and activation), which make_matmul_kernel hands over.
-bool runs_as_linear(const Graph& graph, const Node& node);
+// linear.cpp: a Linear layer (is_linear_layer), which make_matmul_kernel
+// hands over.
 KernelPtr make_linear_kernel(const OnednnContext& ctx, const Graph& graph, const Node& node,
                              RowRange out);
 KernelPtr make_transpose_kernel(const OnednnContext& ctx, const Graph& graph, const Node& node,
@@ -68,5 +67,12 @@ KernelPtr make_row_slice_kernel(const OnednnContext& ctx, const Graph& graph, co
                                 RowRange out);
 KernelPtr make_row_concat_kernel(const OnednnContext& ctx, const Graph& graph, const Node& node,
                                  RowRange out);
+// window_tokens.cpp
+KernelPtr make_window_partition_kernel(const OnednnContext& ctx, const Graph& graph,
+                                       const Node& node, RowRange out);
+KernelPtr make_window_reverse_kernel(const OnednnContext& ctx, const Graph& graph,
+                                     const Node& node, RowRange out);
+KernelPtr make_column_gather_kernel(const OnednnContext& ctx, const Graph& graph,
+                                    const Node& node, RowRange out);
 
 }  // namespace edgeflow::kernels

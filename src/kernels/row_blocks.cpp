@@ -1,6 +1,5 @@
 // RowSlice and RowConcat on a row slice, EdgeFlow's own: both only move
-// whole rows, so each becomes a list of contiguous copies made when the
-// kernel is (RowCopyKernel), and run() is a memcpy per copy.
+// whole rows, so each becomes a list of contiguous copies (copy_kernel.h).
 //
 //   RowSlice   output row r <- input row start + r*step: one copy of all the
 //              slice's rows when step is 1, else one per row.
@@ -13,43 +12,12 @@
 // An input whose block the slice does not overlap reads no row: the runtime
 // passes no buffer for it (nullptr), so it gets no copy.
 #include <algorithm>
-#include <cstring>
 
 #include "edgeflow/error.h"
+#include "kernels/copy_kernel.h"
 #include "kernels/onednn_kernels.h"
 
 namespace edgeflow::kernels {
-namespace {
-
-// `floats` floats from `src_offset` of node input `input` (at the pointer
-// run() gets for it), or of the kernel's own constant rows when input < 0,
-// to `dst_offset` of dst.
-struct RowCopy {
-  int64_t input = 0;
-  int64_t src_offset = 0;
-  int64_t dst_offset = 0;
-  int64_t floats = 0;
-};
-
-class RowCopyKernel : public Kernel {
- public:
-  RowCopyKernel(std::vector<RowCopy> copies, std::vector<float> constants)
-      : copies_(std::move(copies)), constants_(std::move(constants)) {}
-
-  void run(const std::vector<const float*>& inputs, float* dst) override {
-    for (const RowCopy& c : copies_) {
-      const float* src = c.input < 0 ? constants_.data() : inputs.at(static_cast<size_t>(c.input));
-      std::memcpy(dst + c.dst_offset, src + c.src_offset,
-                  static_cast<size_t>(c.floats) * sizeof(float));
-    }
-  }
-
- private:
-  std::vector<RowCopy> copies_;
-  std::vector<float> constants_;  // the constant rows the slice copies
-};
-
-}  // namespace
 
 KernelPtr make_row_slice_kernel(const OnednnContext&, const Graph& graph, const Node& node,
                                 RowRange out) {
@@ -57,19 +25,19 @@ KernelPtr make_row_slice_kernel(const OnednnContext&, const Graph& graph, const 
   const int64_t n = graph.shape_of(node.output).row_elements();
   EF_ASSERT(n == graph.shape_of(node.inputs.at(0)).row_elements());
   // The input pointer is at row start + out.begin * step, the slice's first.
-  std::vector<RowCopy> copies;
+  std::vector<FloatCopy> copies;
   if (a.step == 1)
     copies.push_back({0, 0, 0, out.size() * n});
   else
     for (int64_t r = 0; r < out.size(); ++r) copies.push_back({0, r * a.step * n, r * n, n});
-  return std::make_unique<RowCopyKernel>(std::move(copies), std::vector<float>{});
+  return make_copy_kernel(std::move(copies));
 }
 
 KernelPtr make_row_concat_kernel(const OnednnContext&, const Graph& graph, const Node& node,
                                  RowRange out) {
   const RowConcatAttrs& a = std::get<RowConcatAttrs>(node.attrs);
   const int64_t n = graph.shape_of(node.output).row_elements();
-  std::vector<RowCopy> copies;
+  std::vector<FloatCopy> copies;
   std::vector<float> constants;
   int64_t first = 0;  // the block's first output row
   for (int64_t part : a.parts) {
@@ -79,7 +47,7 @@ KernelPtr make_row_concat_kernel(const OnednnContext&, const Graph& graph, const
     const int64_t rows = block.height();
     const RowRange overlap{std::max(out.begin, first), std::min(out.end, first + rows)};
     if (!overlap.empty()) {
-      RowCopy c{part, 0, (overlap.begin - out.begin) * n, overlap.size() * n};
+      FloatCopy c{part, 0, (overlap.begin - out.begin) * n, overlap.size() * n};
       if (constant) {
         // Copied, as kernels keep no pointer into the graph (only the rows
         // the slice needs: the class token's one row at most, in practice).
@@ -93,7 +61,7 @@ KernelPtr make_row_concat_kernel(const OnednnContext&, const Graph& graph, const
     first += rows;
   }
   EF_ASSERT(first == graph.shape_of(node.output).height());
-  return std::make_unique<RowCopyKernel>(std::move(copies), std::move(constants));
+  return make_copy_kernel(std::move(copies), std::move(constants));
 }
 
 }  // namespace edgeflow::kernels

@@ -18,6 +18,7 @@ void activation(Importer& im, const onnx::NodeProto& node, Activation a,
     im.define_constant(node.output(0), fold_unary(*x.constant, fold));
     return;
   }
+  if (activation_on_channels_last(im, node, a)) return;
   im.add_node(node, OpKind::kActivation, {im.value_input(node, 0)}, ActivationAttrs{a});
 }
 

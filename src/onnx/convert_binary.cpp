@@ -8,6 +8,7 @@
 //   Pow(x, scalar constant)       -> kActivation kPow (a oneDNN eltwise)
 //   PRelu(x, constant slope)      -> kPRelu holding the slope as a constant operand
 //   a strided view and a constant -> kBinary on the view's base (convert_views.cpp)
+//   channels-last maps            -> kBinary on the maps (convert_channels_last.cpp)
 // Broadcast computed operands (an SE block's [1, C, 1, 1] scale) are read
 // whole by every row slice (their row map is [0, 1)).
 #include "edgeflow/error.h"
@@ -39,7 +40,9 @@ void binary(Importer& im, const onnx::NodeProto& node, BinaryAttrs::Kind kind, C
     im.define_constant(node.output(0), fold_binary(node, op, *a.constant, *b.constant));
     return;
   }
-  if (binary_on_view(im, node, kind)) return;
+  if (binary_on_view(im, node, kind) || binary_on_channels_last(im, node, kind) ||
+      (kind == BinaryAttrs::Kind::kAdd && add_to_scores(im, node)))
+    return;
   BinaryAttrs attrs;
   attrs.kind = kind;
   std::vector<ValueId> inputs;

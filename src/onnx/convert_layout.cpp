@@ -8,6 +8,11 @@
 //   other targets of rank 2 to 4   -> kReshape (row-local when the storage
 //       rows agree, else a whole unit that reorders in NCHW order)
 //   Transpose of rank 2 to 4       -> kTranspose (a whole unit)
+//   Transpose(0,2,3,1) of a map    -> a channels-last view (importer only,
+//       convert_channels_last.cpp): reshaped into windows [1, H/wh, wh,
+//       W/ww, ww, C] it is a kWindowPartition, and those windows' views
+//       reshaped back to [1, H, W, C] a kWindowReverse; other reshapes read
+//       it materialized
 //   tokens [1, T, C] to shapes the IR cannot hold (N != 1: [T, 1, C],
 //       [T, h, d], [h, T, d], ...) -> a strided view (importer only,
 //       tensor_view.cpp), which ops along the features and attention read
@@ -77,8 +82,18 @@ bool representable(const Dims& dims) {
 }  // namespace
 
 void reshape_value(Importer& im, const onnx::NodeProto& node, const Entry& x, const Dims& target) {
-  if (x.is_scores()) im.value_input(node, 0);  // fails: scores only go to Softmax and MatMul
+  if (x.is_scores()) return reshape_scores(im, node, *x.scores, target);
+  if (x.is_channels_last() && target == x.channels_last->dims) return im.alias_output(node, x);
+  if (window_partition(im, node, target)) return;
+  if (x.is_channels_last()) {  // any other reshape of it reads the [1, H, W, C] tensor
+    Entry value;
+    value.value = im.value_input(node, 0);
+    return reshape_value(im, node, value, target);
+  }
   if (x.is_strided()) {
+    // Windows back to a map first: a grid of one window is a plain reshape
+    // too, but the map is what the channels-last ops after it read.
+    if (window_reverse(im, node, *x.strided, target)) return;
     if (std::optional<StridedView> v = reshape_view(*x.strided, target))
       return define_strided(im, node, 0, std::move(*v));
     Entry value;
@@ -135,9 +150,10 @@ void convert_transpose(Importer& im, const onnx::NodeProto& node) {
     fail_node(node, "attribute 'perm' " + list_text(perm) + " is not a permutation of " +
                         std::to_string(rank) + " dims");
   if (perm == identity) return im.alias_output(node, x);
+  if (transpose_channels_last(im, node, perm)) return;
   if (x.is_scores()) im.value_input(node, 0);  // fails: scores only go to Softmax and MatMul
   if (x.is_strided()) return define_strided(im, node, 0, transpose_view(*x.strided, perm));
-  if (!x.is_view() && im.shape_of(x.value).rank() < 4) {
+  if (!x.is_view() && !x.is_channels_last() && im.shape_of(x.value).rank() < 4) {
     Dims out;
     for (int64_t p : perm) out.push_back(in[p]);
     if (!representable(out))

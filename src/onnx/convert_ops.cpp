@@ -89,18 +89,18 @@ void convert_batch_norm(Importer& im, const onnx::NodeProto& node) {
 // one axis (kernels need that axis innermost in storage; see LayerNormAttrs).
 void convert_layer_norm(Importer& im, const onnx::NodeProto& node) {
   refuse_used_outputs(im, node, "the saved mean and inverse deviation are not supported");
-  const ValueId x = im.value_input(node, 0);
-  const Shape& in = im.shape_of(x);
-  const int64_t rank = static_cast<int64_t>(in.rank());
+  const Dims in = dims_of(im, im.input(node, 0));
+  const int64_t rank = static_cast<int64_t>(in.size());
   const int64_t axis = attr_int(node, "axis", -1);
   if (axis < -rank || axis >= rank)
     fail_node(node, "axis " + std::to_string(axis) + " is outside a rank-" +
                         std::to_string(rank) + " input");
   for (int64_t d = (axis + rank) % rank; d < rank - 1; ++d)
-    if (in.dims[d] != 1)
-      fail_node(node, "normalizes the axes from " + std::to_string(axis) + " of " + in.str() +
-                          "; only a normalization over the last axis is supported");
-  const int64_t n = in.dims.back();
+    if (in[d] != 1)
+      fail_node(node, "normalizes the axes from " + std::to_string(axis) + " of " +
+                          Shape(in).str() + "; only a normalization over the last axis is "
+                          "supported");
+  const int64_t n = in.back();
   auto affine = [&](int i, const std::string& role, float fallback) {
     if (!im.has_input(node, i)) return std::vector<float>(static_cast<size_t>(n), fallback);
     const Constant* c = im.constant_input(node, i, role);
@@ -115,7 +115,8 @@ void convert_layer_norm(Importer& im, const onnx::NodeProto& node) {
   a.epsilon = attr_float(node, "epsilon", 1e-5f);
   a.scale = affine(1, "Scale", 1.0f);
   a.shift = affine(2, "B", 0.0f);
-  im.add_node(node, OpKind::kLayerNorm, {x}, std::move(a));
+  if (layer_norm_on_channels_last(im, node, a)) return;
+  im.add_node(node, OpKind::kLayerNorm, {im.value_input(node, 0)}, std::move(a));
 }
 
 void convert_relu(Importer& im, const onnx::NodeProto& node) {
@@ -225,6 +226,12 @@ void convert_pad(Importer& im, const onnx::NodeProto& node) {
     pads = constant_ints(node, *p, "pads");
     scalar_input(im, node, 2, "constant_value", value);
   }
+  bool all_zero = true;
+  for (int64_t p : pads) all_zero = all_zero && p == 0;
+  if (all_zero) {  // any tensor, as it is (Swin pads to whole windows, often by nothing)
+    im.alias_output(node, im.input(node, 0));
+    return;
+  }
   const ValueId x = im.value_input(node, 0);
   const Shape& in = im.shape_of(x);
   if (const Constant* axes = im.opset() >= 18 ? im.constant_input(node, 3, "axes") : nullptr)
@@ -238,12 +245,6 @@ void convert_pad(Importer& im, const onnx::NodeProto& node) {
   if (pads[0] != 0 || pads[4] != 0) fail_node(node, "pads on N must be 0");
   for (int64_t p : pads)
     if (p < 0) fail_node(node, "negative pads (cropping) are not supported");
-  bool all_zero = true;
-  for (int64_t p : pads) all_zero = all_zero && p == 0;
-  if (all_zero) {
-    im.alias_output(node, im.input(node, 0));
-    return;
-  }
   PadAttrs a;
   a.channels_begin = pads[1];
   a.top = pads[2];
@@ -265,7 +266,11 @@ void convert_dropout(Importer& im, const onnx::NodeProto& node) {
     if (const Constant* t = im.constant_input(node, 2, "training_mode")) {
       const bool training =
           t->size() > 0 && (t->is_float() ? t->floats[0] != 0.0f : t->ints[0] != 0);
-      if (training) fail_node(node, "input 'training_mode' is true; only inference is supported");
+      // With a ratio of 0 (Swin exports its attention dropout so) nothing is dropped.
+      const Constant* ratio = im.constant_input(node, 1, "ratio");
+      const bool drops = !ratio || ratio->size() != 1 || constant_floats(*ratio)[0] != 0.0f;
+      if (training && drops)
+        fail_node(node, "input 'training_mode' is true; only inference is supported");
     }
   } else {
     refuse_extra_inputs(node, 1, "is not part of Dropout before opset 12");

@@ -90,7 +90,8 @@ void convert_matmul(Importer& im, const onnx::NodeProto& node) {
   const Entry& b = im.input(node, 1);
   if (a.is_constant() && b.is_constant())
     fail_node(node, "both operands are constants; MatMul of constants is not folded");
-  if (matmul_on_view(im, node) || matmul_of_views(im, node)) return;
+  if (matmul_on_view(im, node) || matmul_of_views(im, node) || matmul_on_channels_last(im, node))
+    return;
   MatMulAttrs m;
   std::vector<ValueId> inputs;
   for (int k = 0; k < 2; ++k) {

@@ -148,6 +148,7 @@ void convert_slice(Importer& im, const onnx::NodeProto& node) {
       if (c) *lists[k] = constant_ints(node, *c, roles[k]);
     }
   }
+  if (slice_channels_last(im, node, starts, ends, axes, steps)) return;
   if (!data.is_constant()) return slice_channels(im, node, starts, ends, axes, steps);
   im.define_constant(node.output(0), fold_slice(node, *data.constant, starts, ends, axes, steps));
 }
@@ -169,6 +170,7 @@ void convert_concat(Importer& im, const onnx::NodeProto& node) {
     im.define_constant(node.output(0), fold_concat(node, parts, axis));
     return;
   }
+  if (concat_channels_last(im, node, axis)) return;
   const int64_t rank = static_cast<int64_t>(dims_of(im, *inputs[0]).size());
   if ((rank == 3 || rank == 4) &&
       normalize_axis(node, axis, rank, "attribute 'axis'") == rank - 2)

@@ -73,8 +73,8 @@ void check_runnable_forms(const Graph& graph) {
   }
   if (listed.empty()) return;
   fail_input("onnx: LayerNormalization over the last axis of a rank-4 tensor runs only on a "
-             "map between Transposes (0,2,3,1) and (0,3,1,2) (channels-last layers); not so: " +
-             listed);
+             "channels-last map, a Transpose (0,2,3,1) of an NCHW map (ConvNeXt's and Swin's "
+             "layers); not so: " + listed);
 }
 
 std::vector<int> check_and_sort(const onnx::GraphProto& graph) {

@@ -80,10 +80,12 @@ ValueId Importer::value_input(const onnx::NodeProto& node, int i) {
                         graph_.values[e.scores->k].name +
                         "'; they are only supported when a Softmax over the keys and a MatMul "
                         "with the values follow");
-  if (e.is_strided()) {
+  if (e.is_strided() || e.is_channels_last()) {
     auto done = materialized_.find(node.input(i));
     if (done != materialized_.end()) return done->second;
-    const ValueId v = materialize(*this, node, node.input(i), *e.strided);
+    const ValueId v = e.is_strided()
+                          ? materialize(*this, node, node.input(i), *e.strided)
+                          : materialize_channels_last(*this, node, node.input(i), *e.channels_last);
     materialized_[node.input(i)] = v;
     return v;
   }
@@ -155,6 +157,7 @@ const Dims& dims_of(Importer& im, const Entry& e) {
   if (e.is_view()) return e.view->dims;
   if (e.is_strided()) return e.strided->dims;
   if (e.is_scores()) return e.scores->dims;
+  if (e.is_channels_last()) return e.channels_last->dims;
   return im.shape_of(e.value).dims;
 }
 
@@ -277,7 +280,7 @@ Graph import_model(onnx::ModelProto& model, const std::string& name, const Impor
       fail_input("onnx: graph output '" + out.name() + "' is a " + dims_text(e->view->dims) +
                  " regrouping of channels; outputs of rank above 4 are not supported");
     ValueId value = e->value;
-    if (e->is_strided() || e->is_scores()) {  // made a tensor the IR holds, or refused
+    if (e->is_strided() || e->is_scores() || e->is_channels_last()) {  // made an IR value, or refused
       onnx::NodeProto as_output;
       as_output.set_name("output '" + out.name() + "'");
       as_output.set_op_type("Output");

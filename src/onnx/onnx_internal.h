@@ -91,7 +91,8 @@ struct StridedView {
   float scale = 1.0f;  // a scalar Mul or Div not yet applied
 };
 
-// The scores q . k^T of two head-split views [.., h, T, d] and [.., h, d, S],
+// The scores q . k^T of two head-split views [.., h, T, d] and [.., h, d, S]
+// (or of windows, [.., blocks, h, Tb, Sb]), the constants added to them and
 // then their Softmax over the keys: importer only, until a MatMul with the
 // values' view [.., h, S, dv] makes them one Attention node
 // (convert_attention.cpp).
@@ -99,23 +100,39 @@ struct AttentionScores {
   ValueId q = -1, k = -1;
   int64_t heads = 1;
   float scale = 1.0f;
+  int64_t block = 0;      // tokens per window (0: not windowed)
+  std::vector<float> bias;  // added to the scaled scores: [blocks, h, Tb, Sb]; empty: none
   bool softmax = false;
-  Dims dims;  // [.., h, T, S]
+  Dims dims;  // [.., h, T, S] as the ONNX tensor has them
+};
+
+// A computed map [1, C, H, W] seen channels-last, [1, H, W, C], as
+// Transpose(0, 2, 3, 1) writes it (Swin's and ConvNeXt's layers), with a
+// pending gather of its columns (a Slice or roll along W; empty: all).
+// Maps are stored NHWC, so the row-major order of the ONNX tensor is the
+// map's storage: ops per pixel run on the map itself, and window partitions
+// of it become kWindowPartition (convert_channels_last.cpp).
+struct ChannelsLastView {
+  ValueId base = -1;
+  std::vector<int64_t> columns;
+  Dims dims;  // [1, H, W', C]
 };
 
 // What an ONNX tensor name stands for: an IR value (a feature map, tokens or
 // a [1, K] vector computed at run time), a constant, a channel view, a
-// strided view or attention scores.
+// strided view, attention scores or a channels-last map.
 struct Entry {
   ValueId value = -1;
   std::shared_ptr<const Constant> constant;
   std::shared_ptr<const ChannelView> view;
   std::shared_ptr<const StridedView> strided;
   std::shared_ptr<const AttentionScores> scores;
+  std::shared_ptr<const ChannelsLastView> channels_last;
   bool is_constant() const { return constant != nullptr; }
   bool is_view() const { return view != nullptr; }
   bool is_strided() const { return strided != nullptr; }
   bool is_scores() const { return scores != nullptr; }
+  bool is_channels_last() const { return channels_last != nullptr; }
 };
 
 class Importer {
@@ -156,7 +173,7 @@ class Importer {
   int64_t opset_;
   std::map<std::string, onnx::TensorProto*> initializers_;
   std::map<std::string, Entry> entries_;
-  std::map<std::string, ValueId> materialized_;  // strided views made IR values
+  std::map<std::string, ValueId> materialized_;  // views made IR values
   std::set<std::string> used_;
 };
 
@@ -256,6 +273,11 @@ void convert_cast(Importer&, const onnx::NodeProto&);
 void convert_split(Importer&, const onnx::NodeProto&);
 void convert_constant_of_shape(Importer&, const onnx::NodeProto&);
 // ---- tensor_view.cpp: strided views of tokens (StridedView)
+// A node of its own for one step `step` of converting `node` (a
+// materialization of its input `name`, a window partition): named after
+// both, with an output name no ONNX tensor has.
+onnx::NodeProto step_node(const onnx::NodeProto& node, const std::string& name,
+                          const std::string& step);
 // The view of `base` ([1, T, C]) as itself.
 StridedView natural_view(Importer& im, ValueId base);
 // True when the view is its base, unscaled (the view can be dropped).
@@ -281,6 +303,36 @@ ValueId materialize(Importer& im, const onnx::NodeProto& node, const std::string
 Tensor constant_over_base(Importer& im, const onnx::NodeProto& node, const StridedView& view,
                           const Constant& c);
 
+// ---- convert_channels_last.cpp: ops on a channels-last map (ChannelsLastView)
+// that run on the map. Each returns false when the node is not such a form,
+// and the caller goes on as for IR values (value_input materializes the view:
+// its column gather, then a Transpose(0, 2, 3, 1)).
+// Transpose(0, 2, 3, 1) of a map makes the view; (0, 3, 1, 2) of it ends it.
+bool transpose_channels_last(Importer& im, const onnx::NodeProto& node,
+                             const std::vector<int64_t>& perm);
+void define_channels_last(Importer& im, const onnx::NodeProto& node, int output, ValueId base,
+                          std::vector<int64_t> columns);
+// The view's map with its pending column gather made a node (a step of
+// `node`, named after the view's tensor `name`).
+ValueId gathered_map(Importer& im, const onnx::NodeProto& node, const std::string& name,
+                     const ChannelsLastView& view);
+ValueId materialize_channels_last(Importer& im, const onnx::NodeProto& node,
+                                  const std::string& name, const ChannelsLastView& view);
+bool layer_norm_on_channels_last(Importer& im, const onnx::NodeProto& node, LayerNormAttrs a);
+bool matmul_on_channels_last(Importer& im, const onnx::NodeProto& node);
+bool binary_on_channels_last(Importer& im, const onnx::NodeProto& node, BinaryAttrs::Kind kind);
+bool activation_on_channels_last(Importer& im, const onnx::NodeProto& node, const Activation& a);
+bool slice_channels_last(Importer& im, const onnx::NodeProto& node,
+                         const std::vector<int64_t>& starts, const std::vector<int64_t>& ends,
+                         std::vector<int64_t> axes, std::vector<int64_t> steps);
+bool concat_channels_last(Importer& im, const onnx::NodeProto& node, int64_t axis);
+// Reshape of the view into windows [1, H/wh, wh, W/ww, ww, C]: a
+// kWindowPartition of the map and a strided view of its tokens; and a Reshape
+// of such a view (transposed back) to [1, H, W, C]: a kWindowReverse.
+bool window_partition(Importer& im, const onnx::NodeProto& node, const Dims& target);
+bool window_reverse(Importer& im, const onnx::NodeProto& node, const StridedView& view,
+                    const Dims& target);
+
 // ---- convert_views.cpp: ops on a strided view that run on its base (each
 // returns false when the node is not such a form, and the caller goes on as
 // for IR values, materializing the view).
@@ -294,6 +346,11 @@ bool gemm_on_view(Importer& im, const onnx::NodeProto& node);
 // Softmax over the keys, and their MatMul with the values' view (Attention).
 bool matmul_of_views(Importer& im, const onnx::NodeProto& node);
 bool softmax_on_scores(Importer& im, const onnx::NodeProto& node);
+// Add of the scores (before the Softmax) and a constant: the node's bias.
+bool add_to_scores(Importer& im, const onnx::NodeProto& node);
+// Reshape of the scores that keeps [h, T, S] (Swin's [nW, h, ..] <-> [1, nW, h, ..]).
+void reshape_scores(Importer& im, const onnx::NodeProto& node, const AttentionScores& s,
+                    const Dims& target);
 
 // convert_layout.cpp: computed tensors through Reshape-like ops and Transpose
 // (channel views, kReshape, kTranspose, kFlatten, kChannelGather).

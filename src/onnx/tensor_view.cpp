@@ -38,17 +38,6 @@ bool representable(const Dims& dims) {
 
 std::string text(const Dims& d) { return Shape(d).str(); }
 
-// A node of its own for one step of a materialization, named after the
-// consumer and the view.
-onnx::NodeProto step_node(const onnx::NodeProto& node, const std::string& name,
-                          const std::string& step) {
-  onnx::NodeProto n;
-  n.set_name(node.name() + "/" + name + "/" + step);
-  n.set_op_type(node.op_type());
-  n.add_output(name + "/" + step);
-  return n;
-}
-
 }  // namespace
 
 StridedView natural_view(Importer& im, ValueId base) {
@@ -130,6 +119,15 @@ StridedView over_new_features(Importer& im, const StridedView& view, ValueId bas
   for (size_t i = 0; i + 1 < out.dims.size(); ++i) out.strides[i] = view.strides[i] / old_c * new_c;
   out.strides.back() = 1;
   return out;
+}
+
+onnx::NodeProto step_node(const onnx::NodeProto& node, const std::string& name,
+                          const std::string& step) {
+  onnx::NodeProto n;
+  n.set_name(node.name() + "/" + name + "/" + step);
+  n.set_op_type(node.op_type());
+  n.add_output(name + "/" + step);
+  return n;
 }
 
 void define_strided(Importer& im, const onnx::NodeProto& node, int output, StridedView view) {

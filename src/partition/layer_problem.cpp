@@ -22,6 +22,7 @@ AffineRowMap affine_row_map(const Graph& graph, const Node& node, int input_inde
       return m;
     case RowMap::Kind::kTransposedWindow:
     case RowMap::Kind::kResize:
+    case RowMap::Kind::kBlocks:
       break;
   }
   // Monotone maps: whole if the first and the last row read everything,

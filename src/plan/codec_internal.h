@@ -45,6 +45,8 @@ void encode(const PReluAttrs& a, bool with_weights, planpb::Node* out);
 void encode(const LayerNormAttrs& a, bool with_weights, planpb::Node* out);
 void encode(const AttentionAttrs& a, bool with_weights, planpb::Node* out);
 void encode(const RowSliceAttrs& a, bool with_weights, planpb::Node* out);
+void encode(const WindowTokensAttrs& a, bool with_weights, planpb::Node* out);
+void encode(const ColumnGatherAttrs& a, bool with_weights, planpb::Node* out);
 void encode(const RowConcatAttrs& a, bool with_weights, planpb::Node* out);
 NodeAttrs decode_op_attrs(const planpb::Node& in);
 

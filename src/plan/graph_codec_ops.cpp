@@ -1,6 +1,6 @@
 // The wire form of the attributes of ConvTranspose, Resize, Binary, Softmax,
 // Reduce, MatMul, Transpose, Reshape, ChannelGather, PRelu, LayerNorm, Attention,
-// RowSlice and RowConcat. Decoding checks every
+// RowSlice, RowConcat, WindowTokens and ColumnGather. Decoding checks every
 // enum, bound and length; shape-level consistency is validate_graph's.
 #include <cmath>
 
@@ -152,10 +152,12 @@ void encode(const LayerNormAttrs& ln, bool with_weights, planpb::Node* out) {
   }
 }
 
-void encode(const AttentionAttrs& a, bool, planpb::Node* out) {
+void encode(const AttentionAttrs& a, bool with_weights, planpb::Node* out) {
   planpb::Attention* m = out->mutable_attention();
   m->set_heads(a.heads);
   m->set_scale(a.scale);
+  m->set_block(a.block);
+  if (with_weights && !a.bias.empty()) encode_tensor(a.bias, m->mutable_bias());
 }
 
 void encode(const RowSliceAttrs& a, bool, planpb::Node* out) {
@@ -169,6 +171,18 @@ void encode(const RowConcatAttrs& a, bool, planpb::Node* out) {
   planpb::RowConcat* m = out->mutable_row_concat();
   encode_ints(a.parts, m->mutable_parts());
   for (const Tensor& c : a.constants) encode_tensor(c, m->add_constants());
+}
+
+void encode(const WindowTokensAttrs& a, bool, planpb::Node* out) {
+  planpb::WindowTokens* m = out->mutable_window_tokens();
+  m->set_window_h(a.window_h);
+  m->set_window_w(a.window_w);
+  m->set_height(a.height);
+  m->set_width(a.width);
+}
+
+void encode(const ColumnGatherAttrs& a, bool, planpb::Node* out) {
+  encode_ints(a.source, out->mutable_column_gather()->mutable_source());
 }
 
 NodeAttrs decode_op_attrs(const planpb::Node& in) {
@@ -233,8 +247,22 @@ NodeAttrs decode_op_attrs(const planpb::Node& in) {
       a.heads = decode_bounded(in.attention().heads(), 1, kLimit, "attention heads");
       a.scale = in.attention().scale();
       if (!std::isfinite(a.scale)) fail_input("plan: bad attention scale");
+      a.block = decode_bounded(in.attention().block(), 0, kLimit, "attention block");
+      if (weights && in.attention().has_bias())
+        a.bias = decode_tensor(in.attention().bias(), "attention bias");
       return a;
     }
+    case planpb::Node::kWindowTokens: {
+      const planpb::WindowTokens& w = in.window_tokens();
+      WindowTokensAttrs a;
+      a.window_h = decode_bounded(w.window_h(), 1, kLimit, "window height");
+      a.window_w = decode_bounded(w.window_w(), 1, kLimit, "window width");
+      a.height = decode_bounded(w.height(), 1, kLimit, "window map height");
+      a.width = decode_bounded(w.width(), 1, kLimit, "window map width");
+      return a;
+    }
+    case planpb::Node::kColumnGather:
+      return ColumnGatherAttrs{decode_ints(in.column_gather().source(), "column source")};
     case planpb::Node::kRowSlice: {
       RowSliceAttrs a;
       a.start = decode_bounded(in.row_slice().start(), 0, kLimit, "row slice start");

@@ -166,11 +166,15 @@ def write_models(out):
     save(out, "unsupported_op.onnx", model(unsupported, [img], [output("out")], [w, b]))
     # Forms that import only where a rewrite removes them, and computed-tensor ops
     # supported along one axis only.
+    # (a LayerNorm over the last axis of a map regrouped by a Reshape: a Transpose
+    # (0, 2, 3, 1) instead would make it a channels-last map, which runs)
     ln = [conv_node(out="c"),
-          helper.make_node("Transpose", ["c"], ["t"], name="to_last", perm=[0, 2, 3, 1]),
+          helper.make_node("Reshape", ["c", "hwc"], ["t"], name="regroup"),
           helper.make_node("LayerNormalization", ["t", "gamma"], ["out"], name="norm_last")]
-    save(out, "layer_norm_channels_last_out.onnx",
-         model(ln, [img], [output("out")], [w, b, init("gamma", np.ones(4))], opset=17))
+    save(out, "layer_norm_last_axis_reshaped.onnx",
+         model(ln, [img], [output("out")],
+               [w, b, init("gamma", np.ones(4)),
+                helper.make_tensor("hwc", TensorProto.INT64, [4], [1, 8, 8, 4])], opset=17))
     cols = [conv_node(out="c"),
             helper.make_node("Slice", ["c", "s", "e", "a"], ["out"], name="crop_cols")]
     save(out, "slice_width_computed.onnx", model(cols, [img], [output("out")], [

@@ -25,7 +25,7 @@ ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)
 ZOO = os.path.join(ROOT, "models", "zoo")
 HERE = os.path.dirname(os.path.abspath(__file__))
 MODELS = ["resnet18", "resnet50", "googlenet", "inception_v3", "densenet121", "mobilenet_v2",
-          "squeezenet1_1", "vgg16", "convnext_tiny", "shufflenet_v2_x1_0", "vit_b_16"]
+          "squeezenet1_1", "vgg16", "convnext_tiny", "shufflenet_v2_x1_0", "vit_b_16", "swin_t"]
 QUICK_MODELS = ["resnet18", "googlenet", "mobilenet_v2", "squeezenet1_1"]
 ENGINES = ["edgeflow", "opencv", "onnxruntime"]
 # EdgeFlow with EDGEFLOW_WINOGRAD=0 (direct convolution only, src/kernels/
@@ -37,7 +37,7 @@ LABELS = {"edgeflow": "EdgeFlow", DIRECT: "EdgeFlow, direct only", "opencv": "Op
 TARGET = {"opencv": 0.8, "onnxruntime": 1.0}
 # Modern architectures: <= 1.2x ONNX Runtime (OpenCV DNN does not run them).
 MODEL_TARGET = {m: {"onnxruntime": 1.2}
-                for m in ("convnext_tiny", "shufflenet_v2_x1_0", "vit_b_16")}
+                for m in ("convnext_tiny", "shufflenet_v2_x1_0", "vit_b_16", "swin_t")}
 sys.path.insert(0, os.path.join(ROOT, "models"))
 from export_zoo import NOT_FOR_OPENCV  # noqa: E402  the models OpenCV DNN 4.6 cannot run
 

@@ -62,8 +62,10 @@ std::vector<Graph> one_node_graphs() {
   // Attention reads tokens: a map made [1, 5, 8] first (the graph input is a map).
   irtest::GraphBuilder tokens({1, 8, 5, 1});
   const ValueId t = tokens.add("tokens", OpKind::kReshape, {0}, ReshapeAttrs{{1, 5, 8}, false});
+  AttentionAttrs att;
+  att.heads = 2, att.scale = 0.25f;
   graphs.push_back(
-      tokens.done({tokens.add("attention", OpKind::kAttention, {t, t, t}, AttentionAttrs{2, 0.25f})}));
+      tokens.done({tokens.add("attention", OpKind::kAttention, {t, t, t}, att)}));
   graphs.push_back(inferred_graph(OpKind::kRowSlice, {map_shape(2, 9, 3)},
                                   RowSliceAttrs{1, 3, {1, 2, 3, 3}}));
   RowConcatAttrs rc;
@@ -71,6 +73,21 @@ std::vector<Graph> one_node_graphs() {
   rc.constants = {random_tensor(Shape({1, 2, 1, 3}), rng),
                   random_tensor(Shape({1, 2, 2, 3}), rng)};
   graphs.push_back(inferred_graph(OpKind::kRowConcat, {map_shape(2, 5, 3)}, rc));
+  // Windowed attention with a bias per window: 5 tokens are not blocks of 2,
+  // so over [1, 6, 8] tokens.
+  irtest::GraphBuilder windows({1, 8, 6, 1});
+  const ValueId w = windows.add("tokens", OpKind::kReshape, {0}, ReshapeAttrs{{1, 6, 8}, false});
+  att.block = 2;
+  att.bias = random_tensor(Shape({3, 2, 2, 2}), rng);
+  graphs.push_back(
+      windows.done({windows.add("attention", OpKind::kAttention, {w, w, w}, att)}));
+  WindowTokensAttrs wt{2, 3, 4, 6};
+  irtest::GraphBuilder partition({1, 5, 4, 6});
+  const ValueId pt = partition.add("partition", OpKind::kWindowPartition, {0}, wt);
+  graphs.push_back(
+      partition.done({partition.add("reverse", OpKind::kWindowReverse, {pt}, wt)}));
+  graphs.push_back(inferred_graph(OpKind::kColumnGather, {map_shape(2, 3, 4)},
+                                  ColumnGatherAttrs{{3, 0, 1, 1, 2}}));
   return graphs;
 }
 
@@ -134,6 +151,14 @@ TEST(GraphCodecOps, MalformedAttributesAreErrors) {
   expect_bad(graphs[14], [](planpb::Node& n) {
     n.mutable_row_concat()->mutable_constants(0)->set_dims(2, 5);
   });
+  expect_bad(graphs[15], [](planpb::Node& n) { n.mutable_attention()->set_block(4); });
+  expect_bad(graphs[15], [](planpb::Node& n) { n.mutable_attention()->set_block(-2); });
+  expect_bad(graphs[15], [](planpb::Node& n) { n.mutable_attention()->mutable_bias()->set_dims(0, 2); });
+  expect_bad(graphs[16], [](planpb::Node& n) { n.mutable_window_tokens()->set_window_w(4); });
+  expect_bad(graphs[16], [](planpb::Node& n) { n.mutable_window_tokens()->set_height(0); });
+  expect_bad(graphs[16], [](planpb::Node& n) { n.mutable_window_tokens()->set_width(3); });
+  expect_bad(graphs[17], [](planpb::Node& n) { n.mutable_column_gather()->set_source(0, 4); });
+  expect_bad(graphs[17], [](planpb::Node& n) { n.mutable_column_gather()->clear_source(); });
 }
 
 }  // namespace

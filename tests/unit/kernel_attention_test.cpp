@@ -84,6 +84,50 @@ TEST(KernelAttention, RandomGeometriesAndScalesMatchReference) {
   }
 }
 
+// Windowed attention (Swin): tokens in blocks, each query attending to its
+// own block's keys, with a bias shared by the blocks or one per block;
+// whole and on slices that start and end inside blocks.
+TEST(KernelAttention, WindowedBlocksWithBiasMatchReferenceWholeAndSliced) {
+  std::mt19937 rng(73);
+  struct Windowed {
+    int64_t blocks, block, C, heads;
+    bool bias_per_block;
+  };
+  const std::vector<Windowed> cases = {
+      {64, 49, 96, 3, false},  // Swin-T stage 1, unshifted (relative-position bias)
+      {16, 49, 192, 6, true},  // stage 2, shifted (bias plus the window masks)
+      {4, 9, 8, 2, true},
+      {5, 3, 6, 3, false},
+      {3, 1, 4, 1, true},      // one-token windows: the output is v
+  };
+  for (const Windowed& c : cases) {
+    const int64_t T = c.blocks * c.block;
+    AttentionAttrs a;
+    a.heads = c.heads;
+    a.scale = 1.0f / std::sqrt(static_cast<float>(c.C / c.heads));
+    a.block = c.block;
+    a.bias = random_tensor(Shape({c.bias_per_block ? c.blocks : 1, c.heads, c.block, c.block}),
+                           rng);
+    const Graph g = inferred_graph(
+        OpKind::kAttention, {Shape({1, T, c.C}), Shape({1, T, c.C}), Shape({1, T, c.C})}, a);
+    SCOPED_TRACE(describe(g) + " blocks of " + std::to_string(c.block));
+    expect_kernel_matches_reference(g, rng);
+    expect_middle_slices_match(g, rng);
+  }
+}
+
+// An unblocked bias [1, heads, T, S] (a learned additive mask).
+TEST(KernelAttention, UnblockedBiasMatchesReference) {
+  std::mt19937 rng(74);
+  AttentionAttrs a;
+  a.heads = 2, a.scale = 0.5f;
+  a.bias = Tensor(Shape({1, 2, 7, 5}), random_values(70, rng, -3.0f, 3.0f));
+  const Graph g = inferred_graph(OpKind::kAttention,
+                                 {Shape({1, 7, 4}), Shape({1, 5, 4}), Shape({1, 5, 6})}, a);
+  expect_kernel_matches_reference(g, rng);
+  expect_middle_slices_match(g, rng);
+}
+
 // Two heads of one feature each, two keys: query row 0 attends with weights
 // softmax(scale * q.k) per head.
 TEST(KernelAttention, EachHeadWeighsItsValueColumnsBySoftmaxedScores) {

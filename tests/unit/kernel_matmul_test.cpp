@@ -2,6 +2,7 @@
 // [K, M], maps [1, C, H, W] x [W, M], batched constants), two computed
 // operands (attention: A sliced by rows, B read whole), a constant first
 // operand, [1, K] vectors, and Linear layers with a bias and an activation.
+#include "edgeflow/error.h"
 #include "kernel_check.h"
 
 namespace edgeflow::test {
@@ -47,12 +48,27 @@ TEST(KernelMatMul, LinearLayerWithBiasAndActivation) {
     m.constant = constant({k, n}, rng);
     m.bias = random_values(static_cast<size_t>(n), rng);
     m.activation.kind = kinds[config % 3];
-    const Shape a = config % 2 ? Shape({1, uniform_int(rng, 1, 30), k})
-                               : map_shape(uniform_int(rng, 1, 5), uniform_int(rng, 1, 12), k);
+    // Tokens and vectors: the Linear layers (is_linear_layer).
+    const Shape a = config % 2 ? Shape({1, uniform_int(rng, 1, 30), k}) : Shape({1, k});
     const Graph g = inferred_graph(OpKind::kMatMul, {a}, m);
     SCOPED_TRACE("config " + std::to_string(config) + ": " + describe(g));
     expect_kernel_matches_reference(g, rng);
   }
+}
+
+// Only a Linear layer carries a bias or an activation: a MatMul over the
+// width of a map does not.
+TEST(KernelMatMul, BiasOrActivationOutsideALinearLayerIsRefused) {
+  std::mt19937 rng(115);
+  MatMulAttrs m;
+  m.constant_index = 1;
+  m.constant = constant({4, 3}, rng);
+  m.bias = random_values(3, rng);
+  EXPECT_THROW(inferred_graph(OpKind::kMatMul, {map_shape(2, 5, 4)}, m), Error);
+  m.bias.clear();
+  m.activation.kind = Activation::Kind::kRelu;
+  EXPECT_THROW(inferred_graph(OpKind::kMatMul, {map_shape(2, 5, 4)}, m), Error);
+  EXPECT_NO_THROW(inferred_graph(OpKind::kMatMul, {Shape({1, 4})}, m));
 }
 
 TEST(KernelMatMul, TwoComputedOperandsReadTheSecondWhole) {

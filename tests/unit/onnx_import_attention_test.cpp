@@ -53,6 +53,34 @@ TEST(OnnxAttention, AFusedQkvProjectionUnboundByGathersIsOneAttentionNode) {
   }
 }
 
+// Swin (torchvision's blocks): channels-last maps, windows, shifted windows
+// and patch merging import with no Transpose or Reshape at all: four windowed
+// Attention nodes (two stages of two blocks), their partitions and reverses,
+// the rolls of the shifted blocks as row and column moves.
+TEST(OnnxAttention, SwinImportsToWindowedAttentionOnMapsWithoutTransposes) {
+  const Graph g = import_onnx(kTiny + "swin_small.onnx", {});
+  EXPECT_EQ(count(g, OpKind::kAttention), 4);
+  EXPECT_EQ(count(g, OpKind::kWindowPartition), 4);
+  EXPECT_EQ(count(g, OpKind::kWindowReverse), 4);
+  EXPECT_EQ(count(g, OpKind::kTranspose) + count(g, OpKind::kReshape), 0);
+  // Stage 1 (8x8 map, 2x2 windows) rolls its shifted block there and back:
+  // two RowConcats of RowSlices along H, two ColumnGathers along W. Stage 2
+  // is one window (4x4 in 2x2 windows: shifted too).
+  EXPECT_EQ(count(g, OpKind::kRowConcat), 4);
+  EXPECT_GE(count(g, OpKind::kColumnGather), 4);
+  for (const Node& n : g.nodes) {
+    if (n.op != OpKind::kAttention) continue;
+    const AttentionAttrs& a = std::get<AttentionAttrs>(n.attrs);
+    EXPECT_EQ(a.heads, 2);
+    EXPECT_EQ(a.block, 4);  // 2x2 windows
+    ASSERT_FALSE(a.bias.empty());
+    EXPECT_EQ(a.bias.shape().dims.back(), 4);
+    // The partition feeds the projection whose thirds are q, k and v.
+    for (ValueId v : n.inputs)
+      EXPECT_EQ(g.nodes[g.values[v].producer].op, OpKind::kChannelGather);
+  }
+}
+
 // Tokens [1, 6, 4] made sequence-first and back: no node at all.
 TEST(OnnxAttention, ASequenceFirstRoundTripIsTheTokensThemselves) {
   ModelBuilder m(13);

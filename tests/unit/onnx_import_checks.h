@@ -66,6 +66,30 @@ inline ModelBuilder conv_model(int64_t opset, int64_t c, int64_t h, int64_t w,
   return m;
 }
 
+// x [1, 2, 6, 5] -> Conv(w) 'conv' -> c, and the graph output "y" for the
+// ops a test puts after it.
+inline ModelBuilder conv_then(int64_t opset) {
+  ModelBuilder m(opset);
+  m.input("x", {1, 2, 6, 5});
+  m.initializer("w", {3, 2, 3, 3}, random_floats(54, 6));
+  attr_ints(m.node("Conv", {"x", "w"}, {"c"}, "conv"), "pads", {1, 1, 1, 1});
+  m.output("y");
+  return m;
+}
+
+// conv_then with a Relu after the conv, "c" its output: a Binary by a
+// per-channel constant on "c" stays a Binary (fold_channel_affines folds
+// only into a conv without an activation).
+inline ModelBuilder conv_relu_then(int64_t opset) {
+  ModelBuilder m(opset);
+  m.input("x", {1, 2, 6, 5});
+  m.initializer("w", {3, 2, 3, 3}, random_floats(54, 6));
+  attr_ints(m.node("Conv", {"x", "w"}, {"conv_out"}, "conv"), "pads", {1, 1, 1, 1});
+  m.node("Relu", {"conv_out"}, {"c"}, "relu");
+  m.output("y");
+  return m;
+}
+
 }  // namespace edgeflow::onnx_test
 
 #define EXPECT_MESSAGE_HAS(message, part) \

@@ -1,9 +1,9 @@
 // ONNX importer, the ops of modern mobile, segmentation and detection CNNs:
 // ConvTranspose, Resize/Upsample per opset, the new activations (and the
 // HardSwish/Swish patterns of opset-13 exports), broadcasting binary ops,
-// reductions, Softmax per opset, MatMul, Transpose and channel shuffles, PRelu,
-// Split/ConstantOfShape/Constant kinds on constants; and the refusals that
-// name the node, the op and the attribute.
+// reductions, Softmax per opset, MatMul, Transpose and channel shuffles, PRelu;
+// and the refusals that name the node, the op and the attribute. (Constants
+// and the subgraphs folded to them: onnx_import_constants_test.cpp.)
 #include <gtest/gtest.h>
 
 #include "onnx_import_checks.h"
@@ -142,28 +142,6 @@ TEST(OnnxResize, UnsupportedModesAreRefusedNamingTheAttribute) {
 }
 
 // ---------------------------------------------------------------- activations
-
-ModelBuilder conv_then(int64_t opset) {
-  ModelBuilder m(opset);
-  m.input("x", {1, 2, 6, 5});
-  m.initializer("w", {3, 2, 3, 3}, random_floats(54, 6));
-  attr_ints(m.node("Conv", {"x", "w"}, {"c"}, "conv"), "pads", {1, 1, 1, 1});
-  m.output("y");
-  return m;
-}
-
-// conv_then with a Relu after the conv, "c" its output: a Binary by a
-// per-channel constant on "c" stays a Binary (fold_channel_affines folds
-// only into a conv without an activation).
-ModelBuilder conv_relu_then(int64_t opset) {
-  ModelBuilder m(opset);
-  m.input("x", {1, 2, 6, 5});
-  m.initializer("w", {3, 2, 3, 3}, random_floats(54, 6));
-  attr_ints(m.node("Conv", {"x", "w"}, {"conv_out"}, "conv"), "pads", {1, 1, 1, 1});
-  m.node("Relu", {"conv_out"}, {"c"}, "relu");
-  m.output("y");
-  return m;
-}
 
 TEST(OnnxActivation, NewActivationsFuseIntoTheConv) {
   struct Case {
@@ -366,156 +344,49 @@ TEST(OnnxLayerNorm, Opset17BetweenChannelsLastTransposesRunsOnTheMapsChannels) {
   EXPECT_EQ(output_shape(g), Shape({1, 3, 6, 5}));
 }
 
-TEST(OnnxLayerNorm, OverTheLastAxisOfAMapLeftChannelsLastIsRefusedNamingTheNode) {
+// A channels-last map normalized and left so: the LayerNorm runs over the
+// map's channels, and the output, [1, H, W, C], is one Transpose of it.
+TEST(OnnxLayerNorm, OverTheLastAxisOfAMapLeftChannelsLastRunsOnTheChannels) {
   ModelBuilder m = conv_then(17);
   attr_ints(m.node("Transpose", {"c"}, {"t"}, "to_last"), "perm", {0, 2, 3, 1});
   m.initializer("gamma", {3}, {1.0f, 2.0f, 0.5f});
   m.node("LayerNormalization", {"t", "gamma"}, {"y"}, "norm_last");
+  const Graph g = import(m);
+  EXPECT_EQ(ops(g), (std::vector<OpKind>{OpKind::kConv, OpKind::kLayerNorm, OpKind::kTranspose}));
+  EXPECT_EQ(std::get<LayerNormAttrs>(g.nodes[1].attrs).axis, -3);
+  EXPECT_EQ(output_shape(g), Shape({1, 6, 5, 3}));
+}
+
+// A channels-last map flattened to tokens [1, H*W, C] (as Swin V2 and many
+// ViT hybrids write it) reads the transposed map: a Transpose, then tokens.
+TEST(OnnxLayerNorm, AChannelsLastMapReshapedToTokensReadsTheTransposedMap) {
+  ModelBuilder m = conv_then(17);
+  attr_ints(m.node("Transpose", {"c"}, {"t"}, "to_last"), "perm", {0, 2, 3, 1});
+  m.initializer_int64("tokens", {3}, {1, 30, 3});
+  m.node("Reshape", {"t", "tokens"}, {"r"}, "to_tokens");
+  m.initializer("gamma", {3}, {1.0f, 2.0f, 0.5f});
+  m.node("LayerNormalization", {"r", "gamma"}, {"y"}, "norm");
+  const Graph g = import(m);
+  EXPECT_EQ(ops(g), (std::vector<OpKind>{OpKind::kConv, OpKind::kTranspose, OpKind::kReshape,
+                                         OpKind::kLayerNorm}));
+  EXPECT_EQ(output_shape(g), Shape({1, 30, 3}));
+}
+
+// The last axis of a map that is not a channels-last view of one (a Reshape
+// made it) has no kernel: refused naming the node and the way out.
+TEST(OnnxLayerNorm, OverTheLastAxisOfAReshapedMapIsRefusedNamingTheNode) {
+  ModelBuilder m = conv_then(17);
+  m.initializer_int64("shape", {4}, {1, 6, 5, 3});
+  m.node("Reshape", {"c", "shape"}, {"t"}, "regroup");
+  m.initializer("gamma", {3}, {1.0f, 2.0f, 0.5f});
+  m.node("LayerNormalization", {"t", "gamma"}, {"y"}, "norm_last");
   const std::string msg = import_error(m);
   EXPECT_MESSAGE_HAS(msg, "node 'norm_last' (1x6x5x3)");
-  EXPECT_MESSAGE_HAS(msg, "Transposes (0,2,3,1) and (0,3,1,2)");
+  EXPECT_MESSAGE_HAS(msg, "channels-last map, a Transpose (0,2,3,1) of an NCHW map");
 
   ModelBuilder several_axes = conv_then(17);
   attr_int(several_axes.node("LayerNormalization", {"c", "w"}, {"y"}, "norm_chw"), "axis", 1);
   EXPECT_MESSAGE_HAS(import_error(several_axes), "only a normalization over the last axis");
-}
-
-// ---------------------------------------------------------------- constants
-
-TEST(OnnxConstants, SplitConstantOfShapeAndEveryConstantKind) {
-  ModelBuilder m = conv_then(13);
-  m.initializer_int64("pads", {8}, {0, 0, 1, 2, 0, 0, 3, 4});
-  m.initializer_int64("halves", {2}, {4, 4});
-  attr_int(m.node("Split", {"pads", "halves"}, {"begin", "end"}, "split"), "axis", 0);
-  attr_int(m.node("Concat", {"begin", "end"}, {"p"}, "concat"), "axis", 0);
-  m.node("Pad", {"c", "p"}, {"y"}, "pad");
-  EXPECT_EQ(output_shape(import(m)), Shape({1, 3, 10, 11}));
-
-  ModelBuilder sparse = conv_relu_then(13);
-  onnx::AttributeProto& a = onnx_test::add_attr(sparse.node("Constant", {}, {"k"}, "k"),
-                                                "sparse_value", onnx::AttributeProto::SPARSE_TENSOR);
-  onnx::SparseTensorProto* st = a.mutable_sparse_tensor();
-  st->add_dims(3), st->add_dims(1), st->add_dims(1);
-  ModelBuilder::fill_float(*st->mutable_values(), "v", {1}, {5.0f});
-  onnx::TensorProto* idx = st->mutable_indices();
-  idx->set_data_type(onnx::TensorProto::INT64);
-  idx->add_dims(1);
-  idx->add_int64_data(1);
-  sparse.node("Mul", {"c", "k"}, {"y"}, "mul");
-  const Graph g = import(sparse);
-  EXPECT_EQ(std::get<BinaryAttrs>(g.nodes.back().attrs).constant.values(),
-            (std::vector<float>{0, 5, 0}));
-
-  ModelBuilder dbl = conv_relu_then(13);
-  onnx::TensorProto* t =
-      onnx_test::add_attr(dbl.node("Constant", {}, {"k"}, "k"), "value", onnx::AttributeProto::TENSOR)
-          .mutable_t();
-  t->set_data_type(onnx::TensorProto::DOUBLE);
-  t->add_double_data(0.5);
-  dbl.node("Mul", {"c", "k"}, {"y"}, "mul");
-  EXPECT_EQ(std::get<BinaryAttrs>(import(dbl).nodes.back().attrs).constant.values(),
-            std::vector<float>{0.5f});
-}
-
-// Found by fuzz_onnx_import: a few bytes of sparse tensor asked for 16 GB dense.
-TEST(OnnxConstants, HugeSparseTensorIsRefusedBeforeAllocating) {
-  ModelBuilder m = conv_then(13);
-  onnx::AttributeProto& a = onnx_test::add_attr(m.node("Constant", {}, {"k"}, "k"), "sparse_value",
-                                                onnx::AttributeProto::SPARSE_TENSOR);
-  onnx::SparseTensorProto* st = a.mutable_sparse_tensor();
-  st->add_dims(1 << 16), st->add_dims(1 << 16);
-  ModelBuilder::fill_float(*st->mutable_values(), "v", {1}, {5.0f});
-  onnx::TensorProto* idx = st->mutable_indices();
-  idx->set_data_type(onnx::TensorProto::INT64);
-  idx->add_dims(1);
-  idx->add_int64_data(1);
-  m.node("Mul", {"c", "k"}, {"y"}, "mul");
-  EXPECT_MESSAGE_HAS(import_error(m),
-                     "node 'k' (Constant): attribute 'sparse_value': dims 65536x65536 are negative "
-                     "or hold more than 2^26 elements");
-}
-
-// Found by fuzz_onnx_import: a float outside int64's range cast to INT64
-// (undefined behaviour in C++).
-TEST(OnnxConstants, CastOfAHugeFloatToAnIntegerIsRefused) {
-  ModelBuilder m = conv_then(13);
-  attr_floats(m.node("Constant", {}, {"big"}, "big"), "value_floats", {-4.5e36f});
-  attr_int(m.node("Cast", {"big"}, {"k"}, "to_int"), "to", onnx::TensorProto::INT64);
-  m.node("Mul", {"c", "k"}, {"y"}, "mul");
-  EXPECT_MESSAGE_HAS(import_error(m),
-                     "node 'to_int' (Cast): value -4.5e+36 does not fit an integer");
-}
-
-TEST(OnnxConstants, MaskAndTokenSubgraphOpsFold) {
-  ModelBuilder m = conv_relu_then(13);  // c: 3 channels
-  m.initializer_int64("zero", {}, {0});
-  m.initializer_int64("one", {}, {1});
-  m.initializer_int64("two", {}, {2});
-  m.initializer_int64("three", {}, {3});
-  m.node("Range", {"zero", "three", "one"}, {"r"}, "range");          // 0 1 2
-  m.node("Mod", {"r", "two"}, {"md"}, "mod");                         // 0 1 0
-  m.node("Equal", {"md", "zero"}, {"eq"}, "equal");                   // 1 0 1
-  m.node("Not", {"eq"}, {"ne"}, "not");                               // 0 1 0
-  m.initializer("pos", {}, {2.0f});
-  m.initializer("neg", {}, {-1.0f});
-  m.node("Where", {"ne", "pos", "neg"}, {"sel"}, "where");            // -1 2 -1
-  m.initializer_int64("shape", {4}, {1, 3, 1, 1});
-  m.node("Reshape", {"sel", "shape"}, {"wr"}, "to_channels");
-  m.initializer("half", {1}, {0.5f});
-  m.node("Expand", {"half", "shape"}, {"ex"}, "expand");              // 0.5 x3
-  m.node("Mul", {"wr", "ex"}, {"k"}, "k");
-  m.node("Mul", {"c", "k"}, {"y"}, "scale");
-  const Graph g = import(m);
-  ASSERT_EQ(g.nodes.back().op, OpKind::kBinary);
-  EXPECT_EQ(std::get<BinaryAttrs>(g.nodes.back().attrs).constant.values(),
-            (std::vector<float>{-0.5f, 1.0f, -0.5f}));
-
-  ModelBuilder computed = conv_then(13);
-  computed.initializer_int64("shape", {4}, {1, 3, 6, 5});
-  computed.node("Expand", {"c", "shape"}, {"y"}, "expand_map");
-  EXPECT_MESSAGE_HAS(import_error(computed),
-                     "node 'expand_map' (Expand): input 'c' is computed from the image; Expand "
-                     "is only supported on constants");
-
-  ModelBuilder huge = conv_then(13);
-  huge.initializer_int64("zero", {}, {0});
-  huge.initializer_int64("big", {}, {int64_t(1) << 40});
-  huge.initializer_int64("one", {}, {1});
-  huge.node("Range", {"zero", "big", "one"}, {"r"}, "huge_range");
-  huge.node("Mul", {"c", "r"}, {"y"}, "use");
-  EXPECT_MESSAGE_HAS(import_error(huge), "node 'huge_range' (Range): the range holds more than "
-                                         "2^26 elements");
-}
-
-// A windowed transformer's attention mask is written into a constant by ScatterND.
-TEST(OnnxConstants, ScatterNDFoldsWithAndWithoutAReduction) {
-  ModelBuilder m = conv_relu_then(16);  // c: 3 channels
-  m.initializer("base", {3, 2}, {1, 1, 1, 1, 1, 1});
-  m.initializer_int64("rows", {2, 1}, {2, -3});                  // rows 2 and 0
-  m.initializer("values", {2, 2}, {5, 6, 7, 8});
-  m.node("ScatterND", {"base", "rows", "values"}, {"set"}, "set_rows");  // 7 8 | 1 1 | 5 6
-  m.initializer_int64("cells", {1, 2}, {1, 1});
-  m.initializer("extra", {1}, {10});
-  attr_string(m.node("ScatterND", {"set", "cells", "extra"}, {"sum"}, "add_cell"), "reduction",
-              "add");                                             // 7 8 | 1 11 | 5 6
-  m.initializer_int64("pick", {1}, {1});
-  attr_int(m.node("Gather", {"sum", "pick"}, {"col"}, "column"), "axis", 1);  // 8 11 6
-  m.initializer_int64("shape", {4}, {1, 3, 1, 1});
-  m.node("Reshape", {"col", "shape"}, {"k"}, "to_channels");
-  m.node("Mul", {"c", "k"}, {"y"}, "scale");
-  const Graph g = import(m);
-  ASSERT_EQ(g.nodes.back().op, OpKind::kBinary);
-  EXPECT_EQ(std::get<BinaryAttrs>(g.nodes.back().attrs).constant.values(),
-            (std::vector<float>{8.0f, 11.0f, 6.0f}));
-
-  ModelBuilder out_of_range = conv_then(13);
-  out_of_range.initializer("base", {2}, {1, 1});
-  out_of_range.initializer_int64("at", {1, 1}, {2});
-  out_of_range.initializer("value", {1}, {3});
-  out_of_range.node("ScatterND", {"base", "at", "value"}, {"k"}, "scatter");
-  out_of_range.node("Mul", {"c", "k"}, {"y"}, "use");
-  EXPECT_MESSAGE_HAS(import_error(out_of_range),
-                     "node 'scatter' (ScatterND): index 2 is out of range for dim 2");
 }
 
 // ---------------------------------------------------------------- channels of computed maps

@@ -138,6 +138,30 @@ TEST(RowMap, ResizeReadsTheSourceRowsOfItsCoordinateMap) {
   EXPECT_EQ(rows(lin, {9, 10}), (RowRange{4, 5}));
 }
 
+// A 56x56 map in 7x7 windows: a band of 7 map rows is 392 tokens.
+TEST(RowMap, WindowTokensReadWholeWindowBands) {
+  const WindowTokensAttrs w{7, 7, 56, 56};
+  const Graph partition = inferred_graph(OpKind::kWindowPartition, {map_shape(4, 56, 56)}, w);
+  EXPECT_EQ(rows(partition, {0, 392}), (RowRange{0, 7}));
+  EXPECT_EQ(rows(partition, {391, 393}), (RowRange{0, 14}));
+  EXPECT_EQ(rows(partition, {3000, 3136}), (RowRange{49, 56}));
+  const Graph reverse = inferred_graph(OpKind::kWindowReverse, {Shape({1, 3136, 4})}, w);
+  EXPECT_EQ(rows(reverse, {0, 1}), (RowRange{0, 392}));
+  EXPECT_EQ(rows(reverse, {6, 8}), (RowRange{0, 784}));
+  EXPECT_EQ(rows(reverse, {55, 56}), (RowRange{2744, 3136}));
+}
+
+// Windowed attention reads the keys of the blocks its queries fall in.
+TEST(RowMap, WindowedAttentionReadsItsBlocksOfKeys) {
+  AttentionAttrs a;
+  a.heads = 1, a.block = 49;
+  const Shape t({1, 196, 8});
+  const Graph g = inferred_graph(OpKind::kAttention, {t, t, t}, a);
+  EXPECT_EQ(required_input_rows(g, g.nodes[0], 0, {50, 60}), (RowRange{50, 60}));
+  EXPECT_EQ(required_input_rows(g, g.nodes[0], 1, {50, 60}), (RowRange{49, 98}));
+  EXPECT_EQ(required_input_rows(g, g.nodes[0], 2, {48, 99}), (RowRange{0, 147}));
+}
+
 TEST(RowMap, BroadcastInputsAreReadWhole) {
   BinaryAttrs mul;
   mul.kind = BinaryAttrs::Kind::kMul;

@@ -21,9 +21,11 @@ Shape infer_shape(const Graph& graph, const Node& node) {
   Dims out = broadcast_dims(node, Dims(x.begin(), x.end() - 2), Dims(y.begin(), y.end() - 2));
   out.push_back(x[x.size() - 2]);
   out.push_back(y.back());
-  if (!a.bias.empty() && (a.constant_index != 1 || y.size() != 2 ||
-                          static_cast<int64_t>(a.bias.size()) != y.back()))
-    fail_node(node, "a bias needs a constant [K, N] second operand and N values, has " +
+  if ((!a.bias.empty() || !a.activation.none()) && !is_linear_layer(graph, node))
+    fail_node(node, "a bias or an activation needs a Linear layer (a constant [K, N] second "
+                    "operand over tokens [1, T, K] or a vector [1, K])");
+  if (!a.bias.empty() && static_cast<int64_t>(a.bias.size()) != y.back())
+    fail_node(node, "a bias needs N = " + std::to_string(y.back()) + " values, has " +
                         std::to_string(a.bias.size()));
   return Shape(out);
 }
@@ -50,3 +52,16 @@ const OpDescriptor& matmul_op() {
 }
 
 }  // namespace edgeflow::op_detail
+
+namespace edgeflow {
+
+bool is_linear_layer(const Graph& graph, const Node& node) {
+  const auto* m = std::get_if<MatMulAttrs>(&node.attrs);
+  if (node.op != OpKind::kMatMul || !m || m->constant_index != 1 ||
+      m->constant.shape().rank() != 2 || node.inputs.empty())
+    return false;
+  const Shape& in = graph.shape_of(node.inputs[0]);
+  return (in.rank() == 2 || in.rank() == 3) && in.dims[0] == 1;
+}
+
+}  // namespace edgeflow

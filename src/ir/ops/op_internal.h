@@ -47,5 +47,8 @@ const OpDescriptor& layer_norm_op();
 const OpDescriptor& attention_op();
 const OpDescriptor& row_slice_op();
 const OpDescriptor& row_concat_op();
+const OpDescriptor& window_partition_op();
+const OpDescriptor& window_reverse_op();
+const OpDescriptor& column_gather_op();
 
 }  // namespace edgeflow::op_detail

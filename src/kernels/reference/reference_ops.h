@@ -39,6 +39,9 @@ Tensor channel_gather(const Graph& graph, const Node& node, const Inputs& inputs
 Tensor attention(const Graph& graph, const Node& node, const Inputs& inputs);
 Tensor row_slice(const Graph& graph, const Node& node, const Inputs& inputs);
 Tensor row_concat(const Graph& graph, const Node& node, const Inputs& inputs);
+Tensor window_partition(const Graph& graph, const Node& node, const Inputs& inputs);
+Tensor window_reverse(const Graph& graph, const Node& node, const Inputs& inputs);
+Tensor column_gather(const Graph& graph, const Node& node, const Inputs& inputs);
 
 // The ONNX activations, in double.
 inline float activate(float xf, const Activation& a) {
