@@ -36,9 +36,10 @@ Usage:
         mpirun --oversubscribe -np 4 build/edgeflow models/zoo/$DEFAULT_MODEL.onnx \\
                --input models/zoo/$DEFAULT_MODEL.input.npy --repeat 5 --verify [OPTIONS...]
       MODEL is a zoo name (resnet18, resnet50, googlenet, inception_v3, densenet121,
-      mobilenet_v2, squeezenet1_1, vgg16) or a path to an .onnx file (its NAME.input.npy
-      beside it is the default input). Options are appended; --input/-i and --repeat given
-      here replace the defaults.
+      mobilenet_v2, squeezenet1_1, vgg16, fcn_resnet50, mobilenet_v3_small, unet_small,
+      convnext_tiny, shufflenet_v2_x1_0, vit_b_16, swin_t) or a path to an .onnx file
+      (its NAME.input.npy beside it is the default input). Options are appended;
+      --input/-i and --repeat given here replace the defaults.
   ./run.sh test [full] [CTEST OPTIONS...]
       Set up, then run the CI test tier (ctest -L ci), or with 'full' every tier
       (ctest -L 'ci|full'); then the unit tests of that tier again in an ASan + UBSan
