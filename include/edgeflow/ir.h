@@ -45,8 +45,12 @@ enum class OpKind {
   kWindowPartition,    // a map's pixels as tokens, window by window (Swin)
   kWindowReverse,      // window-ordered tokens back to a map
   kColumnGather,       // out column x = in column source[x] (a Slice or roll along W)
+  kLrn,                // local response normalization across channels (ONNX LRN)
+  kDepthToSpace,       // channels to b x b blocks of pixels (ONNX DepthToSpace)
+  kSpaceToDepth,       // b x b blocks of pixels to channels (ONNX SpaceToDepth)
+  kInstanceNorm,       // per-channel normalization over H and W (a whole unit)
 };
-constexpr OpKind kLastOpKind = OpKind::kColumnGather;
+constexpr OpKind kLastOpKind = OpKind::kInstanceNorm;
 constexpr int kOpKindCount = static_cast<int>(kLastOpKind) + 1;
 const char* op_name(OpKind op);
 
@@ -56,20 +60,28 @@ const char* op_name(OpKind op);
 //   kHardSwish x*max(0,min(1,x/6+1/2))  kTanh  kErf  kSqrt
 //   kPow x^alpha (a scalar exponent)    kSwish x*sigmoid(x) (fused Mul(x, Sigmoid(x)))
 //   kGelu x/2*(1+erf(x/sqrt(2)))        (fused from its Div/Erf/Add/Mul/Mul form)
+//   kElu x<0 ? alpha*(e^x-1) : x        kSelu beta * (x<0 ? alpha*(e^x-1) : x)
+//   kSoftplus log(1+e^x)                kSoftsign x/(1+|x|)
+//   kAbs |x|   kNeg -x   kExp e^x   kLog ln x   kFloor   kCeil
 struct Activation {
   enum class Kind {
     kNone, kRelu, kClip, kLeakyRelu, kSigmoid, kHardSigmoid, kHardSwish, kTanh, kErf, kSqrt,
-    kPow, kSwish, kGelu,
+    kPow, kSwish, kGelu, kElu, kSelu, kSoftplus, kSoftsign, kAbs, kNeg, kExp, kLog, kFloor,
+    kCeil,
   };
-  static constexpr Kind kLastKind = Kind::kGelu;
+  static constexpr Kind kLastKind = Kind::kCeil;
   Kind kind = Kind::kNone;
   float min = 0.0f;  // kClip bounds
   float max = 0.0f;
-  float alpha = 0.0f;  // kLeakyRelu, kHardSigmoid, kPow
-  float beta = 0.0f;   // kHardSigmoid
+  float alpha = 0.0f;  // kLeakyRelu, kHardSigmoid, kPow, kElu, kSelu
+  float beta = 0.0f;   // kHardSigmoid, kSelu (its gamma)
   bool none() const { return kind == Kind::kNone; }
-  // oneDNN can run it as eltwise post-op(s) of another primitive (not kErf).
-  bool fusable() const { return kind != Kind::kErf; }
+  // oneDNN can run it as eltwise post-op(s) of another primitive (oneDNN 2.6
+  // has no Erf, Softsign, Floor or Ceil).
+  bool fusable() const {
+    return kind != Kind::kErf && kind != Kind::kSoftsign && kind != Kind::kFloor &&
+           kind != Kind::kCeil;
+  }
 };
 const char* activation_name(Activation::Kind kind);
 
@@ -172,8 +184,10 @@ struct ResizeAttrs {
 // constant: `constant` then holds it, its dims padded with leading 1s to the
 // output's rank, in storage order (NHWC for rank 4); constant_index says
 // which operand it is (0 or 1; -1: none, both operands are node inputs).
+// kMax and kMin are the elementwise maximum and minimum (ONNX Max and Min of
+// two operands; more are a chain).
 struct BinaryAttrs {
-  enum class Kind { kAdd, kSub, kMul, kDiv, kPow };
+  enum class Kind { kAdd, kSub, kMul, kDiv, kPow, kMax, kMin };
   Kind kind = Kind::kAdd;
   Tensor constant;
   int constant_index = -1;
@@ -317,12 +331,39 @@ struct ColumnGatherAttrs {
   std::vector<int64_t> source;
 };
 
+// ONNX LRN on a map: y[c] = x[c] / (bias + alpha/size * sum of x[c']^2)^beta
+// over the channels c' in [c - floor((size-1)/2), c + ceil((size-1)/2)].
+// Row-local.
+struct LrnAttrs {
+  int64_t size = 1;
+  float alpha = 1e-4f, beta = 0.75f, bias = 1.0f;
+};
+
+// ONNX DepthToSpace and SpaceToDepth with block size `block` (b). DepthToSpace
+// moves channel c of a [1, C, H, W] map to pixel (h*b + i, w*b + j) of channel
+// c' of [1, C/b^2, H*b, W*b], where c = (i*b + j)*C/b^2 + c' (mode DCR) or
+// c = c'*b^2 + i*b + j (mode CRD); SpaceToDepth is DCR's inverse. Output rows
+// in blocks of b read one input row (DepthToSpace), or b input rows each.
+struct DepthSpaceAttrs {
+  int64_t block = 1;
+  bool crd = false;  // DepthToSpace's mode CRD (else DCR)
+};
+
+// ONNX InstanceNormalization of a map: each channel less its mean over H and
+// W, over the square root of its variance plus epsilon, times scale[c] plus
+// shift[c]. Its statistics need every row: it runs as one unit.
+struct InstanceNormAttrs {
+  float epsilon = 1e-5f;
+  std::vector<float> scale, shift;
+};
+
 using NodeAttrs = std::variant<std::monostate, ConvAttrs, PoolAttrs, ActivationAttrs,
                                BatchNormAttrs, PadAttrs, GemmAttrs, ConvTransposeAttrs,
                                ResizeAttrs, BinaryAttrs, SoftmaxAttrs, ReduceAttrs, MatMulAttrs,
                                TransposeAttrs, ReshapeAttrs, ChannelGatherAttrs, PReluAttrs,
                                LayerNormAttrs, AttentionAttrs, RowSliceAttrs, RowConcatAttrs,
-                               WindowTokensAttrs, ColumnGatherAttrs>;
+                               WindowTokensAttrs, ColumnGatherAttrs, LrnAttrs,
+                               DepthSpaceAttrs, InstanceNormAttrs>;
 
 struct Node {
   std::string name;           // the ONNX node name (or a generated one)

@@ -26,6 +26,16 @@ const char* activation_name(Activation::Kind kind) {
     case Activation::Kind::kTanh: return "Tanh";
     case Activation::Kind::kErf: return "Erf";
     case Activation::Kind::kSqrt: return "Sqrt";
+    case Activation::Kind::kElu: return "Elu";
+    case Activation::Kind::kSelu: return "Selu";
+    case Activation::Kind::kSoftplus: return "Softplus";
+    case Activation::Kind::kSoftsign: return "Softsign";
+    case Activation::Kind::kAbs: return "Abs";
+    case Activation::Kind::kNeg: return "Neg";
+    case Activation::Kind::kExp: return "Exp";
+    case Activation::Kind::kLog: return "Log";
+    case Activation::Kind::kFloor: return "Floor";
+    case Activation::Kind::kCeil: return "Ceil";
     case Activation::Kind::kPow: return "Pow";
     case Activation::Kind::kSwish: return "Swish";
     case Activation::Kind::kGelu: return "Gelu";
@@ -40,6 +50,8 @@ const char* binary_name(BinaryAttrs::Kind kind) {
     case BinaryAttrs::Kind::kMul: return "Mul";
     case BinaryAttrs::Kind::kDiv: return "Div";
     case BinaryAttrs::Kind::kPow: return "Pow";
+    case BinaryAttrs::Kind::kMax: return "Max";
+    case BinaryAttrs::Kind::kMin: return "Min";
   }
   return "?";
 }
@@ -86,6 +98,9 @@ size_t weight_floats(const RowConcatAttrs& a) {
 }
 size_t weight_floats(const WindowTokensAttrs&) { return 0; }
 size_t weight_floats(const ColumnGatherAttrs&) { return 0; }
+size_t weight_floats(const LrnAttrs&) { return 0; }
+size_t weight_floats(const DepthSpaceAttrs&) { return 0; }
+size_t weight_floats(const InstanceNormAttrs& a) { return a.scale.size() + a.shift.size(); }
 
 }  // namespace
 
@@ -187,6 +202,13 @@ void digest_attrs(Digest& d, const WindowTokensAttrs& a) {
   d.pod(a.window_h), d.pod(a.window_w), d.pod(a.height), d.pod(a.width);
 }
 void digest_attrs(Digest& d, const ColumnGatherAttrs& a) { digest_ints(d, a.source); }
+void digest_attrs(Digest& d, const LrnAttrs& a) {
+  d.pod(a.size), d.pod(a.alpha), d.pod(a.beta), d.pod(a.bias);
+}
+void digest_attrs(Digest& d, const DepthSpaceAttrs& a) { d.pod(a.block), d.pod(a.crd); }
+void digest_attrs(Digest& d, const InstanceNormAttrs& a) {
+  d.pod(a.epsilon), d.floats(a.scale), d.floats(a.shift);
+}
 
 }  // namespace
 

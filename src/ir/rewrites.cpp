@@ -164,7 +164,9 @@ std::optional<FeatureAffine> feature_affine(const BinaryAttrs& b, size_t dim, in
       if (!second) return std::nullopt;
       for (size_t i = 0; i < c.size(); ++i) f.offset[i] = -c[i];
       break;
-    case Kind::kPow: return std::nullopt;
+    case Kind::kPow:
+    case Kind::kMax:
+    case Kind::kMin: return std::nullopt;
   }
   return f;
 }

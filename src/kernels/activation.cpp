@@ -1,7 +1,8 @@
 // Standalone activation on a row slice, as a flat vector: one oneDNN eltwise
 // primitive where oneDNN has the function in one step; EdgeFlow's own loop
-// for Erf (oneDNN 2.6 has only gelu_erf) and HardSigmoid (no eltwise of its
-// own in 2.6; as a post-op it is linear + clip).
+// for Erf (oneDNN 2.6 has only gelu_erf), Softsign, Floor, Ceil (none in
+// 2.6), HardSigmoid and Selu (no eltwise of their own in 2.6; as post-ops
+// linear + clip and elu + linear).
 #include "kernels/elementwise.h"
 #include "kernels/onednn_kernels.h"
 

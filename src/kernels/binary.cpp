@@ -1,10 +1,12 @@
-// Elementwise binary ops (Add, Sub, Mul, Div, Pow) with ONNX broadcasting on a
-// row slice. oneDNN's binary primitive broadcasts only its second source, so:
+// Elementwise binary ops (Add, Sub, Mul, Div, Pow, Max, Min) with ONNX
+// broadcasting on a row slice. oneDNN's binary primitive broadcasts only its
+// second source, so:
 //   - operand 0 has the output's dims: oneDNN binary (operand 1 broadcast);
-//   - operand 1 has them and the op commutes (Add, Mul): the same, swapped;
+//   - operand 1 has them and the op commutes (Add, Mul, Max, Min): the same, swapped;
 //   - otherwise (a broadcast first operand of Sub/Div, both broadcast, Pow,
 //     which oneDNN 2.6's binary lacks): EdgeFlow's own strided loop.
 // A fused activation is a oneDNN post-op, or applied by the loop.
+#include <algorithm>
 #include <cmath>
 
 #include "edgeflow/error.h"
@@ -25,6 +27,8 @@ float apply(BinaryAttrs::Kind kind, float x, float y) {
     case BinaryAttrs::Kind::kMul: return x * y;
     case BinaryAttrs::Kind::kDiv: return x / y;
     case BinaryAttrs::Kind::kPow: return std::pow(x, y);
+    case BinaryAttrs::Kind::kMax: return std::max(x, y);
+    case BinaryAttrs::Kind::kMin: return std::min(x, y);
   }
   return 0.0f;
 }
@@ -93,6 +97,8 @@ dnnl::algorithm onednn_algorithm(BinaryAttrs::Kind kind) {
     case BinaryAttrs::Kind::kSub: return dnnl::algorithm::binary_sub;
     case BinaryAttrs::Kind::kMul: return dnnl::algorithm::binary_mul;
     case BinaryAttrs::Kind::kDiv: return dnnl::algorithm::binary_div;
+    case BinaryAttrs::Kind::kMax: return dnnl::algorithm::binary_max;
+    case BinaryAttrs::Kind::kMin: return dnnl::algorithm::binary_min;
     case BinaryAttrs::Kind::kPow: break;
   }
   EF_ASSERT(false && "no oneDNN binary algorithm");
@@ -121,7 +127,8 @@ KernelPtr onednn_binary(const OnednnContext& ctx, dnnl::algorithm algorithm, con
 }
 
 bool commutes(BinaryAttrs::Kind kind) {
-  return kind == BinaryAttrs::Kind::kAdd || kind == BinaryAttrs::Kind::kMul;
+  return kind == BinaryAttrs::Kind::kAdd || kind == BinaryAttrs::Kind::kMul ||
+         kind == BinaryAttrs::Kind::kMax || kind == BinaryAttrs::Kind::kMin;
 }
 
 KernelPtr make_elementwise_binary(const OnednnContext& ctx, const Graph& graph, const Node& node,

@@ -1,5 +1,6 @@
 // Scalar activations for the kernels EdgeFlow writes itself (oneDNN 2.6 has
-// no Erf, no one-step HardSigmoid, and its post-ops need a primitive): the
+// no Erf, Softsign, Floor or Ceil, no one-step HardSigmoid or Selu, and its
+// post-ops need a primitive): the
 // ONNX definitions, in float, shared by those kernels.
 #pragma once
 
@@ -27,6 +28,16 @@ inline float activate_value(float x, const Activation& a) {
     case Activation::Kind::kPow: return std::pow(x, a.alpha);
     case Activation::Kind::kSwish: return x / (1.0f + std::exp(-x));
     case Activation::Kind::kGelu: return 0.5f * x * (1.0f + std::erf(x * 0.70710678f));
+    case Activation::Kind::kElu: return x < 0.0f ? a.alpha * std::expm1(x) : x;
+    case Activation::Kind::kSelu: return a.beta * (x < 0.0f ? a.alpha * std::expm1(x) : x);
+    case Activation::Kind::kSoftplus: return x > 20.0f ? x : std::log1p(std::exp(x));
+    case Activation::Kind::kSoftsign: return x / (1.0f + std::fabs(x));
+    case Activation::Kind::kAbs: return std::fabs(x);
+    case Activation::Kind::kNeg: return -x;
+    case Activation::Kind::kExp: return std::exp(x);
+    case Activation::Kind::kLog: return std::log(x);
+    case Activation::Kind::kFloor: return std::floor(x);
+    case Activation::Kind::kCeil: return std::ceil(x);
   }
   return x;
 }

@@ -38,6 +38,10 @@ const std::array<OpKernels, kOpKindCount> kKernels = {{
     {OpKind::kWindowPartition, make_window_partition_kernel, ref::window_partition},
     {OpKind::kWindowReverse, make_window_reverse_kernel, ref::window_reverse},
     {OpKind::kColumnGather, make_column_gather_kernel, ref::column_gather},
+    {OpKind::kLrn, make_lrn_kernel, ref::lrn},
+    {OpKind::kDepthToSpace, make_depth_to_space_kernel, ref::depth_to_space},
+    {OpKind::kSpaceToDepth, make_space_to_depth_kernel, ref::space_to_depth},
+    {OpKind::kInstanceNorm, make_instance_norm_kernel, ref::instance_norm},
 }};
 
 }  // namespace

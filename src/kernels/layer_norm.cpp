@@ -20,18 +20,11 @@ KernelPtr make_layer_norm_kernel(const OnednnContext& ctx, const Graph& graph, c
   const int64_t elements = out.size() * shape.row_elements();
   EF_ASSERT(n > 0 && elements % n == 0);
   const memory::desc md({elements / n, n}, memory::data_type::f32, memory::format_tag::ab);
-  const memory::desc vector_md({n}, memory::data_type::f32, memory::format_tag::a);
   const dnnl::layer_normalization_forward::desc desc(
       dnnl::prop_kind::forward_inference, md, a.epsilon,
       dnnl::normalization_flags::use_scale | dnnl::normalization_flags::use_shift);
   const dnnl::layer_normalization_forward::primitive_desc pd(desc, ctx.engine);
-
-  auto kernel = std::make_unique<PrimitiveKernel>(ctx, dnnl::layer_normalization_forward(pd));
-  kernel->bind_input(DNNL_ARG_SRC, md, 0);
-  kernel->bind_constant(DNNL_ARG_SCALE, constant_memory(ctx, vector_md, a.scale.data()));
-  kernel->bind_constant(DNNL_ARG_SHIFT, constant_memory(ctx, vector_md, a.shift.data()));
-  kernel->bind_dst(DNNL_ARG_DST, md);
-  return kernel;
+  return scale_shift_kernel(ctx, dnnl::layer_normalization_forward(pd), md, a.scale, a.shift);
 }
 
 }  // namespace edgeflow::kernels

@@ -75,7 +75,18 @@ std::vector<EltwiseParams> eltwise_steps(const Activation& a) {
     case Activation::Kind::kPow: return {{algorithm::eltwise_pow, 1.0f, a.alpha}};
     case Activation::Kind::kSwish: return {{algorithm::eltwise_swish, 1.0f, 0.0f}};
     case Activation::Kind::kGelu: return {{algorithm::eltwise_gelu_erf, 0.0f, 0.0f}};
-    case Activation::Kind::kErf: return {};
+    case Activation::Kind::kElu: return {{algorithm::eltwise_elu, a.alpha, 0.0f}};
+    case Activation::Kind::kSelu:
+      return {{algorithm::eltwise_elu, a.alpha, 0.0f}, {algorithm::eltwise_linear, a.beta, 0.0f}};
+    case Activation::Kind::kSoftplus: return {{algorithm::eltwise_soft_relu, 0.0f, 0.0f}};
+    case Activation::Kind::kAbs: return {{algorithm::eltwise_abs, 0.0f, 0.0f}};
+    case Activation::Kind::kNeg: return {{algorithm::eltwise_linear, -1.0f, 0.0f}};
+    case Activation::Kind::kExp: return {{algorithm::eltwise_exp, 0.0f, 0.0f}};
+    case Activation::Kind::kLog: return {{algorithm::eltwise_log, 0.0f, 0.0f}};
+    case Activation::Kind::kErf:
+    case Activation::Kind::kSoftsign:
+    case Activation::Kind::kFloor:
+    case Activation::Kind::kCeil: return {};  // EdgeFlow's own loop
     case Activation::Kind::kNone: break;
   }
   return {{algorithm::eltwise_linear, 1.0f, 0.0f}};
@@ -152,6 +163,21 @@ void execute_and_wait(const OnednnContext& ctx, const dnnl::primitive& primitive
   dnnl::error::wrap_c_api(dnnl_primitive_execute(primitive.get(), ctx.stream.get(), count, args),
                           "could not execute a primitive");
   dnnl::error::wrap_c_api(dnnl_stream_wait(ctx.stream.get()), "could not wait on a stream");
+}
+
+std::unique_ptr<PrimitiveKernel> scale_shift_kernel(const OnednnContext& ctx,
+                                                    dnnl::primitive primitive,
+                                                    const memory::desc& md,
+                                                    const std::vector<float>& scale,
+                                                    const std::vector<float>& shift) {
+  const memory::desc vector_md({static_cast<memory::dim>(scale.size())}, memory::data_type::f32,
+                               memory::format_tag::a);
+  auto kernel = std::make_unique<PrimitiveKernel>(ctx, std::move(primitive));
+  kernel->bind_input(DNNL_ARG_SRC, md, 0);
+  kernel->bind_constant(DNNL_ARG_SCALE, constant_memory(ctx, vector_md, scale.data()));
+  kernel->bind_constant(DNNL_ARG_SHIFT, constant_memory(ctx, vector_md, shift.data()));
+  kernel->bind_dst(DNNL_ARG_DST, md);
+  return kernel;
 }
 
 PrimitiveKernel::PrimitiveKernel(const OnednnContext& ctx, dnnl::primitive primitive)

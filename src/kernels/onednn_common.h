@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <unordered_map>
 #include <utility>
@@ -96,6 +97,14 @@ class PrimitiveKernel : public Kernel {
   std::vector<std::pair<dnnl::memory, size_t>> inputs_;
   dnnl::memory dst_;
 };
+
+// A normalization primitive (layer or batch normalization) over `md`, with
+// its per-channel scale and shift bound once; src is input 0.
+std::unique_ptr<PrimitiveKernel> scale_shift_kernel(const OnednnContext& ctx,
+                                                    dnnl::primitive primitive,
+                                                    const dnnl::memory::desc& md,
+                                                    const std::vector<float>& scale,
+                                                    const std::vector<float>& shift);
 
 // Copies `floats` floats of input 0 to dst (ops that are an identity on
 // their slice: a row-local Reshape, a reduction over dims of size 1).

@@ -74,5 +74,13 @@ KernelPtr make_window_reverse_kernel(const OnednnContext& ctx, const Graph& grap
                                      const Node& node, RowRange out);
 KernelPtr make_column_gather_kernel(const OnednnContext& ctx, const Graph& graph,
                                     const Node& node, RowRange out);
+KernelPtr make_lrn_kernel(const OnednnContext& ctx, const Graph& graph, const Node& node,
+                          RowRange out);
+KernelPtr make_depth_to_space_kernel(const OnednnContext& ctx, const Graph& graph,
+                                     const Node& node, RowRange out);
+KernelPtr make_space_to_depth_kernel(const OnednnContext& ctx, const Graph& graph,
+                                     const Node& node, RowRange out);
+KernelPtr make_instance_norm_kernel(const OnednnContext& ctx, const Graph& graph,
+                                    const Node& node, RowRange out);
 
 }  // namespace edgeflow::kernels

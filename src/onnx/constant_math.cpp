@@ -126,6 +126,8 @@ Constant fold_binary(const onnx::NodeProto& node, ConstantOp op, const Constant&
         case ConstantOp::kEqual: r = x == y; break;
         case ConstantOp::kLess: r = x < y; break;
         case ConstantOp::kGreater: r = x > y; break;
+        case ConstantOp::kMax: r = std::max(x, y); break;
+        case ConstantOp::kMin: r = std::min(x, y); break;
       }
       if (overflow) fail_node(node, "integer arithmetic overflows");
       c.ints.push_back(r);
@@ -146,6 +148,8 @@ Constant fold_binary(const onnx::NodeProto& node, ConstantOp op, const Constant&
         case ConstantOp::kEqual: r = x == y; break;
         case ConstantOp::kLess: r = x < y; break;
         case ConstantOp::kGreater: r = x > y; break;
+        case ConstantOp::kMax: r = std::max(x, y); break;
+        case ConstantOp::kMin: r = std::min(x, y); break;
       }
       c.floats.push_back(r);
     }

@@ -1,5 +1,7 @@
 // Converters of Add, Sub, Mul, Div and Pow with ONNX (numpy) broadcasting,
-// and of PRelu (its slope a constant operand broadcast to x):
+// of Sum, Mean, Max and Min of any number of inputs (a chain of binary steps,
+// Mean a Sum times 1/n), and of PRelu (its slope a constant operand
+// broadcast to x):
 //   two constants                 -> folded
 //   two computed maps             -> kBinary (broadcasting as ONNX does)
 //   computed and constant         -> kBinary holding the constant, its dims
@@ -82,6 +84,56 @@ void convert_div(Importer& im, const onnx::NodeProto& node) {
 }
 void convert_pow(Importer& im, const onnx::NodeProto& node) {
   binary(im, node, BinaryAttrs::Kind::kPow, ConstantOp::kPow);
+}
+
+namespace {
+
+// Sum, Mean, Max, Min: the inputs folded left to right by `kind`, each step a
+// binary node of its own (so constants, views and broadcasting work as for
+// Add); Mean then multiplies by 1/n.
+void variadic(Importer& im, const onnx::NodeProto& node, BinaryAttrs::Kind kind, ConstantOp op,
+              bool mean) {
+  std::vector<std::string> inputs;
+  for (const std::string& in : node.input())
+    if (!in.empty()) inputs.push_back(in);
+  if (inputs.empty()) fail_node(node, "has no inputs");
+  if (inputs.size() == 1 && !mean) return im.alias_output(node, im.input(node, 0));
+  std::string acc = inputs[0];
+  const size_t steps = inputs.size() - 1 + (mean ? 1 : 0);
+  for (size_t k = 1; k <= steps; ++k) {
+    onnx::NodeProto step;
+    step.set_op_type(node.op_type());
+    step.set_name(k == steps ? node.name() : node.name() + "/step" + std::to_string(k));
+    step.add_output(k == steps ? node.output(0) : node.output(0) + "/step" + std::to_string(k));
+    step.add_input(acc);
+    if (k < inputs.size()) {
+      step.add_input(inputs[k]);
+      binary(im, step, kind, op);
+    } else {  // Mean: the sum times 1/n
+      Constant inverse;
+      inverse.floats = {1.0f / static_cast<float>(inputs.size())};
+      const std::string name = node.output(0) + "/inverse_count";
+      im.define_constant(name, std::move(inverse));
+      step.add_input(name);
+      binary(im, step, BinaryAttrs::Kind::kMul, ConstantOp::kMul);
+    }
+    acc = step.output(0);
+  }
+}
+
+}  // namespace
+
+void convert_sum(Importer& im, const onnx::NodeProto& node) {
+  variadic(im, node, BinaryAttrs::Kind::kAdd, ConstantOp::kAdd, false);
+}
+void convert_mean(Importer& im, const onnx::NodeProto& node) {
+  variadic(im, node, BinaryAttrs::Kind::kAdd, ConstantOp::kAdd, true);
+}
+void convert_max(Importer& im, const onnx::NodeProto& node) {
+  variadic(im, node, BinaryAttrs::Kind::kMax, ConstantOp::kMax, false);
+}
+void convert_min(Importer& im, const onnx::NodeProto& node) {
+  variadic(im, node, BinaryAttrs::Kind::kMin, ConstantOp::kMin, false);
 }
 
 void convert_prelu(Importer& im, const onnx::NodeProto& node) {

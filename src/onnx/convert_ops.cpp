@@ -1,4 +1,4 @@
-// Converters of BatchNormalization, LayerNormalization, Relu, Clip, Gemm and Pad, and the
+// Converters of BatchNormalization, LayerNormalization, LRN, Relu, Clip, Gemm and Pad, and the
 // ops that vanish at inference (Identity, Dropout). Each follows the op's
 // definition in the model's opset: Clip and Pad moved their attributes to
 // inputs in opset 11, Dropout in opset 12.
@@ -254,6 +254,70 @@ void convert_pad(Importer& im, const onnx::NodeProto& node) {
   a.right = pads[7];
   a.value = value;
   im.add_node(node, OpKind::kPad, {x}, std::move(a));
+}
+
+void convert_lrn(Importer& im, const onnx::NodeProto& node) {
+  if (!find_attr(node, "size")) fail_node(node, "attribute 'size' is missing");
+  LrnAttrs a;
+  a.size = attr_int(node, "size", 1);
+  a.alpha = attr_float(node, "alpha", 1e-4f);
+  a.beta = attr_float(node, "beta", 0.75f);
+  a.bias = attr_float(node, "bias", 1.0f);
+  im.add_node(node, OpKind::kLrn, {im.value_input(node, 0)}, a);
+}
+
+// ImageScaler (the Caffe2-era preprocessing op, opsets 1-9): scale * x +
+// bias[c], one per-channel affine (a BatchNorm node).
+void convert_image_scaler(Importer& im, const onnx::NodeProto& node) {
+  if (im.opset() >= 10)
+    fail_node(node, "ImageScaler is not part of opset " + std::to_string(im.opset()) +
+                        " (it was removed in opset 10)");
+  const ValueId x = im.value_input(node, 0);
+  const Shape& in = im.shape_of(x);
+  if (in.rank() != 4) fail_node(node, "input must be a 1xCxHxW map, is " + in.str());
+  BatchNormAttrs affine;
+  affine.shift = attr_floats(node, "bias");
+  if (affine.shift.empty()) affine.shift.assign(static_cast<size_t>(in.dims[1]), 0.0f);
+  if (static_cast<int64_t>(affine.shift.size()) != in.dims[1])
+    fail_node(node, "attribute 'bias' has " + std::to_string(affine.shift.size()) +
+                        " values for " + std::to_string(in.dims[1]) + " channels");
+  affine.scale.assign(affine.shift.size(), attr_float(node, "scale", 1.0f));
+  im.add_node(node, OpKind::kBatchNorm, {x}, std::move(affine));
+}
+
+void convert_instance_norm(Importer& im, const onnx::NodeProto& node) {
+  const ValueId x = im.value_input(node, 0);
+  const Shape& in = im.shape_of(x);
+  if (in.rank() != 4) fail_node(node, "input must be a 1xCxHxW map, is " + in.str());
+  InstanceNormAttrs a;
+  a.epsilon = attr_float(node, "epsilon", 1e-5f);
+  for (int i : {1, 2}) {
+    const char* role = i == 1 ? "scale" : "B";
+    const Constant* c = im.constant_input(node, i, role);
+    if (!c) fail_node(node, std::string("input ") + role + " is missing");
+    if (c->size() != in.dims[1])
+      fail_node(node, std::string("input '") + node.input(i) + "' (" + role + ") must hold " +
+                          std::to_string(in.dims[1]) + " values, one per channel");
+    (i == 1 ? a.scale : a.shift) = constant_floats(*c);
+  }
+  im.add_node(node, OpKind::kInstanceNorm, {x}, std::move(a));
+}
+
+void convert_depth_to_space(Importer& im, const onnx::NodeProto& node) {
+  if (!find_attr(node, "blocksize")) fail_node(node, "attribute 'blocksize' is missing");
+  const std::string mode = attr_string(node, "mode", "DCR");
+  if (mode != "DCR" && mode != "CRD")
+    fail_node(node, "attribute 'mode' = '" + mode + "' is not DCR or CRD");
+  if (mode == "CRD" && im.opset() < 11)
+    fail_node(node, "attribute 'mode' is not part of DepthToSpace before opset 11");
+  im.add_node(node, OpKind::kDepthToSpace, {im.value_input(node, 0)},
+              DepthSpaceAttrs{attr_int(node, "blocksize", 1), mode == "CRD"});
+}
+
+void convert_space_to_depth(Importer& im, const onnx::NodeProto& node) {
+  if (!find_attr(node, "blocksize")) fail_node(node, "attribute 'blocksize' is missing");
+  im.add_node(node, OpKind::kSpaceToDepth, {im.value_input(node, 0)},
+              DepthSpaceAttrs{attr_int(node, "blocksize", 1), false});
 }
 
 void convert_identity(Importer& im, const onnx::NodeProto& node) {

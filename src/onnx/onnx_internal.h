@@ -228,6 +228,16 @@ void convert_hard_swish(Importer&, const onnx::NodeProto&);
 void convert_tanh(Importer&, const onnx::NodeProto&);
 void convert_erf(Importer&, const onnx::NodeProto&);
 void convert_sqrt(Importer&, const onnx::NodeProto&);
+void convert_elu(Importer&, const onnx::NodeProto&);
+void convert_selu(Importer&, const onnx::NodeProto&);
+void convert_softplus(Importer&, const onnx::NodeProto&);
+void convert_softsign(Importer&, const onnx::NodeProto&);
+void convert_abs(Importer&, const onnx::NodeProto&);
+void convert_neg(Importer&, const onnx::NodeProto&);
+void convert_exp(Importer&, const onnx::NodeProto&);
+void convert_log(Importer&, const onnx::NodeProto&);
+void convert_floor(Importer&, const onnx::NodeProto&);
+void convert_ceil(Importer&, const onnx::NodeProto&);
 // convert_constant_ops.cpp
 void convert_equal(Importer&, const onnx::NodeProto&);
 void convert_less(Importer&, const onnx::NodeProto&);
@@ -245,6 +255,10 @@ void convert_sub(Importer&, const onnx::NodeProto&);
 void convert_mul(Importer&, const onnx::NodeProto&);
 void convert_div(Importer&, const onnx::NodeProto&);
 void convert_pow(Importer&, const onnx::NodeProto&);
+void convert_sum(Importer&, const onnx::NodeProto&);
+void convert_mean(Importer&, const onnx::NodeProto&);
+void convert_max(Importer&, const onnx::NodeProto&);
+void convert_min(Importer&, const onnx::NodeProto&);
 void convert_prelu(Importer&, const onnx::NodeProto&);
 // convert_reduce.cpp
 void convert_reduce(Importer&, const onnx::NodeProto&);
@@ -257,6 +271,11 @@ void convert_relu(Importer&, const onnx::NodeProto&);
 void convert_clip(Importer&, const onnx::NodeProto&);
 void convert_gemm(Importer&, const onnx::NodeProto&);
 void convert_pad(Importer&, const onnx::NodeProto&);
+void convert_lrn(Importer&, const onnx::NodeProto&);
+void convert_instance_norm(Importer&, const onnx::NodeProto&);
+void convert_image_scaler(Importer&, const onnx::NodeProto&);
+void convert_depth_to_space(Importer&, const onnx::NodeProto&);
+void convert_space_to_depth(Importer&, const onnx::NodeProto&);
 void convert_identity(Importer&, const onnx::NodeProto&);
 void convert_dropout(Importer&, const onnx::NodeProto&);
 // convert_shape_ops.cpp
@@ -402,7 +421,9 @@ Constant fold_transpose(const onnx::NodeProto& node, const Constant& in,
 // ---- constant_math.cpp: elementwise arithmetic on constants, ONNX
 // broadcasting; int64 math when both are integers (Div truncates), float
 // otherwise.
-enum class ConstantOp { kAdd, kSub, kMul, kDiv, kPow, kMod, kFmod, kEqual, kLess, kGreater };
+enum class ConstantOp {
+  kAdd, kSub, kMul, kDiv, kPow, kMod, kFmod, kEqual, kLess, kGreater, kMax, kMin
+};
 Constant fold_binary(const onnx::NodeProto& node, ConstantOp op, const Constant& a,
                      const Constant& b);
 bool is_comparison(ConstantOp op);

@@ -1,7 +1,9 @@
 // The wire form of the attributes of ConvTranspose, Resize, Binary, Softmax,
 // Reduce, MatMul, Transpose, Reshape, ChannelGather, PRelu, LayerNorm, Attention,
-// RowSlice, RowConcat, WindowTokens and ColumnGather. Decoding checks every
-// enum, bound and length; shape-level consistency is validate_graph's.
+// RowSlice, RowConcat, WindowTokens, ColumnGather, Lrn, DepthSpace and
+// InstanceNorm.
+// Decoding checks every enum, bound and length; shape-level consistency is
+// validate_graph's.
 #include <cmath>
 
 #include "edgeflow/error.h"
@@ -185,6 +187,28 @@ void encode(const ColumnGatherAttrs& a, bool, planpb::Node* out) {
   encode_ints(a.source, out->mutable_column_gather()->mutable_source());
 }
 
+void encode(const LrnAttrs& a, bool, planpb::Node* out) {
+  planpb::Lrn* m = out->mutable_lrn();
+  m->set_size(a.size);
+  m->set_alpha(a.alpha);
+  m->set_beta(a.beta);
+  m->set_bias(a.bias);
+}
+
+void encode(const DepthSpaceAttrs& a, bool, planpb::Node* out) {
+  out->mutable_depth_space()->set_block(a.block);
+  out->mutable_depth_space()->set_crd(a.crd);
+}
+
+void encode(const InstanceNormAttrs& a, bool with_weights, planpb::Node* out) {
+  planpb::InstanceNorm* m = out->mutable_instance_norm();
+  m->set_epsilon(a.epsilon);
+  if (with_weights) {
+    m->set_scale(to_bytes(a.scale));
+    m->set_shift(to_bytes(a.shift));
+  }
+}
+
 NodeAttrs decode_op_attrs(const planpb::Node& in) {
   const bool weights = in.has_weights();
   switch (in.attrs_case()) {
@@ -192,7 +216,7 @@ NodeAttrs decode_op_attrs(const planpb::Node& in) {
     case planpb::Node::kResize: return decode_resize(in.resize());
     case planpb::Node::kBinary: {
       BinaryAttrs a;
-      a.kind = decode_enum(in.binary().kind(), BinaryAttrs::Kind::kPow, "binary kind");
+      a.kind = decode_enum(in.binary().kind(), BinaryAttrs::Kind::kMin, "binary kind");
       a.constant_index = decode_constant_index(in.binary().constant_index());
       a.activation = decode_activation(in.binary().activation());
       if (weights && a.constant_index >= 0)
@@ -263,6 +287,24 @@ NodeAttrs decode_op_attrs(const planpb::Node& in) {
     }
     case planpb::Node::kColumnGather:
       return ColumnGatherAttrs{decode_ints(in.column_gather().source(), "column source")};
+    case planpb::Node::kLrn: {
+      LrnAttrs a;
+      a.size = decode_bounded(in.lrn().size(), 1, kLimit, "lrn size");
+      a.alpha = in.lrn().alpha(), a.beta = in.lrn().beta(), a.bias = in.lrn().bias();
+      return a;
+    }
+    case planpb::Node::kInstanceNorm: {
+      InstanceNormAttrs a;
+      a.epsilon = in.instance_norm().epsilon();
+      if (weights) {
+        a.scale = from_bytes(in.instance_norm().scale(), "instance_norm scale");
+        a.shift = from_bytes(in.instance_norm().shift(), "instance_norm shift");
+      }
+      return a;
+    }
+    case planpb::Node::kDepthSpace:
+      return DepthSpaceAttrs{decode_bounded(in.depth_space().block(), 1, kLimit, "block size"),
+                             in.depth_space().crd()};
     case planpb::Node::kRowSlice: {
       RowSliceAttrs a;
       a.start = decode_bounded(in.row_slice().start(), 0, kLimit, "row slice start");

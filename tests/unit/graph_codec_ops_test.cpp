@@ -88,6 +88,17 @@ std::vector<Graph> one_node_graphs() {
       partition.done({partition.add("reverse", OpKind::kWindowReverse, {pt}, wt)}));
   graphs.push_back(inferred_graph(OpKind::kColumnGather, {map_shape(2, 3, 4)},
                                   ColumnGatherAttrs{{3, 0, 1, 1, 2}}));
+  graphs.push_back(inferred_graph(OpKind::kLrn, {map_shape(6, 3, 4)},
+                                  LrnAttrs{5, 1e-3f, 0.75f, 2.0f}));
+  graphs.push_back(inferred_graph(OpKind::kDepthToSpace, {map_shape(8, 3, 4)},
+                                  DepthSpaceAttrs{2, true}));
+  graphs.push_back(inferred_graph(OpKind::kSpaceToDepth, {map_shape(3, 4, 6)},
+                                  DepthSpaceAttrs{2, false}));
+  InstanceNormAttrs in;
+  in.epsilon = 1e-3f;
+  in.scale = random_values(3, rng);
+  in.shift = random_values(3, rng);
+  graphs.push_back(inferred_graph(OpKind::kInstanceNorm, {map_shape(3, 4, 5)}, in));
   return graphs;
 }
 
@@ -159,6 +170,13 @@ TEST(GraphCodecOps, MalformedAttributesAreErrors) {
   expect_bad(graphs[16], [](planpb::Node& n) { n.mutable_window_tokens()->set_width(3); });
   expect_bad(graphs[17], [](planpb::Node& n) { n.mutable_column_gather()->set_source(0, 4); });
   expect_bad(graphs[17], [](planpb::Node& n) { n.mutable_column_gather()->clear_source(); });
+  expect_bad(graphs[18], [](planpb::Node& n) { n.mutable_lrn()->set_size(0); });
+  expect_bad(graphs[18], [](planpb::Node& n) { n.mutable_lrn()->set_beta(NAN); });
+  expect_bad(graphs[19], [](planpb::Node& n) { n.mutable_depth_space()->set_block(3); });
+  expect_bad(graphs[20], [](planpb::Node& n) { n.mutable_depth_space()->set_crd(true); });
+  expect_bad(graphs[20], [](planpb::Node& n) { n.mutable_depth_space()->set_block(0); });
+  expect_bad(graphs[21], [](planpb::Node& n) { n.mutable_instance_norm()->set_scale("abcd"); });
+  expect_bad(graphs[21], [](planpb::Node& n) { n.mutable_instance_norm()->set_epsilon(-1.0f); });
 }
 
 }  // namespace

@@ -1,4 +1,4 @@
-// Broadcasting binary kernels (Add, Sub, Mul, Div, Pow) vs the reference over
+// Broadcasting binary kernels (Add, Sub, Mul, Div, Pow, Max, Min) vs the reference over
 // the operand patterns of real models: same shapes, an SE block's per-channel
 // [1, C, 1, 1] vector as the first or the second operand, a [1, 1, H, W]
 // attention map, scalar and per-channel constants on either side, a whole
@@ -9,7 +9,8 @@ namespace edgeflow::test {
 namespace {
 
 BinaryAttrs::Kind random_kind(std::mt19937& rng) {
-  return static_cast<BinaryAttrs::Kind>(uniform_int(rng, 0, 4));
+  return static_cast<BinaryAttrs::Kind>(
+      uniform_int(rng, 0, static_cast<int>(BinaryAttrs::Kind::kMin)));
 }
 
 // Two operand shapes that broadcast to a map of `out`, by pattern.

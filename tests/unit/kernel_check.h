@@ -132,4 +132,28 @@ inline void expect_kernel_matches_reference(const Graph& g, std::mt19937& rng, f
   }
 }
 
+// Each partition of the output rows, run slice by slice, against the
+// reference, exactly: for the kernels that only move data.
+inline void expect_partitions_exact(const Graph& g, const std::vector<Tensor>& inputs,
+                                    const std::vector<std::vector<RowRange>>& partitions) {
+  std::vector<const Tensor*> input_ptrs;
+  for (const Tensor& t : inputs) input_ptrs.push_back(&t);
+  const Tensor ref = reference_forward(g, g.nodes.at(0), input_ptrs);
+  for (const auto& slices : partitions) {
+    SCOPED_TRACE("slices " + slices_str(slices));
+    EXPECT_EQ(run_stitched(g, inputs, slices), ref.values());
+  }
+}
+
+// expect_partitions_exact on random inputs: the whole output, two random
+// partitions and, when the output is short, every single row.
+inline void expect_kernel_exact(const Graph& g, std::mt19937& rng) {
+  const std::vector<Tensor> inputs = random_inputs(g, rng);
+  const int64_t height = g.shape_of(g.nodes.at(0).output).height();
+  std::vector<std::vector<RowRange>> partitions = {
+      {{0, height}}, random_slices(height, rng), random_slices(height, rng)};
+  if (height <= 12) partitions.push_back(single_row_slices(height));
+  expect_partitions_exact(g, inputs, partitions);
+}
+
 }  // namespace edgeflow::test

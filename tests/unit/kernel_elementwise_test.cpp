@@ -43,8 +43,9 @@ TEST(KernelActivation, EveryKindMatchesReferenceWholeAndSliced) {
     for (int config = 0; config < 6; ++config) {
       const Graph g = activation_graph(random_map_or_vector(rng), act);
       SCOPED_TRACE("config " + std::to_string(config) + ": " + describe(g));
-      // Sqrt and Pow want positive inputs; the rest see both signs.
-      const bool positive = act.kind == Activation::Kind::kSqrt || act.kind == Activation::Kind::kPow;
+      // Sqrt, Pow and Log want positive inputs; the rest see both signs.
+      const bool positive = act.kind == Activation::Kind::kSqrt ||
+                            act.kind == Activation::Kind::kPow || act.kind == Activation::Kind::kLog;
       expect_kernel_matches_reference(g, rng, positive ? 0.1f : -4.0f, 4.0f);
     }
   }

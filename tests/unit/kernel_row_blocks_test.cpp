@@ -17,18 +17,6 @@ Graph row_slice_graph(const Shape& in, int64_t start, int64_t step, const Dims& 
   return inferred_graph(OpKind::kRowSlice, {in}, a);
 }
 
-// Each partition of the output rows, run slice by slice, against the reference.
-void expect_partitions_exact(const Graph& g, const std::vector<Tensor>& inputs,
-                             const std::vector<std::vector<RowRange>>& partitions) {
-  std::vector<const Tensor*> input_ptrs;
-  for (const Tensor& t : inputs) input_ptrs.push_back(&t);
-  const Tensor ref = reference_forward(g, g.nodes[0], input_ptrs);
-  for (const auto& slices : partitions) {
-    SCOPED_TRACE("slices " + slices_str(slices));
-    EXPECT_EQ(run_stitched(g, inputs, slices), ref.values());
-  }
-}
-
 TEST(KernelRowSlice, StridedRowsOfTokensAndMapsMatchReferenceWholeAndSliced) {
   std::mt19937 rng(81);
   for (int config = 0; config < 40; ++config) {

@@ -8,22 +8,6 @@
 namespace edgeflow::test {
 namespace {
 
-void expect_exact_on_partitions(const Graph& g, std::mt19937& rng) {
-  const std::vector<Tensor> inputs = random_inputs(g, rng);
-  std::vector<const Tensor*> ptrs;
-  for (const Tensor& t : inputs) ptrs.push_back(&t);
-  const Tensor ref = reference_forward(g, g.nodes[0], ptrs);
-  const int64_t height = g.shape_of(g.nodes[0].output).height();
-  std::vector<std::vector<RowRange>> partitions = {{{0, height}},
-                                                   random_slices(height, rng),
-                                                   random_slices(height, rng)};
-  if (height <= 12) partitions.push_back(single_row_slices(height));
-  for (const auto& slices : partitions) {
-    SCOPED_TRACE("slices " + slices_str(slices));
-    EXPECT_EQ(run_stitched(g, inputs, slices), ref.values());
-  }
-}
-
 TEST(KernelWindowTokens, PartitionAndReverseMatchReferenceWholeAndSliced) {
   std::mt19937 rng(81);
   const std::vector<std::pair<Shape, WindowTokensAttrs>> cases = {
@@ -35,10 +19,10 @@ TEST(KernelWindowTokens, PartitionAndReverseMatchReferenceWholeAndSliced) {
   for (const auto& [map, a] : cases) {
     SCOPED_TRACE(map.str());
     const Graph partition = inferred_graph(OpKind::kWindowPartition, {map}, a);
-    expect_exact_on_partitions(partition, rng);
+    expect_kernel_exact(partition, rng);
     const Graph reverse =
         inferred_graph(OpKind::kWindowReverse, {Shape({1, map.dims[2] * map.dims[3], map.dims[1]})}, a);
-    expect_exact_on_partitions(reverse, rng);
+    expect_kernel_exact(reverse, rng);
   }
 }
 
@@ -69,7 +53,7 @@ TEST(KernelColumnGather, RollsAndSlicesMatchReference) {
   for (const auto& source : {roll, evens, std::vector<int64_t>{4, 4, 0}}) {
     const Graph g = inferred_graph(OpKind::kColumnGather, {Shape({1, 5, 6, 56})},
                                    ColumnGatherAttrs{source});
-    expect_exact_on_partitions(g, rng);
+    expect_kernel_exact(g, rng);
   }
 }
 

@@ -152,7 +152,14 @@ TEST(OnnxActivation, NewActivationsFuseIntoTheConv) {
                         Case{"Sigmoid", Activation::Kind::kSigmoid},
                         Case{"HardSigmoid", Activation::Kind::kHardSigmoid},
                         Case{"Tanh", Activation::Kind::kTanh},
-                        Case{"HardSwish", Activation::Kind::kHardSwish}}) {
+                        Case{"HardSwish", Activation::Kind::kHardSwish},
+                        Case{"Elu", Activation::Kind::kElu},
+                        Case{"Selu", Activation::Kind::kSelu},
+                        Case{"Softplus", Activation::Kind::kSoftplus},
+                        Case{"Abs", Activation::Kind::kAbs},
+                        Case{"Neg", Activation::Kind::kNeg},
+                        Case{"Exp", Activation::Kind::kExp},
+                        Case{"Log", Activation::Kind::kLog}}) {
     ModelBuilder m = conv_then(14);
     m.node(c.op, {"c"}, {"y"}, "act");
     const Graph g = import(m);
@@ -165,9 +172,11 @@ TEST(OnnxActivation, NewActivationsFuseIntoTheConv) {
 }
 
 TEST(OnnxActivation, ErfStaysStandaloneAndSqrtOfAConstantFolds) {
-  ModelBuilder m = conv_then(13);
-  m.node("Erf", {"c"}, {"y"}, "erf");
-  EXPECT_EQ(ops(import(m)), (std::vector<OpKind>{OpKind::kConv, OpKind::kActivation}));
+  for (const char* op : {"Erf", "Softsign", "Floor", "Ceil"}) {  // no oneDNN post-op
+    ModelBuilder m = conv_then(13);
+    m.node(op, {"c"}, {"y"}, "act");
+    EXPECT_EQ(ops(import(m)), (std::vector<OpKind>{OpKind::kConv, OpKind::kActivation})) << op;
+  }
 
   ModelBuilder s = conv_relu_then(13);
   s.initializer("four", {}, {4.0f});
@@ -177,6 +186,27 @@ TEST(OnnxActivation, ErfStaysStandaloneAndSqrtOfAConstantFolds) {
   ASSERT_EQ(g.nodes.back().op, OpKind::kBinary);
   EXPECT_EQ(std::get<BinaryAttrs>(g.nodes.back().attrs).constant.values(),
             std::vector<float>{2.0f});
+}
+
+// Selu's alpha and gamma default to ONNX's constants; Neg and Abs of an
+// integer constant (shape arithmetic) stay integers.
+TEST(OnnxActivation, SeluDefaultsAndIntegerNegAndAbsFold) {
+  ModelBuilder m = conv_then(9);
+  m.node("Selu", {"c"}, {"y"}, "selu");
+  const Activation a = std::get<ConvAttrs>(import(m).nodes[0].attrs).activation;
+  EXPECT_FLOAT_EQ(a.alpha, 1.67326319f);
+  EXPECT_FLOAT_EQ(a.beta, 1.05070102f);
+
+  ModelBuilder crop = conv_then(13);
+  crop.initializer_int64("minus_two", {1}, {-2});
+  crop.initializer_int64("big", {1}, {100});
+  crop.initializer_int64("axis", {1}, {1});
+  crop.node("Abs", {"minus_two"}, {"two"}, "abs");
+  crop.node("Neg", {"two"}, {"back"}, "neg");
+  crop.node("Neg", {"back"}, {"start"}, "neg2");
+  crop.node("Slice", {"c", "start", "big", "axis"}, {"y"}, "drop_first_two");
+  const Graph g = import(crop);
+  EXPECT_EQ(output_shape(g), Shape({1, 1, 6, 5}));  // channels [2, 3) of 3
 }
 
 TEST(OnnxActivation, Opset13HardSwishAndSiluPatternsBecomeOneActivation) {
@@ -227,6 +257,34 @@ TEST(OnnxBinary, ConstantsOnEitherSideAndPow) {
   tensor_pow.node("Pow", {"c", "e"}, {"y"}, "pow");
   const Graph gp = import(tensor_pow);
   EXPECT_EQ(std::get<BinaryAttrs>(gp.nodes.back().attrs).constant.shape(), Shape({1, 3, 1, 1}));
+}
+
+// Sum, Mean, Max and Min of any number of inputs: a chain of binary nodes
+// (Mean then times 1/n), constants folded, one input the input itself.
+TEST(OnnxBinary, SumMeanMaxMinOfManyInputsAreChainsOfBinaries) {
+  ModelBuilder m = conv_then(9);
+  m.initializer("k1", {3, 1, 1}, {1.0f, -2.0f, 3.0f});
+  m.initializer("k2", {1}, {0.5f});
+  m.node("Sum", {"c", "c", "c"}, {"s"}, "sum3");
+  m.node("Max", {"k1", "k2"}, {"kmax"}, "max_of_constants");
+  m.node("Max", {"s", "kmax"}, {"mx"}, "max2");
+  m.node("Min", {"mx"}, {"mn"}, "min1");
+  m.node("Mean", {"mn", "c"}, {"y"}, "mean2");
+  const Graph g = import(m);
+  std::vector<BinaryAttrs::Kind> kinds;
+  for (const Node& n : g.nodes)
+    if (const auto* b = std::get_if<BinaryAttrs>(&n.attrs)) kinds.push_back(b->kind);
+  using K = BinaryAttrs::Kind;
+  EXPECT_EQ(kinds, (std::vector<K>{K::kAdd, K::kAdd, K::kMax, K::kAdd, K::kMul}));
+  const Node* max2 = node_named(g, "max2");
+  ASSERT_NE(max2, nullptr);
+  EXPECT_EQ(std::get<BinaryAttrs>(max2->attrs).constant.values(),
+            (std::vector<float>{1.0f, 0.5f, 3.0f}));  // Max of the constants, folded
+  EXPECT_EQ(std::get<BinaryAttrs>(node_named(g, "mean2")->attrs).constant.values(),
+            std::vector<float>{0.5f});
+  ModelBuilder none = conv_then(9);
+  none.node("Sum", {}, {"y"}, "sum0");
+  EXPECT_MESSAGE_HAS(import_error(none), "node 'sum0' (Sum): has no inputs");
 }
 
 TEST(OnnxBinary, IntegerShapeArithmeticFolds) {
@@ -439,6 +497,38 @@ TEST(OnnxChannelGather, AnyOtherAxisOfAComputedMapIsRefusedNamingTheNodeAndAxis)
   ModelBuilder uneven = conv_then(13);
   attr_int(uneven.node("Split", {"c"}, {"y", "z"}, "halves"), "axis", 1);
   EXPECT_MESSAGE_HAS(import_error(uneven), "node 'halves' (Split): dim 3 does not split into 2");
+}
+
+// ---------------------------------------------------------------- Model Zoo ops
+
+// LRN, ImageScaler, DepthToSpace and SpaceToDepth become their nodes; the
+// forms an opset lacks are refused naming the node and the attribute.
+TEST(OnnxZooOps, LrnImageScalerDepthToSpaceAndTheirOpsetForms) {
+  ModelBuilder m = conv_then(9);
+  attr_int(m.node("LRN", {"c"}, {"n"}, "lrn"), "size", 5);
+  onnx::NodeProto& scaler = m.node("ImageScaler", {"n"}, {"y"}, "scaler");
+  attr_float(scaler, "scale", 2.0f);
+  attr_floats(scaler, "bias", {1.0f, 2.0f, 3.0f});
+  const Graph g = import(m);
+  EXPECT_EQ(ops(g), (std::vector<OpKind>{OpKind::kConv, OpKind::kLrn, OpKind::kBatchNorm}));
+  EXPECT_EQ(std::get<LrnAttrs>(g.nodes[1].attrs).size, 5);
+  EXPECT_EQ(std::get<BatchNormAttrs>(g.nodes[2].attrs).shift, (std::vector<float>{1, 2, 3}));
+  EXPECT_EQ(std::get<BatchNormAttrs>(g.nodes[2].attrs).scale, (std::vector<float>{2, 2, 2}));
+
+  ModelBuilder no_size = conv_then(9);
+  no_size.node("LRN", {"c"}, {"y"}, "lrn");
+  EXPECT_MESSAGE_HAS(import_error(no_size), "node 'lrn' (LRN): attribute 'size' is missing");
+  ModelBuilder late = conv_then(10);
+  late.node("ImageScaler", {"c"}, {"y"}, "scaler");
+  EXPECT_MESSAGE_HAS(import_error(late), "it was removed in opset 10");
+  ModelBuilder crd9 = conv_then(9);
+  onnx::NodeProto& d2s = crd9.node("DepthToSpace", {"c"}, {"y"}, "d2s");
+  attr_int(d2s, "blocksize", 1);
+  attr_string(d2s, "mode", "CRD");
+  EXPECT_MESSAGE_HAS(import_error(crd9), "not part of DepthToSpace before opset 11");
+  ModelBuilder odd = conv_then(13);
+  attr_int(odd.node("SpaceToDepth", {"c"}, {"y"}, "s2d"), "blocksize", 4);
+  EXPECT_MESSAGE_HAS(import_error(odd), "node 's2d' (SpaceToDepth): blocksize 4 does not divide");
 }
 
 // ---------------------------------------------------------------- PRelu

@@ -9,7 +9,7 @@ using namespace shape_detail;
 
 Shape infer_shape(const Graph& graph, const Node& node) {
   const BinaryAttrs& a = attrs_of<BinaryAttrs>(node);
-  if (static_cast<int>(a.kind) < 0 || a.kind > BinaryAttrs::Kind::kPow)
+  if (static_cast<int>(a.kind) < 0 || a.kind > BinaryAttrs::Kind::kMin)
     fail_node(node, "unknown binary op");
   const std::vector<Dims> d = operand_dims(graph, node, a.constant_index, a.constant);
   const Dims out = broadcast_dims(node, d[0], d[1]);

@@ -50,5 +50,9 @@ const OpDescriptor& row_concat_op();
 const OpDescriptor& window_partition_op();
 const OpDescriptor& window_reverse_op();
 const OpDescriptor& column_gather_op();
+const OpDescriptor& lrn_op();
+const OpDescriptor& depth_to_space_op();
+const OpDescriptor& space_to_depth_op();
+const OpDescriptor& instance_norm_op();
 
 }  // namespace edgeflow::op_detail

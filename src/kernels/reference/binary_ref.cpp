@@ -15,6 +15,8 @@ double apply(BinaryAttrs::Kind kind, double x, double y) {
     case BinaryAttrs::Kind::kMul: return x * y;
     case BinaryAttrs::Kind::kDiv: return x / y;
     case BinaryAttrs::Kind::kPow: return std::pow(x, y);
+    case BinaryAttrs::Kind::kMax: return std::max(x, y);
+    case BinaryAttrs::Kind::kMin: return std::min(x, y);
   }
   return 0.0;
 }

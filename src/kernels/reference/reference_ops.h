@@ -42,6 +42,10 @@ Tensor row_concat(const Graph& graph, const Node& node, const Inputs& inputs);
 Tensor window_partition(const Graph& graph, const Node& node, const Inputs& inputs);
 Tensor window_reverse(const Graph& graph, const Node& node, const Inputs& inputs);
 Tensor column_gather(const Graph& graph, const Node& node, const Inputs& inputs);
+Tensor lrn(const Graph& graph, const Node& node, const Inputs& inputs);
+Tensor depth_to_space(const Graph& graph, const Node& node, const Inputs& inputs);
+Tensor space_to_depth(const Graph& graph, const Node& node, const Inputs& inputs);
+Tensor instance_norm(const Graph& graph, const Node& node, const Inputs& inputs);
 
 // The ONNX activations, in double.
 inline float activate(float xf, const Activation& a) {
@@ -63,6 +67,18 @@ inline float activate(float xf, const Activation& a) {
     case Activation::Kind::kPow: y = std::pow(x, double(a.alpha)); break;
     case Activation::Kind::kSwish: y = x / (1.0 + std::exp(-x)); break;
     case Activation::Kind::kGelu: y = 0.5 * x * (1.0 + std::erf(x / std::sqrt(2.0))); break;
+    case Activation::Kind::kElu: y = x < 0.0 ? double(a.alpha) * (std::exp(x) - 1.0) : x; break;
+    case Activation::Kind::kSelu:
+      y = double(a.beta) * (x < 0.0 ? double(a.alpha) * (std::exp(x) - 1.0) : x);
+      break;
+    case Activation::Kind::kSoftplus: y = std::log(1.0 + std::exp(x)); break;
+    case Activation::Kind::kSoftsign: y = x / (1.0 + std::fabs(x)); break;
+    case Activation::Kind::kAbs: y = std::fabs(x); break;
+    case Activation::Kind::kNeg: y = -x; break;
+    case Activation::Kind::kExp: y = std::exp(x); break;
+    case Activation::Kind::kLog: y = std::log(x); break;
+    case Activation::Kind::kFloor: y = std::floor(x); break;
+    case Activation::Kind::kCeil: y = std::ceil(x); break;
   }
   return static_cast<float>(y);
 }
