@@ -156,8 +156,8 @@ bool add_to_scores(Importer& im, const onnx::NodeProto& node) {
   const Constant added = fold_expand(node, *c.constant, x.scores->dims);
   if (added.dims != x.scores->dims) return false;
   AttentionScores s = *x.scores;
-  if (s.bias.empty()) s.bias.assign(added.floats.size(), 0.0f);
-  const std::vector<float> values = constant_floats(added);
+  const std::vector<float> values = constant_floats(added);  // an integer constant too
+  if (s.bias.empty()) s.bias.assign(values.size(), 0.0f);
   for (size_t i = 0; i < values.size(); ++i) s.bias[i] += values[i];
   define_scores(im, node, std::move(s));
   return true;
