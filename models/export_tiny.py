@@ -149,7 +149,7 @@ class Graph(object):
         self.nodes.append(helper.make_node(op, list(inputs), [out], name=out + "_node", **attrs))
         return out
 
-    def model(self, x, out_name, ref):
+    def model(self, x, out_name, ref, out_type=None):
         import onnx
         from onnx import helper, TensorProto
         # the last node writes "output"
@@ -159,7 +159,7 @@ class Graph(object):
         g = helper.make_graph(
             self.nodes, self.ctx.name,
             [helper.make_tensor_value_info("input", TensorProto.FLOAT, list(x.shape))],
-            [helper.make_tensor_value_info("output", TensorProto.FLOAT, None)],
+            [helper.make_tensor_value_info("output", out_type or TensorProto.FLOAT, None)],
             self.inits)
         m = helper.make_model(g, producer_name="edgeflow-export_tiny",
                               opset_imports=[helper.make_opsetid("", self.opset)])
@@ -1178,6 +1178,134 @@ def upsample_op9_linear(ctx):
     return g.model(x, out, asymmetric_ref(va, scales, True))
 
 
+# --- opsets 7 and 8 -----------------------------------------------------------------------------
+
+@tiny("opset 7 network as the Model Zoo's Caffe2-era models write it: ImageScaler, Conv, "
+      "BatchNormalization (spatial = 1 given), Relu, LRN, MaxPool, a residual Sum of three, "
+      "Dropout with its mask output, Upsample-7 (scales an attribute), Reshape by an "
+      "initializer, Gemm, Softmax (2-D coerced)")
+def caffe2_style_op7(ctx):
+    from onnx import helper
+    g = Graph(ctx, 7)
+    rng = ctx.rng
+    x = ctx.input((3, 10, 8))
+    bias = [0.1, -0.2, 0.3]
+    s = g.node("ImageScaler", ["input"], scale=0.8, bias=bias)
+    vs = 0.8 * x.astype(np.float64) + np.array(bias).reshape(1, 3, 1, 1)
+    a, va = conv_layer(g, s, vs, 6, 3, pads=(1, 1, 1, 1), bias=False)
+    p = bn_params(rng, 6)
+    bn = g.node("BatchNormalization", [a] + [g.init(v, n) for v, n in
+                                             zip(p, ("scale", "bias", "mean", "var"))],
+                epsilon=1e-5, spatial=1)
+    r = g.node("Relu", [bn])
+    vr = ref_relu(ref_bn(va, *p, eps=1e-5))
+    n = g.node("LRN", [r], size=3, alpha=1e-2, beta=0.75, bias=1.0)
+    vn = ref_lrn(vr, 3, 1e-2, 0.75, 1.0)
+    mp = g.node("MaxPool", [n], kernel_shape=[2, 2], strides=[2, 2])          # [6, 5, 4]
+    vmp = vn.reshape(1, 6, 5, 2, 4, 2).max(axis=(3, 5))
+    b1, vb1 = conv_layer(g, mp, vmp, 6, 3, pads=(1, 1, 1, 1))
+    b2, vb2 = conv_layer(g, mp, vmp, 6, 1)
+    sm = g.node("Sum", [b1, b2, mp])
+    vsm = vb1 + vb2 + vmp
+    d = g.fresh("dropout")
+    g.nodes.append(helper.make_node("Dropout", [sm], [d, d + "_mask"], name=d + "_node",
+                                    ratio=0.3))
+    up = g.node("Upsample", [d], mode="nearest", scales=[1.0, 1.0, 2.0, 2.0])  # [6, 10, 8]
+    vup = asymmetric_ref(vsm, [1, 1, 2.0, 2.0], False)
+    c, vc = conv_layer(g, up, vup, 2, 3, strides=(2, 2), pads=(1, 1, 1, 1))   # [2, 5, 4]
+    f = g.node("Reshape", [c, g.init(np.array([1, -1], np.int64), "shape")])
+    w = rand_w(rng, (7, 40))
+    bb = rand_b(rng, 7)
+    gm = g.node("Gemm", [f, g.init(w, "W"), g.init(bb, "C")], transB=1)
+    vg = vc.reshape(1, -1) @ w.T.astype(np.float64) + bb
+    sf = g.node("Softmax", [gm])
+    e = np.exp(vg - vg.max(axis=1, keepdims=True))
+    return g.model(x, sf, e / e.sum(axis=1, keepdims=True))
+
+
+@tiny("opset 8 forms: BatchNormalization with spatial = 0 (statistics per element, [C, H, W]), "
+      "Upsample-7 linear 2 x 3, an SE gate through Squeeze and Unsqueeze by attribute, and Max "
+      "with opset 8's broadcasting")
+def bn_upsample_forms_op8(ctx):
+    g = Graph(ctx, 8)
+    rng = ctx.rng
+    x = ctx.input((3, 6, 5))
+    a, va = conv_layer(g, "input", x, 4, 3, pads=(1, 1, 1, 1))
+    dims = (4, 6, 5)
+    scale = rng.uniform(0.5, 1.5, dims).astype(np.float32)
+    shift = rng.uniform(-0.2, 0.2, dims).astype(np.float32)
+    mean = rng.uniform(-0.1, 0.1, dims).astype(np.float32)
+    var = rng.uniform(0.5, 1.5, dims).astype(np.float32)
+    bn = g.node("BatchNormalization", [a] + [g.init(v, n) for v, n in
+                                             zip((scale, shift, mean, var),
+                                                 ("scale", "bias", "mean", "var"))],
+                epsilon=1e-3, spatial=0)
+    d64 = lambda v: v.astype(np.float64)[None]
+    vb = (va - d64(mean)) / np.sqrt(d64(var) + 1e-3) * d64(scale) + d64(shift)
+    up = g.node("Upsample", [bn], mode="linear", scales=[1.0, 1.0, 2.0, 3.0])  # [4, 12, 15]
+    vup = asymmetric_ref(vb, [1, 1, 2.0, 3.0], True)
+    c, vc = conv_layer(g, up, vup, 5, 3, pads=(1, 1, 1, 1))
+    gp = g.node("GlobalAveragePool", [c])
+    sq = g.node("Squeeze", [gp], axes=[2, 3])                                  # [1, 5]
+    us = g.node("Unsqueeze", [g.node("Sigmoid", [sq])], axes=[2, 3])           # [1, 5, 1, 1]
+    vgate = 1.0 / (1.0 + np.exp(-vc.mean(axis=(2, 3), keepdims=True)))
+    m = g.node("Mul", [c, us])
+    floor = rng.uniform(-0.3, 0.0, (5, 1, 1)).astype(np.float32)
+    o = g.node("Max", [m, g.init(floor, "floor")])
+    return g.model(x, o, np.maximum(vc * vgate, floor.astype(np.float64)))
+
+
+# --- ArgMax, Tile, Expand ---------------------------------------------------------------------
+
+@tiny("segmentation output: Conv -> Relu -> Conv to 5 classes -> ArgMax over the channels "
+      "(keepdims 0), the INT64 indices the graph's output")
+def argmax_segmentation_op13(ctx):
+    from onnx import TensorProto
+    g = Graph(ctx, 13)
+    x = ctx.input((3, 9, 7))
+    a, va = conv_layer(g, "input", x, 6, 3, pads=(1, 1, 1, 1))
+    r = g.node("Relu", [a])
+    c, vc = conv_layer(g, r, ref_relu(va), 5, 3, pads=(1, 1, 1, 1))
+    o = g.node("ArgMax", [c], axis=1, keepdims=0)
+    return g.model(x, o, np.argmax(vc, axis=1).astype(np.float64), TensorProto.INT64)
+
+
+@tiny("opset 12 ArgMin with select_last_index over channels of values with ties (Floor of "
+      "twice a Conv), Cast to float, then a Conv")
+def argmin_last_index_op12(ctx):
+    g = Graph(ctx, 12)
+    x = ctx.input((2, 8, 6))
+    a, va = conv_layer(g, "input", x, 6, 3, pads=(1, 1, 1, 1), gain=2.0)
+    f = g.node("Floor", [g.node("Mul", [a, g.init(np.array(2.0, np.float32), "two")])])
+    vf = np.floor(2.0 * va.astype(np.float32)).astype(np.float64)
+    m = g.node("ArgMin", [f], axis=1, select_last_index=1)                      # [1, 8, 6]
+    last = vf.shape[1] - 1 - np.argmin(vf[:, ::-1], axis=1)
+    vm = last[:, None].astype(np.float64)
+    cf = g.node("Cast", [m], to=1)
+    c, vc = conv_layer(g, cf, vm, 3, 3, pads=(1, 1, 1, 1))
+    return g.model(x, c, vc)
+
+
+@tiny("Tile and Expand of computed tensors: an SE gate Expanded over the pixels, a map Tiled "
+      "along C and W (row-local) and along H (reads every row), each then a Conv")
+def tile_expand_op13(ctx):
+    g = Graph(ctx, 13)
+    x = ctx.input((3, 6, 5))
+    a, va = conv_layer(g, "input", x, 4, 3, pads=(1, 1, 1, 1))
+    gate = g.node("Sigmoid", [g.node("GlobalAveragePool", [a])])                # [1, 4, 1, 1]
+    vgate = 1.0 / (1.0 + np.exp(-va.mean(axis=(2, 3), keepdims=True)))
+    e = g.node("Expand", [gate, g.init(np.array([1, 4, 6, 5], np.int64), "shape")])
+    s = g.node("Add", [a, e])
+    vs = va + np.broadcast_to(vgate, va.shape)
+    t = g.node("Tile", [s, g.init(np.array([1, 2, 1, 2], np.int64), "repeats")])  # [1, 8, 6, 10]
+    vt = np.tile(vs, (1, 2, 1, 2))
+    b, vb = conv_layer(g, t, vt, 3, 3, pads=(1, 1, 1, 1))
+    h = g.node("Tile", [b, g.init(np.array([1, 1, 3, 1], np.int64), "repeats_h")])  # [1, 3, 18, 10]
+    vh = np.tile(vb, (1, 1, 3, 1))
+    c, vc = conv_layer(g, h, vh, 2, 3, strides=(2, 1), pads=(1, 1, 1, 1))
+    return g.model(x, c, vc)
+
+
 # --- activations ------------------------------------------------------------------------------
 
 @tiny("Conv -> LeakyRelu 0.1 (fused), Conv -> Sigmoid, -> Tanh (standalone on a Concat)")
@@ -1637,13 +1765,15 @@ def check_model(name, model, x, ref):
     assert x.dtype == np.float32 and x.ndim == 4 and x.shape[0] == 1
     assert np.all(np.isfinite(ref)), name
     opset = max(o.version for o in model.opset_import if o.domain in ("", "ai.onnx"))
+    # ArgMax's indices are INT64 in ONNX (EdgeFlow's output holds them as floats)
+    out_type = model.graph.output[0].type.tensor_type.elem_type or TensorProto.FLOAT
     retired = {n.op_type for n in model.graph.node} & RETIRED_OPS
     if opset > onnx.defs.onnx_opset_version() or retired:
         # this onnx package predates the opset, or no longer knows an op the Model Zoo's old
         # models use: its checker cannot judge the model (the reference, computed
         # independently, still checks EdgeFlow's reading of it)
         model.graph.output[0].CopyFrom(
-            helper.make_tensor_value_info("output", TensorProto.FLOAT, list(ref.shape)))
+            helper.make_tensor_value_info("output", out_type, list(ref.shape)))
         return
     inferred = shape_inference.infer_shapes(model, check_type=True, strict_mode=True,
                                              data_prop=True)
@@ -1659,7 +1789,7 @@ def check_model(name, model, x, ref):
                                % (name, dims, list(ref.shape)))
     # declare the output shape (hand-built graphs declare only the type)
     model.graph.output[0].CopyFrom(
-        helper.make_tensor_value_info("output", TensorProto.FLOAT, list(ref.shape)))
+        helper.make_tensor_value_info("output", out_type, list(ref.shape)))
     onnx.checker.check_model(model, full_check=True)
 
 

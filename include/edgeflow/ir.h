@@ -30,7 +30,7 @@ enum class OpKind {
   kBinary,             // Add, Sub, Mul, Div, Pow with ONNX broadcasting (a residual
                        // Add of two same-shape maps too)
   kSoftmax,            // softmax over one axis, or over the trailing axes (opset < 13)
-  kReduce,             // mean / max / min / sum over axes, dims kept
+  kReduce,             // mean / max / min / sum over axes, or arg max / min over one; dims kept
   kMatMul,             // ONNX MatMul (batched over leading dims)
   kTranspose,          // ONNX Transpose (whole tensor, NCHW order)
   kReshape,            // ONNX Reshape/Squeeze/Unsqueeze/Flatten (row-local when the
@@ -49,8 +49,9 @@ enum class OpKind {
   kDepthToSpace,       // channels to b x b blocks of pixels (ONNX DepthToSpace)
   kSpaceToDepth,       // b x b blocks of pixels to channels (ONNX SpaceToDepth)
   kInstanceNorm,       // per-channel normalization over H and W (a whole unit)
+  kTile,               // the input repeated along its dims (ONNX Tile, Expand of a map)
 };
-constexpr OpKind kLastOpKind = OpKind::kInstanceNorm;
+constexpr OpKind kLastOpKind = OpKind::kTile;
 constexpr int kOpKindCount = static_cast<int>(kLastOpKind) + 1;
 const char* op_name(OpKind op);
 
@@ -208,10 +209,14 @@ struct SoftmaxAttrs {
 
 // Reduction over `axes` (sorted, distinct, in [-rank, 0)); reduced dims are
 // kept as 1 (the importer reshapes when keepdims = 0).
+// kArgMax/kArgMin give the index of the extreme along one axis (as a float),
+// the axis innermost in storage: the channels of a map, the last of tokens.
 struct ReduceAttrs {
-  enum class Kind { kMean, kMax, kMin, kSum };
+  enum class Kind { kMean, kMax, kMin, kSum, kArgMax, kArgMin };
   Kind kind = Kind::kMean;
   std::vector<int64_t> axes;
+  bool select_last_index = false;  // kArgMax/kArgMin: the last of equal extremes
+  bool is_arg() const { return kind == Kind::kArgMax || kind == Kind::kArgMin; }
 };
 
 // Reshape to `dims`; row_local is what
@@ -357,13 +362,21 @@ struct InstanceNormAttrs {
   std::vector<float> scale, shift;
 };
 
+// ONNX Tile (and Expand, whose broadcast is a tile of its dims of 1): output
+// dim i is input dim i times repeats[i]; output element o reads input element
+// o mod (input dims). N is not repeated. Split by rows: repeating the rows
+// reads all of them (RowMap kWhole), otherwise each output row its own.
+struct TileAttrs {
+  Dims repeats;
+};
+
 using NodeAttrs = std::variant<std::monostate, ConvAttrs, PoolAttrs, ActivationAttrs,
                                BatchNormAttrs, PadAttrs, GemmAttrs, ConvTransposeAttrs,
                                ResizeAttrs, BinaryAttrs, SoftmaxAttrs, ReduceAttrs, MatMulAttrs,
                                TransposeAttrs, ReshapeAttrs, ChannelGatherAttrs, PReluAttrs,
                                LayerNormAttrs, AttentionAttrs, RowSliceAttrs, RowConcatAttrs,
                                WindowTokensAttrs, ColumnGatherAttrs, LrnAttrs,
-                               DepthSpaceAttrs, InstanceNormAttrs>;
+                               DepthSpaceAttrs, InstanceNormAttrs, TileAttrs>;
 
 struct Node {
   std::string name;           // the ONNX node name (or a generated one)

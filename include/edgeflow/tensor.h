@@ -21,6 +21,13 @@ namespace edgeflow {
 
 using Dims = std::vector<int64_t>;
 
+// Row-major strides of `dims` (in elements).
+inline Dims row_major_strides(const Dims& dims) {
+  Dims s(dims.size(), 1);
+  for (size_t i = dims.size(); i-- > 1;) s[i - 1] = s[i] * dims[i];
+  return s;
+}
+
 // A half-open range of rows [begin, end).
 struct RowRange {
   int64_t begin = 0;

@@ -101,6 +101,7 @@ size_t weight_floats(const ColumnGatherAttrs&) { return 0; }
 size_t weight_floats(const LrnAttrs&) { return 0; }
 size_t weight_floats(const DepthSpaceAttrs&) { return 0; }
 size_t weight_floats(const InstanceNormAttrs& a) { return a.scale.size() + a.shift.size(); }
+size_t weight_floats(const TileAttrs&) { return 0; }
 
 }  // namespace
 
@@ -176,7 +177,9 @@ void digest_attrs(Digest& d, const BinaryAttrs& a) {
   digest_activation(d, a.activation);
 }
 void digest_attrs(Digest& d, const SoftmaxAttrs& a) { d.pod(a.axis), d.pod(a.coerced); }
-void digest_attrs(Digest& d, const ReduceAttrs& a) { d.pod(a.kind), digest_ints(d, a.axes); }
+void digest_attrs(Digest& d, const ReduceAttrs& a) {
+  d.pod(a.kind), digest_ints(d, a.axes), d.pod(a.select_last_index);
+}
 void digest_attrs(Digest& d, const MatMulAttrs& a) {
   digest_tensor(d, a.constant), d.pod(a.constant_index), d.floats(a.bias);
   digest_activation(d, a.activation);
@@ -206,6 +209,7 @@ void digest_attrs(Digest& d, const LrnAttrs& a) {
   d.pod(a.size), d.pod(a.alpha), d.pod(a.beta), d.pod(a.bias);
 }
 void digest_attrs(Digest& d, const DepthSpaceAttrs& a) { d.pod(a.block), d.pod(a.crd); }
+void digest_attrs(Digest& d, const TileAttrs& a) { digest_ints(d, a.repeats); }
 void digest_attrs(Digest& d, const InstanceNormAttrs& a) {
   d.pod(a.epsilon), d.floats(a.scale), d.floats(a.shift);
 }

@@ -18,7 +18,7 @@ constexpr std::array<DescriptorFn, kOpKindCount> kOps = {
     transpose_op,      reshape_op, channel_gather_op,     global_max_pool_op, prelu_op,
     layer_norm_op,     attention_op, row_slice_op,         row_concat_op, window_partition_op,
     window_reverse_op, column_gather_op, lrn_op, depth_to_space_op, space_to_depth_op,
-    instance_norm_op,
+    instance_norm_op,  tile_op,
 };
 
 }  // namespace

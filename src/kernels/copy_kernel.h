@@ -1,6 +1,7 @@
 // A kernel that only moves floats: a list of contiguous copies worked out
 // when the kernel is made, so run() is one memcpy per copy. The data-movement
-// ops (RowSlice, RowConcat, ColumnGather, WindowPartition, WindowReverse)
+// ops (RowSlice, RowConcat, ColumnGather, WindowPartition, WindowReverse,
+// DepthToSpace, SpaceToDepth, Tile)
 // differ only in the list they build.
 #pragma once
 

@@ -42,6 +42,7 @@ const std::array<OpKernels, kOpKindCount> kKernels = {{
     {OpKind::kDepthToSpace, make_depth_to_space_kernel, ref::depth_to_space},
     {OpKind::kSpaceToDepth, make_space_to_depth_kernel, ref::space_to_depth},
     {OpKind::kInstanceNorm, make_instance_norm_kernel, ref::instance_norm},
+    {OpKind::kTile, make_tile_kernel, ref::tile},
 }};
 
 }  // namespace

@@ -82,5 +82,7 @@ KernelPtr make_space_to_depth_kernel(const OnednnContext& ctx, const Graph& grap
                                      const Node& node, RowRange out);
 KernelPtr make_instance_norm_kernel(const OnednnContext& ctx, const Graph& graph,
                                     const Node& node, RowRange out);
+KernelPtr make_tile_kernel(const OnednnContext& ctx, const Graph& graph, const Node& node,
+                           RowRange out);
 
 }  // namespace edgeflow::kernels

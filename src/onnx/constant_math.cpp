@@ -42,13 +42,12 @@ Dims broadcast_all(const onnx::NodeProto& node, const std::vector<const Dims*>& 
   return out;
 }
 
-// The element count of a broadcast result that may be larger than its
-// operands (made from nothing in the file): bounded as in fold_binary.
-int64_t made_count(const onnx::NodeProto& node, const Dims& out, int64_t largest_operand) {
-  const int64_t count = bounded_count(out, std::max(kMaxMadeElements, largest_operand));
-  if (count < 0)
-    fail_node(node, "the result " + Shape(out).str() + " holds more than 2^26 elements");
-  return count;
+// The element count of a folded result, charged to the import's budget of
+// made constants.
+int64_t made_count(const onnx::NodeProto& node, const Dims& out, bool integers) {
+  return MadeConstantBudget::charge(node_label(node) + ": the result", out,
+                                    element_bytes(integers ? Constant::Type::kInt64
+                                                           : Constant::Type::kFloat));
 }
 
 void next_index(std::vector<int64_t>& at, const Dims& dims) {
@@ -85,14 +84,12 @@ Constant fold_binary(const onnx::NodeProto& node, ConstantOp op, const Constant&
                           " do not broadcast");
     out[i] = x == 1 ? y : x;
   }
-  // A result larger than both operands is made from nothing in the file.
-  const int64_t count = bounded_count(out, std::max({kMaxMadeElements, a.size(), b.size()}));
-  if (count < 0)
-    fail_node(node, "broadcasting " + Shape(a.dims).str() + " and " + Shape(b.dims).str() +
-                        " makes a constant of more than 2^26 elements");
+  const bool integers = !a.is_float() && !b.is_float();
+  const int64_t count = MadeConstantBudget::charge(
+      node_label(node) + ": broadcasting " + Shape(a.dims).str() + " and " + Shape(b.dims).str() + " to",
+      out, element_bytes(integers ? Constant::Type::kInt64 : Constant::Type::kFloat));
   Constant c;
   c.dims = out;
-  const bool integers = !a.is_float() && !b.is_float();
   c.type = integers ? Constant::Type::kInt64 : Constant::Type::kFloat;
   const std::vector<float> fa = integers ? std::vector<float>{} : constant_floats(a);
   const std::vector<float> fb = integers ? std::vector<float>{} : constant_floats(b);
@@ -181,8 +178,8 @@ Constant fold_where(const onnx::NodeProto& node, const Constant& cond, const Con
                     const Constant& y) {
   if (cond.is_float()) fail_node(node, "the condition must be a boolean tensor");
   const Dims out = broadcast_all(node, {&cond.dims, &x.dims, &y.dims});
-  const int64_t count = made_count(node, out, std::max({cond.size(), x.size(), y.size()}));
   const bool integers = !x.is_float() && !y.is_float();
+  const int64_t count = made_count(node, out, integers);
   const std::vector<float> fx = integers ? std::vector<float>{} : constant_floats(x);
   const std::vector<float> fy = integers ? std::vector<float>{} : constant_floats(y);
   Constant c;
@@ -203,7 +200,7 @@ Constant fold_where(const onnx::NodeProto& node, const Constant& cond, const Con
 
 Constant fold_expand(const onnx::NodeProto& node, const Constant& in, const Dims& shape) {
   const Dims out = broadcast_all(node, {&in.dims, &shape});
-  const int64_t count = made_count(node, out, in.size());
+  const int64_t count = made_count(node, out, !in.is_float());
   Constant c;
   c.dims = out;
   c.type = in.type;
@@ -227,11 +224,10 @@ Constant fold_range(const onnx::NodeProto& node, const Constant& start, const Co
   if (f[2] == 0.0f || !std::isfinite(f[0]) || !std::isfinite(f[1]) || !std::isfinite(f[2]))
     fail_node(node, "delta is 0 or a bound is not finite");
   const double n = std::max(0.0, std::ceil((double(f[1]) - f[0]) / f[2]));
-  if (n > double(kMaxMadeElements))
-    fail_node(node, "the range holds more than 2^26 elements");
-  Constant c;
-  c.dims = {static_cast<int64_t>(n)};
   const bool integers = !start.is_float() && !limit.is_float() && !delta.is_float();
+  Constant c;
+  c.dims = {static_cast<int64_t>(std::min(n, double(int64_t(1) << 62)))};
+  made_count(node, c.dims, integers);
   c.type = integers ? Constant::Type::kInt64 : Constant::Type::kFloat;
   for (int64_t i = 0; i < c.dims[0]; ++i) {
     if (integers)

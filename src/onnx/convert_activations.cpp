@@ -59,8 +59,6 @@ void convert_hard_sigmoid(Importer& im, const onnx::NodeProto& node) {
 }
 
 void convert_hard_swish(Importer& im, const onnx::NodeProto& node) {
-  if (im.opset() < 14) fail_node(node, "HardSwish is not part of opset " +
-                                           std::to_string(im.opset()) + " (it is from opset 14)");
   activation(im, node, of(Activation::Kind::kHardSwish));
 }
 

@@ -1,7 +1,8 @@
 // Converters of the ops that exporters put in shape, token and mask subgraphs
 // only (a vision transformer's class-token Expand, a windowed transformer's
 // masks): Equal, Less, Greater, Not, Mod, Where, Expand, Range, ScatterND. They fold to
-// constants; an input computed from the image is refused naming the node.
+// constants; an input computed from the image is refused naming the node
+// (but for Expand, a Tile then: convert_tile.cpp).
 #include "edgeflow/error.h"
 #include "onnx_internal.h"
 
@@ -59,10 +60,11 @@ void convert_where(Importer& im, const onnx::NodeProto& node) {
 }
 
 void convert_expand(Importer& im, const onnx::NodeProto& node) {
-  const Constant& in = constant_operand(im, node, 0);
   const Constant& shape = constant_operand(im, node, 1);
-  im.define_constant(node.output(0),
-                     fold_expand(node, in, constant_ints(node, shape, "shape")));
+  const Dims dims = constant_ints(node, shape, "shape");
+  if (im.has_input(node, 0) && !im.input(node, 0).is_constant())
+    return expand_computed(im, node, dims);  // convert_tile.cpp
+  im.define_constant(node.output(0), fold_expand(node, constant_operand(im, node, 0), dims));
 }
 
 void convert_scatter_nd(Importer& im, const onnx::NodeProto& node) {

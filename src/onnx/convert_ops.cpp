@@ -52,9 +52,60 @@ void refuse_extra_inputs(const onnx::NodeProto& node, int allowed, const std::st
 
 }  // namespace
 
+namespace {
+
+// The four statistics inputs of BatchNormalization, as floats.
+struct NormStatistics {
+  const std::vector<float>* gamma;
+  const std::vector<float>* beta;
+  const std::vector<float>* mean;
+  const std::vector<float>* var;
+};
+
+// Per-element (opsets 7-8, spatial = 0) normalization with [C, H, W]
+// statistics: x * a + b, a Mul and an Add by constants of that shape.
+void per_element_batch_norm(Importer& im, const onnx::NodeProto& node, const Dims& dims,
+                            const NormStatistics& s, double epsilon) {
+  Constant a, b;
+  a.dims = b.dims = dims;
+  a.floats.resize(s.gamma->size());
+  b.floats.resize(s.gamma->size());
+  for (size_t i = 0; i < a.floats.size(); ++i) {
+    const double denominator = double((*s.var)[i]) + epsilon;
+    if (!(denominator > 0.0))
+      fail_node(node, "variance + epsilon of element " + std::to_string(i) + " is not positive");
+    const double scale = double((*s.gamma)[i]) / std::sqrt(denominator);
+    a.floats[i] = static_cast<float>(scale);
+    b.floats[i] = static_cast<float>(double((*s.beta)[i]) - double((*s.mean)[i]) * scale);
+  }
+  const std::string& y = node.output(0);
+  im.define_constant(y + "/scale", std::move(a));
+  im.define_constant(y + "/shift", std::move(b));
+  onnx::NodeProto mul;
+  mul.set_op_type("Mul");
+  mul.set_name(node.name() + "/scale");
+  mul.add_input(node.input(0));
+  mul.add_input(y + "/scale");
+  mul.add_output(y + "/scaled");
+  convert_mul(im, mul);
+  onnx::NodeProto add;
+  add.set_op_type("Add");
+  add.set_name(node.name());
+  add.add_input(y + "/scaled");
+  add.add_input(y + "/shift");
+  add.add_output(y);
+  convert_add(im, add);
+}
+
+}  // namespace
+
+// BatchNormalization at inference: a per-channel affine. Opsets 7-8 also
+// have 'spatial' = 0, statistics per element ([C, H, W]); given per channel
+// ([C]) it is the same as spatial = 1.
 void convert_batch_norm(Importer& im, const onnx::NodeProto& node) {
-  if (find_attr(node, "spatial") && attr_int(node, "spatial", 1) == 0)
-    fail_node(node, "attribute 'spatial' = 0 (per-element statistics) is not supported");
+  const bool per_element = find_attr(node, "spatial") && attr_int(node, "spatial", 1) == 0;
+  if (per_element && im.opset() >= 9)
+    fail_node(node, "attribute 'spatial' = 0 is not part of BatchNormalization from opset 9 on");
   if (attr_int(node, "training_mode", 0) != 0)
     fail_node(node, "attribute 'training_mode' = 1 is not supported (inference only)");
   refuse_used_outputs(im, node, "training outputs are not supported (inference only)");
@@ -64,11 +115,27 @@ void convert_batch_norm(Importer& im, const onnx::NodeProto& node) {
     fail_node(node, "input '" + node.input(0) + "' is " + in.str() +
                         "; only NCHW feature maps are supported");
   const int64_t channels = in.channels();
+  const double epsilon = attr_float(node, "epsilon", 1e-5f);
+  const Constant* first = im.constant_input(node, 1, "scale");
+  if (per_element && first && first->dims.size() == 3) {
+    const Dims dims{in.dims[1], in.dims[2], in.dims[3]};
+    auto stat = [&](int i, const char* role) {
+      const Constant* c = im.constant_input(node, i, role);
+      if (!c || !c->is_float() || c->dims != dims)
+        fail_node(node, "input " + std::to_string(i) + " (" + role + ") must be " +
+                            Shape(dims).str() + " floats (spatial = 0)" +
+                            (c ? ", is " + shape_text(c->dims) : ", is missing"));
+      return &c->floats;
+    };
+    per_element_batch_norm(im, node, dims,
+                           {stat(1, "scale"), stat(2, "B"), stat(3, "mean"), stat(4, "var")},
+                           epsilon);
+    return;
+  }
   const std::vector<float>& gamma = channel_vector(im, node, 1, "scale", channels);
   const std::vector<float>& beta = channel_vector(im, node, 2, "B", channels);
   const std::vector<float>& mean = channel_vector(im, node, 3, "mean", channels);
   const std::vector<float>& var = channel_vector(im, node, 4, "var", channels);
-  const double epsilon = attr_float(node, "epsilon", 1e-5f);
 
   BatchNormAttrs b;
   b.scale.resize(static_cast<size_t>(channels));
@@ -269,9 +336,6 @@ void convert_lrn(Importer& im, const onnx::NodeProto& node) {
 // ImageScaler (the Caffe2-era preprocessing op, opsets 1-9): scale * x +
 // bias[c], one per-channel affine (a BatchNorm node).
 void convert_image_scaler(Importer& im, const onnx::NodeProto& node) {
-  if (im.opset() >= 10)
-    fail_node(node, "ImageScaler is not part of opset " + std::to_string(im.opset()) +
-                        " (it was removed in opset 10)");
   const ValueId x = im.value_input(node, 0);
   const Shape& in = im.shape_of(x);
   if (in.rank() != 4) fail_node(node, "input must be a 1xCxHxW map, is " + in.str());

@@ -1,5 +1,5 @@
-// Converters of the reductions (ReduceMean, ReduceMax, ReduceMin, ReduceSum),
-// Softmax and MatMul on computed tensors. Axes are stored counted from the
+// Converters of the reductions (ReduceMean, ReduceMax, ReduceMin, ReduceSum,
+// ArgMax, ArgMin), Softmax and MatMul on computed tensors. Axes are stored counted from the
 // end (the row axis is -2 at every rank), so the IR can tell a row-local
 // reduction (over C, or W) from one over the rows (a whole unit).
 #include <algorithm>
@@ -31,6 +31,27 @@ ReduceAttrs::Kind reduce_kind(const onnx::NodeProto& node) {
   return ReduceAttrs::Kind::kSum;
 }
 
+// The reduction `r` of x as `node`'s output: dims kept, or (keepdims = 0)
+// then dropped by a Reshape.
+void add_reduce(Importer& im, const onnx::NodeProto& node, ValueId x, ReduceAttrs r) {
+  const Shape& in = im.shape_of(x);
+  const int64_t rank = static_cast<int64_t>(in.rank());
+  if (attr_int(node, "keepdims", 1) != 0) {
+    im.add_node(node, OpKind::kReduce, {x}, std::move(r));
+    return;
+  }
+  // keepdims = 0: reduce with the dims kept, then drop them (a Reshape).
+  Dims target;
+  for (int64_t i = 0; i < rank; ++i)
+    if (!std::binary_search(r.axes.begin(), r.axes.end(), i - rank)) target.push_back(in.dims[i]);
+  onnx::NodeProto kept = node;
+  kept.set_name(node.name() + "/keepdims");
+  kept.set_output(0, node.output(0) + "/keepdims");
+  Entry reduced;
+  reduced.value = im.add_node(kept, OpKind::kReduce, {x}, std::move(r));
+  reshape_value(im, node, reduced, target);
+}
+
 }  // namespace
 
 void convert_reduce(Importer& im, const onnx::NodeProto& node) {
@@ -56,20 +77,28 @@ void convert_reduce(Importer& im, const onnx::NodeProto& node) {
   ReduceAttrs r;
   r.kind = reduce_kind(node);
   r.axes = end_axes(node, axes, rank);
-  if (attr_int(node, "keepdims", 1) != 0) {
-    im.add_node(node, OpKind::kReduce, {x}, std::move(r));
-    return;
-  }
-  // keepdims = 0: reduce with the dims kept, then drop them (a Reshape).
-  Dims target;
-  for (int64_t i = 0; i < rank; ++i)
-    if (!std::binary_search(r.axes.begin(), r.axes.end(), i - rank)) target.push_back(in.dims[i]);
-  onnx::NodeProto kept = node;
-  kept.set_name(node.name() + "/keepdims");
-  kept.set_output(0, node.output(0) + "/keepdims");
-  Entry reduced;
-  reduced.value = im.add_node(kept, OpKind::kReduce, {x}, std::move(r));
-  reshape_value(im, node, reduced, target);
+  add_reduce(im, node, x, std::move(r));
+}
+
+// ArgMax / ArgMin over one axis, the one innermost in storage (a
+// segmentation head's class per pixel: over the channels of a map).
+void convert_arg_reduce(Importer& im, const onnx::NodeProto& node) {
+  const ValueId x = im.value_input(node, 0);
+  const Shape& in = im.shape_of(x);
+  const int64_t rank = static_cast<int64_t>(in.rank());
+  ReduceAttrs r;
+  r.kind = node.op_type() == "ArgMax" ? ReduceAttrs::Kind::kArgMax : ReduceAttrs::Kind::kArgMin;
+  if (im.opset() < 12)
+    refuse_attr(node, "select_last_index", "is not part of " + node.op_type() +
+                                               " before opset 12");
+  r.select_last_index = attr_int(node, "select_last_index", 0) != 0;
+  r.axes = {normalize_axis(node, attr_int(node, "axis", 0), rank, "attribute 'axis'") - rank};
+  const int64_t innermost = rank == 4 ? -3 : -1;
+  if (r.axes[0] != innermost)
+    fail_node(node, "attribute 'axis' = " + std::to_string(attr_int(node, "axis", 0)) + " of " +
+                        in.str() + " is not supported (" + node.op_type() + " is, over " +
+                        (rank == 4 ? "the channels of a map: axis 1)" : "the last axis)"));
+  add_reduce(im, node, x, std::move(r));
 }
 
 void convert_softmax(Importer& im, const onnx::NodeProto& node) {

@@ -1,6 +1,6 @@
-// Converters of Resize (opsets 10, 11, 13) and Upsample (opset 9) on NCHW
+// Converters of Resize (opsets 10, 11, 13) and Upsample (opsets 7-10) on NCHW
 // maps, scaling H and W only:
-//   Resize-10, Upsample: scales input; asymmetric coordinates; nearest rounds
+//   Resize-10, Upsample: scales (Upsample-7's is an attribute); asymmetric coordinates; nearest rounds
 //     down, or up on an axis that shrinks (ONNX Runtime's reading of them);
 //   Resize-11/13: roi, scales or sizes inputs; coordinate_transformation_mode
 //     half_pixel (default), pytorch_half_pixel, align_corners, asymmetric,
@@ -70,14 +70,13 @@ ValueId map_input(Importer& im, const onnx::NodeProto& node) {
   return x;
 }
 
-// Resize-10 and Upsample: X and scales.
-void resize_with_scales_input(Importer& im, const onnx::NodeProto& node) {
+// Resize-10 and Upsample: X and scales (Upsample-7's attribute, or input 1).
+void resize_with_scales(Importer& im, const onnx::NodeProto& node, const Constant* scales) {
   const ValueId x = map_input(im, node);
   ResizeAttrs a;
   a.mode = read_mode(node);
   a.coordinate = ResizeAttrs::Coordinate::kAsymmetric;
   a.nearest = ResizeAttrs::Nearest::kSimple;
-  const Constant* scales = im.constant_input(node, 1, "scales");
   if (!scales) fail_node(node, "input 1 (scales) is missing");
   apply_scales(node, *scales, im.shape_of(x), a);
   im.add_node(node, OpKind::kResize, {x}, a);
@@ -111,7 +110,7 @@ void convert_resize(Importer& im, const onnx::NodeProto& node) {
   if (im.opset() < 11) {
     for (const char* name : {"coordinate_transformation_mode", "nearest_mode"})
       refuse_attr(node, name, "is not part of Resize before opset 11");
-    return resize_with_scales_input(im, node);
+    return resize_with_scales(im, node, im.constant_input(node, 1, "scales"));
   }
   const ValueId x = map_input(im, node);
   ResizeAttrs a;
@@ -143,8 +142,18 @@ void convert_resize(Importer& im, const onnx::NodeProto& node) {
 }
 
 void convert_upsample(Importer& im, const onnx::NodeProto& node) {
-  refuse_attr(node, "scales", "is not part of Upsample from opset 9 on (scales is input 1)");
-  resize_with_scales_input(im, node);
+  if (im.opset() >= 9) {
+    refuse_attr(node, "scales", "is not part of Upsample from opset 9 on (scales is input 1)");
+    return resize_with_scales(im, node, im.constant_input(node, 1, "scales"));
+  }
+  if (node.input_size() > 1 && !node.input(1).empty())
+    fail_node(node, "input 1 ('" + node.input(1) + "') is not part of Upsample before opset 9 "
+                    "(scales is an attribute)");
+  if (!find_attr(node, "scales")) fail_node(node, "attribute 'scales' is missing");
+  Constant scales;
+  scales.floats = attr_floats(node, "scales");
+  scales.dims = {static_cast<int64_t>(scales.floats.size())};
+  resize_with_scales(im, node, &scales);
 }
 
 }  // namespace edgeflow::onnx_import

@@ -327,25 +327,22 @@ void convert_constant_of_shape(Importer& im, const onnx::NodeProto& node) {
   const Constant* shape = im.constant_input(node, 0, "shape");
   if (!shape) fail_node(node, "input 0 (shape) is missing");
   Dims dims = constant_ints(node, *shape, "shape");
-  const int64_t count = bounded_count(dims, kMaxMadeElements);
-  if (count < 0)
-    fail_node(node, "shape " + Shape(dims).str() +
-                        " is negative or holds more than 2^26 elements");
-  Constant c;
-  c.dims = dims;
-  c.floats.assign(static_cast<size_t>(count), 0.0f);
+  Constant value;
+  value.floats = {0.0f};
   if (const onnx::AttributeProto* a = find_attr(node, "value")) {
     if (!a->has_t()) fail_node(node, "attribute 'value' must be a tensor");
-    const Constant v = constant_from_proto(a->t(), node_label(node) + ": attribute 'value'");
-    if (v.size() != 1) fail_node(node, "attribute 'value' must hold one element");
-    c.type = v.type;
-    if (v.is_float()) {
-      c.floats.assign(static_cast<size_t>(count), v.floats[0]);
-    } else {
-      c.floats.clear();
-      c.ints.assign(static_cast<size_t>(count), v.ints[0]);
-    }
+    value = constant_from_proto(a->t(), node_label(node) + ": attribute 'value'");
+    if (value.size() != 1) fail_node(node, "attribute 'value' must hold one element");
   }
+  const size_t count = static_cast<size_t>(
+      MadeConstantBudget::charge(node_label(node) + ": shape", dims, element_bytes(value.type)));
+  Constant c;
+  c.dims = dims;
+  c.type = value.type;
+  if (value.is_float())
+    c.floats.assign(count, value.floats[0]);
+  else
+    c.ints.assign(count, value.ints[0]);
   im.define_constant(node.output(0), std::move(c));
 }
 

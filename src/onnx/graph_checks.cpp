@@ -35,15 +35,34 @@ void name_nodes(onnx::GraphProto& graph) {
   }
 }
 
-void check_supported_ops(const onnx::GraphProto& graph) {
+namespace {
+
+// Why `node` cannot be converted at `opset`, or "" when it can.
+std::string unsupported_reason(const onnx::NodeProto& node, int64_t opset) {
+  const OpSupport* op = find_op(node);
+  if (!op) return "unsupported";
+  if (op->part_of(opset)) return "";
+  if (opset < op->first_opset)
+    return "from opset " + std::to_string(op->first_opset) + " on";
+  return "removed after opset " + std::to_string(op->last_opset);
+}
+
+}  // namespace
+
+void check_supported_ops(const onnx::GraphProto& graph, int64_t opset) {
   std::vector<std::string> listed;
   std::set<std::string> ops;
   size_t count = 0;
   for (const onnx::NodeProto& n : graph.node()) {
-    if (find_converter(n)) continue;
+    const std::string reason = unsupported_reason(n, opset);
+    if (reason.empty()) continue;
     ++count;
-    const std::string label = node_label(n);
-    ops.insert(label.substr(label.find(" (") + 2, std::string::npos));
+    std::string label = node_label(n);
+    ops.insert(label.substr(label.find(" (") + 2, label.size() - label.find(" (") - 3));
+    if (reason != "unsupported") {
+      label.pop_back();  // the ')'
+      label += ": " + reason + ", the model is opset " + std::to_string(opset) + ")";
+    }
     if (listed.size() < kMaxListed) listed.push_back(label);
   }
   if (!count) return;
@@ -52,8 +71,7 @@ void check_supported_ops(const onnx::GraphProto& graph) {
   if (count > listed.size()) {
     message += ", and " + std::to_string(count - listed.size()) + " more nodes (ops: ";
     bool first = true;
-    for (std::string op : ops) {
-      op.pop_back();  // the ')'
+    for (const std::string& op : ops) {
       message += (first ? "" : ", ") + op;
       first = false;
     }

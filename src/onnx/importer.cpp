@@ -246,7 +246,7 @@ Graph import_model(onnx::ModelProto& model, const std::string& name, const Impor
   const int64_t opset = default_opset(model, name);
   onnx::GraphProto& g = *model.mutable_graph();
   name_nodes(g);
-  check_supported_ops(g);
+  check_supported_ops(g, opset);
   const std::vector<int> order = check_and_sort(g);
   check_spatial_dims(g);
 
@@ -265,7 +265,7 @@ Graph import_model(onnx::ModelProto& model, const std::string& name, const Impor
 
   Importer importer(g, opset);
   importer.add_input(images[0]->name(), resolve_input_shape(*images[0], options));
-  for (int i : order) find_converter(g.node(i))(importer, g.node(i));
+  for (int i : order) find_op(g.node(i))->convert(importer, g.node(i));
 
   Graph& graph = importer.graph();
   graph.opset = opset;
@@ -308,6 +308,7 @@ Graph import_onnx_bytes(const std::string& bytes, const std::string& name_for_er
                         const ImportOptions& options) {
   onnx::ModelProto model;
   onnx_import::parse_model(bytes, name_for_errors, model);
+  onnx_import::MadeConstantBudget budget(options.made_constants_limit);
   return onnx_import::import_model(model, name_for_errors, options);
 }
 
@@ -317,6 +318,7 @@ Graph import_onnx(const std::string& path, const ImportOptions& options) {
     const std::string bytes = onnx_import::read_model_file(path);
     onnx_import::parse_model(bytes, path, model);
   }  // the file's bytes are freed before the weights are converted
+  onnx_import::MadeConstantBudget budget(options.made_constants_limit);
   return onnx_import::import_model(model, path, options);
 }
 

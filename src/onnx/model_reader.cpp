@@ -13,8 +13,6 @@
 namespace edgeflow::onnx_import {
 namespace {
 
-constexpr int64_t kMinOpset = 9;
-constexpr int64_t kMaxOpset = 18;
 
 [[noreturn]] void fail_model(const std::string& name, const std::string& message) {
   fail_input("model '" + name + "': " + message);

@@ -185,7 +185,7 @@ const Dims& dims_of(Importer& im, const Entry& e);
 // Gives unnamed nodes a name ("Conv_3"), and duplicate names a suffix.
 void name_nodes(onnx::GraphProto& graph);
 // Fails listing every node whose op has no converter.
-void check_supported_ops(const onnx::GraphProto& graph);
+void check_supported_ops(const onnx::GraphProto& graph, int64_t opset);
 // Fails on duplicate output names and inputs nothing defines; returns the node
 // indices in topological order (stable: the file's order where it allows), or
 // fails naming a node on a cycle.
@@ -197,8 +197,23 @@ void check_runnable_forms(const Graph& graph);
 
 // ---- converters.cpp
 using Converter = void (*)(Importer&, const onnx::NodeProto&);
+// The opsets this reader supports (model_reader.cpp checks a model's).
+constexpr int64_t kMinOpset = 7;
+constexpr int64_t kMaxOpset = 18;
+constexpr int kLatest = 0;  // OpSupport::last_opset of an op still part of ONNX
+struct OpSupport {
+  std::string op;      // op type in the default domain
+  Converter convert;
+  int first_opset;     // the op's first opset (older ones are below kMinOpset)
+  int last_opset;      // its last one, or kLatest
+  bool part_of(int64_t opset) const {
+    return opset >= first_opset && (last_opset == kLatest || opset <= last_opset);
+  }
+};
+// Every supported op, in the order docs/coverage.md lists them.
+const std::vector<OpSupport>& supported_ops();
 // nullptr for an unsupported op (or a domain other than the default one).
-Converter find_converter(const onnx::NodeProto& node);
+const OpSupport* find_op(const onnx::NodeProto& node);
 
 // Converters, by file.
 // convert_window.cpp
@@ -260,8 +275,13 @@ void convert_mean(Importer&, const onnx::NodeProto&);
 void convert_max(Importer&, const onnx::NodeProto&);
 void convert_min(Importer&, const onnx::NodeProto&);
 void convert_prelu(Importer&, const onnx::NodeProto&);
+// convert_tile.cpp
+void convert_tile(Importer&, const onnx::NodeProto&);
+// Expand of a computed tensor to `shape` (its rank): an IR Tile.
+void expand_computed(Importer& im, const onnx::NodeProto& node, const Dims& shape);
 // convert_reduce.cpp
 void convert_reduce(Importer&, const onnx::NodeProto&);
+void convert_arg_reduce(Importer&, const onnx::NodeProto&);
 void convert_softmax(Importer&, const onnx::NodeProto&);
 void convert_matmul(Importer&, const onnx::NodeProto&);
 // convert_ops.cpp
@@ -431,7 +451,7 @@ bool is_comparison(ConstantOp op);
 Constant fold_compare(const onnx::NodeProto& node, ConstantOp op, const Constant& a,
                       const Constant& b);
 // ONNX Where, Expand (to the broadcast of the input's dims and `shape`) and
-// Range on constants; results bounded as broadcasts are (kMaxMadeElements).
+// Range on constants; results charged to the MadeConstantBudget.
 Constant fold_where(const onnx::NodeProto& node, const Constant& cond, const Constant& x,
                     const Constant& y);
 Constant fold_expand(const onnx::NodeProto& node, const Constant& in, const Dims& shape);
@@ -445,10 +465,38 @@ std::vector<float> constant_floats(const Constant& c);
 // v (not NaN) converts to int64 without overflow.
 inline bool fits_int64(double v) { return std::fabs(v) < 9.2e18; }
 
-// A constant made from little in the file (ConstantOfShape, a broadcast, a
-// sparse tensor made dense) holds at most this many elements (256 MB of
-// floats), so that a few bytes cannot ask for gigabytes.
-constexpr int64_t kMaxMadeElements = int64_t(1) << 26;
+// ---- made_constants.cpp
+// The rule that keeps a few bytes from asking for gigabytes while admitting
+// constants as large as real weights: the constants the importer makes from
+// little in the file (ConstantOfShape, folded broadcasts and arithmetic,
+// Expand, Range, sparse tensors made dense, constants laid out over a view)
+// take at most `limit` bytes together, by default a quarter of the machine's
+// memory and at most 4 GiB. One budget per import, current on its thread
+// while it lives.
+constexpr int64_t kMaxMadeConstantsBytes = int64_t(4) << 30;
+int64_t default_made_constants_limit();
+class MadeConstantBudget {
+ public:
+  explicit MadeConstantBudget(std::optional<int64_t> limit_bytes);
+  ~MadeConstantBudget();
+  MadeConstantBudget(const MadeConstantBudget&) = delete;
+  MadeConstantBudget& operator=(const MadeConstantBudget&) = delete;
+  // The element count of a constant of `dims` about to be made, charged to
+  // the current budget; fails naming `what`, the dims, their size and the
+  // rule when they do not fit (or a dim is negative).
+  static int64_t charge(const std::string& what, const Dims& dims, int64_t element_bytes);
+
+ private:
+  int64_t limit_;
+  int64_t used_ = 0;
+  std::string rule_;
+  MadeConstantBudget* previous_;
+};
+// Bytes of one element of a constant of `type`.
+inline int64_t element_bytes(Constant::Type type) {
+  return type == Constant::Type::kFloat ? 4 : 8;
+}
+
 // The element count of `dims`, or -1 when a dim is negative or the count
 // exceeds `limit` (checked before it could overflow).
 int64_t bounded_count(const Dims& dims, int64_t limit);

@@ -207,12 +207,10 @@ Constant dense_from_sparse(const onnx::NodeProto& node, const onnx::SparseTensor
   Constant c;
   c.type = values.type;
   c.dims.assign(sparse.dims().begin(), sparse.dims().end());
-  // The dense tensor is made from the few values stored: bounded like any
+  // The dense tensor is made from the few values stored: charged like any
   // constant made from little in the file.
-  const int64_t count = bounded_count(c.dims, kMaxMadeElements);
-  if (count < 0)
-    fail_tensor(what, "dims " + Shape(c.dims).str() +
-                          " are negative or hold more than 2^26 elements");
+  const int64_t count =
+      MadeConstantBudget::charge(what + ": dims", c.dims, element_bytes(values.type));
   const int64_t nnz = values.size();
   const bool coordinates = indices.dims.size() == 2;  // [NNZ, rank], else linear [NNZ]
   if (indices.is_float() || indices.size() != nnz * (coordinates ? int64_t(c.dims.size()) : 1))

@@ -25,12 +25,6 @@ std::vector<Axis> extended_axes(const Dims& dims, const Dims& strides) {
   return axes;
 }
 
-Dims row_major_strides(const Dims& dims) {
-  Dims strides(dims.size(), 1);
-  for (size_t i = dims.size(); i-- > 1;) strides[i - 1] = strides[i] * dims[i];
-  return strides;
-}
-
 // The IR holds computed tensors of rank 2 to 4 with N = 1.
 bool representable(const Dims& dims) {
   return dims.size() >= 2 && dims.size() <= 4 && dims[0] == 1;
@@ -198,10 +192,9 @@ Tensor constant_over_base(Importer& im, const onnx::NodeProto& node, const Strid
   const Dims cstrides = row_major_strides(cdims);
   const std::vector<float> values = constant_floats(c);
   const Shape& base = im.shape_of(view.base);
-  if (base.elements() > kMaxMadeElements)
-    fail_node(node, "the constant operand would be laid out over the " + base.str() +
-                        " tensor, more than 2^26 elements");
-  std::vector<float> out(static_cast<size_t>(base.elements()));
+  std::vector<float> out(static_cast<size_t>(MadeConstantBudget::charge(
+      node_label(node) + ": the constant operand laid out over the tensor", base.dims,
+      element_bytes(Constant::Type::kFloat))));
   std::vector<int64_t> at(rank, 0);
   for (int64_t n = 0; n < base.elements(); ++n) {
     int64_t offset = 0, from = 0;

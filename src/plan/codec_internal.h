@@ -49,6 +49,7 @@ void encode(const WindowTokensAttrs& a, bool with_weights, planpb::Node* out);
 void encode(const ColumnGatherAttrs& a, bool with_weights, planpb::Node* out);
 void encode(const LrnAttrs& a, bool with_weights, planpb::Node* out);
 void encode(const DepthSpaceAttrs& a, bool with_weights, planpb::Node* out);
+void encode(const TileAttrs& a, bool with_weights, planpb::Node* out);
 void encode(const InstanceNormAttrs& a, bool with_weights, planpb::Node* out);
 void encode(const RowConcatAttrs& a, bool with_weights, planpb::Node* out);
 NodeAttrs decode_op_attrs(const planpb::Node& in);

@@ -115,6 +115,7 @@ void encode(const ReduceAttrs& rd, bool, planpb::Node* out) {
   auto* p = out->mutable_reduce();
   p->set_kind(static_cast<int>(rd.kind));
   encode_ints(rd.axes, p->mutable_axes());
+  p->set_select_last_index(rd.select_last_index);
 }
 
 void encode(const MatMulAttrs& m, bool with_weights, planpb::Node* out) {
@@ -195,6 +196,10 @@ void encode(const LrnAttrs& a, bool, planpb::Node* out) {
   m->set_bias(a.bias);
 }
 
+void encode(const TileAttrs& a, bool, planpb::Node* out) {
+  encode_ints(a.repeats, out->mutable_tile()->mutable_repeats());
+}
+
 void encode(const DepthSpaceAttrs& a, bool, planpb::Node* out) {
   out->mutable_depth_space()->set_block(a.block);
   out->mutable_depth_space()->set_crd(a.crd);
@@ -231,8 +236,9 @@ NodeAttrs decode_op_attrs(const planpb::Node& in) {
     }
     case planpb::Node::kReduce: {
       ReduceAttrs a;
-      a.kind = decode_enum(in.reduce().kind(), ReduceAttrs::Kind::kSum, "reduce kind");
+      a.kind = decode_enum(in.reduce().kind(), ReduceAttrs::Kind::kArgMin, "reduce kind");
       a.axes = decode_ints(in.reduce().axes(), "reduce axes");
+      a.select_last_index = in.reduce().select_last_index();
       return a;
     }
     case planpb::Node::kMatmul: {
@@ -302,6 +308,8 @@ NodeAttrs decode_op_attrs(const planpb::Node& in) {
       }
       return a;
     }
+    case planpb::Node::kTile:
+      return TileAttrs{decode_ints(in.tile().repeats(), "tile repeats")};
     case planpb::Node::kDepthSpace:
       return DepthSpaceAttrs{decode_bounded(in.depth_space().block(), 1, kLimit, "block size"),
                              in.depth_space().crd()};

@@ -112,11 +112,11 @@ def write_models(out):
     save(out, "huge_dim.onnx", model([conv_node()], [img], [output("out")], [huge, b]))
     big = TensorProto(name="w", data_type=TensorProto.FLOAT, dims=[1 << 15, 1 << 16])
     save(out, "initializer_2g_no_data.onnx", model([conv_node()], [img], [output("out")], [big, b]))
-    # A few bytes asking for 8 GB: ConstantOfShape and a broadcast of two constants
+    # A few bytes asking for 16 GiB: ConstantOfShape and a broadcast of two constants
     # (found by fuzz_onnx_import).
     cos = [helper.make_node("Constant", [], ["shp"], name="shape_const",
                             value=helper.make_tensor("v", TensorProto.INT64, [4],
-                                                     [1, 4, 32768, 16384])),
+                                                     [1, 4, 32768, 32768])),
            helper.make_node("ConstantOfShape", ["shp"], ["big"], name="make_big"),
            conv_node(out="c"),
            helper.make_node("Mul", ["c", "big"], ["out"], name="mul_big")]
@@ -124,7 +124,7 @@ def write_models(out):
     bc = [helper.make_node("Mul", ["col", "row"], ["big"], name="outer"),
           conv_node(out="c"),
           helper.make_node("Mul", ["c", "big"], ["out"], name="mul_big")]
-    bc_inits = [w, b, init("col", np.ones((1, 1, 32768, 1))), init("row", np.ones((1, 1, 1, 32768)))]
+    bc_inits = [w, b, init("col", np.ones((1, 1, 65536, 1))), init("row", np.ones((1, 1, 1, 65536)))]
     save(out, "broadcast_huge.onnx", model(bc, [img], [output("out")], bc_inits))
     huge_raw = TensorProto(name="w", data_type=TensorProto.FLOAT,
                            dims=[1 << 40, 3, 3, 3], raw_data=b"\0" * 16)
@@ -232,9 +232,13 @@ def write_models(out):
                 init("v", [1, 0, 1, -1])]
     save(out, "bn_negative_variance.onnx", model(bn, [img], [output("out")], bn_inits))
     # Opsets.
-    for opset in (19, 8, 99):
+    for opset in (19, 6, 99):
         save(out, f"opset{opset}.onnx",
              model([conv_node()], [img], [output("out")], [w, b], opset=opset))
+    # An op used at an opset it is not part of (HardSwish is from opset 14).
+    save(out, "op_before_its_opset.onnx",
+         model([conv_node(out="c"), helper.make_node("HardSwish", ["c"], ["out"], name="hs1")],
+               [img], [output("out")], [w, b], opset=13))
     m = model([conv_node()], [img], [output("out")], [w, b])
     del m.opset_import[:]
     save(out, "no_opset.onnx", m)

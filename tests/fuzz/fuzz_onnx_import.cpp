@@ -58,6 +58,8 @@ extern "C" size_t LLVMFuzzerCustomMutator(uint8_t* data, size_t size, size_t max
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   edgeflow::ImportOptions options;
+  // Well under libFuzzer's 2 GB memory limit, with room for a constant's copies.
+  options.made_constants_limit = int64_t(256) << 20;
   if (size >= 2 && data[0] == 0xEF) {
     const uint8_t pick = data[1];
     if (pick < sizeof kShapes / sizeof kShapes[0]) options.input_shape = kShapes[pick];

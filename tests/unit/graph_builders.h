@@ -268,6 +268,7 @@ inline std::string describe(const Graph& g) {
   if (auto* r = std::get_if<ReduceAttrs>(&n.attrs)) {
     os << " kind " << int(r->kind) << " axes";
     for (int64_t a : r->axes) os << " " << a;
+    if (r->select_last_index) os << " last";
   }
   if (auto* m = std::get_if<MatMulAttrs>(&n.attrs))
     os << " constant " << m->constant_index << " " << m->constant.shape().str();

@@ -99,6 +99,9 @@ std::vector<Graph> one_node_graphs() {
   in.scale = random_values(3, rng);
   in.shift = random_values(3, rng);
   graphs.push_back(inferred_graph(OpKind::kInstanceNorm, {map_shape(3, 4, 5)}, in));
+  graphs.push_back(inferred_graph(OpKind::kTile, {map_shape(3, 1, 5)}, TileAttrs{{1, 2, 4, 1}}));
+  graphs.push_back(inferred_graph(OpKind::kReduce, {map_shape(6, 4, 5)},
+                                  ReduceAttrs{ReduceAttrs::Kind::kArgMin, {-3}, true}));
   return graphs;
 }
 
@@ -177,6 +180,14 @@ TEST(GraphCodecOps, MalformedAttributesAreErrors) {
   expect_bad(graphs[20], [](planpb::Node& n) { n.mutable_depth_space()->set_block(0); });
   expect_bad(graphs[21], [](planpb::Node& n) { n.mutable_instance_norm()->set_scale("abcd"); });
   expect_bad(graphs[21], [](planpb::Node& n) { n.mutable_instance_norm()->set_epsilon(-1.0f); });
+  expect_bad(graphs[22], [](planpb::Node& n) { n.mutable_tile()->set_repeats(0, 2); });
+  expect_bad(graphs[22], [](planpb::Node& n) { n.mutable_tile()->set_repeats(2, 0); });
+  expect_bad(graphs[22], [](planpb::Node& n) { n.mutable_tile()->add_repeats(1); });
+  expect_bad(graphs[22], [](planpb::Node& n) { n.mutable_tile()->set_repeats(3, int64_t(1) << 40); });
+  expect_bad(graphs[23], [](planpb::Node& n) { n.mutable_reduce()->set_axes(0, -1); });
+  expect_bad(graphs[23], [](planpb::Node& n) { n.mutable_reduce()->add_axes(-1); });
+  expect_bad(graphs[23], [](planpb::Node& n) { n.mutable_reduce()->set_kind(6); });
+  expect_bad(graphs[4], [](planpb::Node& n) { n.mutable_reduce()->set_select_last_index(true); });
 }
 
 }  // namespace

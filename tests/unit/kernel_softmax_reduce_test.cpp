@@ -1,6 +1,7 @@
 // Softmax (opset 13 single axis and the coerced pre-13 form) and reductions
-// (mean, max, min, sum over any axes) vs the reference on ranks 2 to 4: row
-// slices when the axes leave the row axis alone, whole otherwise.
+// (mean, max, min, sum over any axes; arg max / min over the axis innermost in
+// storage) vs the reference on ranks 2 to 4: row slices when the axes leave
+// the row axis alone, whole otherwise.
 #include "kernel_check.h"
 
 namespace edgeflow::test {
@@ -41,6 +42,34 @@ TEST(KernelReduce, EveryKindAnyAxes) {
     const Graph g = inferred_graph(OpKind::kReduce, {s}, a);
     SCOPED_TRACE("config " + std::to_string(config) + ": " + describe(g));
     expect_kernel_matches_reference(g, rng);
+  }
+}
+
+// Indices are exact; values drawn from a few levels make ties, so the first
+// and the last of equal extremes differ.
+TEST(KernelReduce, ArgMaxAndArgMinOverTheInnermostAxisWithTies) {
+  std::mt19937 rng(103);
+  for (int config = 0; config < 40; ++config) {
+    const Shape s = random_shape(rng);
+    ReduceAttrs a;
+    a.kind = coin(rng) ? ReduceAttrs::Kind::kArgMax : ReduceAttrs::Kind::kArgMin;
+    a.axes = {s.rank() == 4 ? -3 : -1};
+    a.select_last_index = coin(rng);
+    const Graph g = inferred_graph(OpKind::kReduce, {s}, a);
+    SCOPED_TRACE("config " + std::to_string(config) + ": " + describe(g) +
+                 (a.select_last_index ? " last" : " first"));
+    EXPECT_FALSE(needs_whole_input(g.nodes[0]));
+    std::vector<Tensor> inputs = random_inputs(g, rng);
+    for (float& v : inputs[0].values()) v = std::round(v * 2.0f);
+    const int64_t height = g.shape_of(g.nodes[0].output).height();
+    expect_partitions_exact(g, inputs, {{{0, height}}, random_slices(height, rng)});
+  }
+  // By hand: [3, 1, 3, 2] at one pixel of 4 channels.
+  const Tensor x(Shape({1, 4, 1, 1}), std::vector<float>{3, 1, 3, 2});
+  for (bool last : {false, true}) {
+    ReduceAttrs a{ReduceAttrs::Kind::kArgMax, {-3}, last};
+    const Graph g = inferred_graph(OpKind::kReduce, {map_shape(4, 1, 1)}, a);
+    EXPECT_EQ(run_stitched(g, {x}, {{0, 1}}), std::vector<float>{last ? 2.0f : 0.0f});
   }
 }
 

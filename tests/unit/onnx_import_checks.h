@@ -66,6 +66,14 @@ inline ModelBuilder conv_model(int64_t opset, int64_t c, int64_t h, int64_t w,
   return m;
 }
 
+// Input x [1, 3, 5, 7] and output y: the nodes under test go between.
+inline ModelBuilder map_model(int64_t opset) {
+  ModelBuilder m(opset);
+  m.input("x", {1, 3, 5, 7});
+  m.output("y");
+  return m;
+}
+
 // x [1, 2, 6, 5] -> Conv(w) 'conv' -> c, and the graph output "y" for the
 // ops a test puts after it.
 inline ModelBuilder conv_then(int64_t opset) {

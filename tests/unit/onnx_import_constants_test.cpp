@@ -44,6 +44,40 @@ TEST(OnnxConstants, SplitConstantOfShapeAndEveryConstantKind) {
             std::vector<float>{0.5f});
 }
 
+// The rule on made constants admits a real layer's weight: VGG-19's first
+// fully connected one (4096 x 25088, 392 MiB) built by ConstantOfShape.
+TEST(OnnxConstants, AMadeConstantAsLargeAsARealWeightIsAdmitted) {
+  ModelBuilder m(11);
+  m.input("x", {1, 512, 7, 7});
+  m.initializer_int64("fc_shape", {2}, {4096, 25088});
+  m.node("ConstantOfShape", {"fc_shape"}, {"fc_w"}, "make_fc_w");
+  m.node("Flatten", {"x"}, {"f"}, "flatten");
+  attr_int(m.node("Gemm", {"f", "fc_w"}, {"y"}, "fc"), "transB", 1);
+  m.output("y");
+  EXPECT_EQ(output_shape(import(m)), Shape({1, 4096}));
+}
+
+// The budget is for all made constants of an import together, and the error
+// names the node, the dims, their size and the rule.
+TEST(OnnxConstants, MadeConstantsShareOneBudgetPerImport) {
+  ModelBuilder m = conv_relu_then(9);  // c: [1, 3, 6, 5]
+  m.initializer_int64("shape", {4}, {1, 3, 6, 5});
+  m.node("ConstantOfShape", {"shape"}, {"a"}, "make_a");
+  m.node("ConstantOfShape", {"shape"}, {"b"}, "make_b");
+  m.node("Add", {"a", "b"}, {"ab"}, "add_ab");
+  m.node("Mul", {"c", "ab"}, {"y"}, "mul");
+  ImportOptions roomy;
+  roomy.made_constants_limit = 3 * 90 * 4;  // a, b and their sum
+  EXPECT_EQ(output_shape(import(m, roomy)), Shape({1, 3, 6, 5}));
+  ImportOptions tight;
+  tight.made_constants_limit = 3 * 90 * 4 - 1;
+  EXPECT_MESSAGE_HAS(import_error(m, tight),
+                     "node 'add_ab' (Add): broadcasting 1x3x6x5 and 1x3x6x5 to 1x3x6x5 would "
+                     "take 360 bytes; the constants made at import (ConstantOfShape, "
+                     "broadcasts, sparse tensors made dense) may take at most 1079 bytes "
+                     "together (the limit the caller set), 720 bytes of it taken");
+}
+
 // Found by fuzz_onnx_import: a few bytes of sparse tensor asked for 16 GB dense.
 TEST(OnnxConstants, HugeSparseTensorIsRefusedBeforeAllocating) {
   ModelBuilder m = conv_then(13);
@@ -58,8 +92,8 @@ TEST(OnnxConstants, HugeSparseTensorIsRefusedBeforeAllocating) {
   idx->add_int64_data(1);
   m.node("Mul", {"c", "k"}, {"y"}, "mul");
   EXPECT_MESSAGE_HAS(import_error(m),
-                     "node 'k' (Constant): attribute 'sparse_value': dims 65536x65536 are negative "
-                     "or hold more than 2^26 elements");
+                     "node 'k' (Constant): attribute 'sparse_value': dims 65536x65536 would take "
+                     "16.0 GiB; the constants made at import");
 }
 
 // Found by fuzz_onnx_import: a float outside int64's range cast to INT64
@@ -98,11 +132,11 @@ TEST(OnnxConstants, MaskAndTokenSubgraphOpsFold) {
             (std::vector<float>{-0.5f, 1.0f, -0.5f}));
 
   ModelBuilder computed = conv_then(13);
-  computed.initializer_int64("shape", {4}, {1, 3, 6, 5});
+  computed.initializer_int64("shape", {5}, {1, 1, 3, 6, 5});
   computed.node("Expand", {"c", "shape"}, {"y"}, "expand_map");
   EXPECT_MESSAGE_HAS(import_error(computed),
-                     "node 'expand_map' (Expand): input 'c' is computed from the image; Expand "
-                     "is only supported on constants");
+                     "node 'expand_map' (Expand): shape 1x1x3x6x5 changes the rank of the "
+                     "computed input 1x3x6x5");
 
   ModelBuilder huge = conv_then(13);
   huge.initializer_int64("zero", {}, {0});
@@ -110,8 +144,8 @@ TEST(OnnxConstants, MaskAndTokenSubgraphOpsFold) {
   huge.initializer_int64("one", {}, {1});
   huge.node("Range", {"zero", "big", "one"}, {"r"}, "huge_range");
   huge.node("Mul", {"c", "r"}, {"y"}, "use");
-  EXPECT_MESSAGE_HAS(import_error(huge), "node 'huge_range' (Range): the range holds more than "
-                                         "2^26 elements");
+  EXPECT_MESSAGE_HAS(import_error(huge), "node 'huge_range' (Range): the result 1099511627776 "
+                                         "would take 8192.0 GiB");
 }
 
 // A windowed transformer's attention mask is written into a constant by ScatterND.

@@ -114,15 +114,15 @@ TEST(OnnxRead, EveryTruncationFailsCleanly) {
   EXPECT_MESSAGE_HAS(import_error(bytes.substr(0, bytes.size() / 2)), "model 'test.onnx'");
 }
 
-TEST(OnnxRead, OpsetOutsideNineToEighteenIsNamed) {
-  for (int64_t opset : {8, 19}) {
+TEST(OnnxRead, OpsetOutsideSevenToEighteenIsNamed) {
+  for (int64_t opset : {6, 19}) {
     ModelBuilder m = conv_model(opset, 3, 8, 8, 4);
     m.output("conv_out");
     const std::string msg = import_error(m);
     EXPECT_MESSAGE_HAS(msg, "opset " + std::to_string(opset));
-    EXPECT_MESSAGE_HAS(msg, "9 to 18");
+    EXPECT_MESSAGE_HAS(msg, "7 to 18");
   }
-  for (int64_t opset : {9, 17, 18}) {
+  for (int64_t opset : {7, 8, 9, 17, 18}) {
     ModelBuilder m = conv_model(opset, 3, 8, 8, 4);
     m.output("conv_out");
     EXPECT_NO_THROW(import(m)) << "opset " << opset;

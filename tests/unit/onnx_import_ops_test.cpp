@@ -73,15 +73,8 @@ TEST(OnnxConvTranspose, ThreeDimensionalIsRefusedNamingTheAttribute) {
 
 // ---------------------------------------------------------------- Resize
 
-ModelBuilder resize_model(int64_t opset) {
-  ModelBuilder m(opset);
-  m.input("x", {1, 3, 5, 7});
-  m.output("y");
-  return m;
-}
-
 TEST(OnnxResize, Opset13ScalesAndSizes) {
-  ModelBuilder m = resize_model(13);
+  ModelBuilder m = map_model(13);
   m.initializer("scales", {4}, {1, 1, 2, 1.5f});
   onnx::NodeProto& n = m.node("Resize", {"x", "", "scales"}, {"y"}, "up");
   attr_string(n, "mode", "nearest");
@@ -95,7 +88,7 @@ TEST(OnnxResize, Opset13ScalesAndSizes) {
   EXPECT_FALSE(a.sizes_given);
   EXPECT_EQ(required_input_rows(g, g.nodes[0], 0, {3, 6}), (RowRange{1, 3}));
 
-  ModelBuilder sizes = resize_model(13);
+  ModelBuilder sizes = map_model(13);
   sizes.initializer_int64("sizes", {4}, {1, 3, 9, 4});
   attr_string(sizes.node("Resize", {"x", "", "", "sizes"}, {"y"}, "up"), "mode", "linear");
   const Graph gs = import(sizes);
@@ -105,14 +98,14 @@ TEST(OnnxResize, Opset13ScalesAndSizes) {
 }
 
 TEST(OnnxResize, Opset10AndUpsampleAreAsymmetric) {
-  ModelBuilder r10 = resize_model(10);
+  ModelBuilder r10 = map_model(10);
   r10.initializer("scales", {4}, {1, 1, 0.6f, 2});
   r10.node("Resize", {"x", "scales"}, {"y"}, "r");
   const Graph g = import(r10);
   EXPECT_EQ(output_shape(g), Shape({1, 3, 3, 14}));
   EXPECT_EQ(std::get<ResizeAttrs>(g.nodes[0].attrs).nearest, ResizeAttrs::Nearest::kSimple);
 
-  ModelBuilder up = resize_model(9);
+  ModelBuilder up = map_model(9);
   up.initializer("scales", {4}, {1, 1, 2, 2});
   attr_string(up.node("Upsample", {"x", "scales"}, {"y"}, "u"), "mode", "linear");
   const Graph gu = import(up);
@@ -122,20 +115,20 @@ TEST(OnnxResize, Opset10AndUpsampleAreAsymmetric) {
 }
 
 TEST(OnnxResize, UnsupportedModesAreRefusedNamingTheAttribute) {
-  ModelBuilder cubic = resize_model(13);
+  ModelBuilder cubic = map_model(13);
   cubic.initializer("scales", {4}, {1, 1, 2, 2});
   attr_string(cubic.node("Resize", {"x", "", "scales"}, {"y"}, "cubic_up"), "mode", "cubic");
   EXPECT_MESSAGE_HAS(import_error(cubic),
                      "node 'cubic_up' (Resize): attribute 'mode' = 'cubic' is not supported");
 
-  ModelBuilder crop = resize_model(13);
+  ModelBuilder crop = map_model(13);
   crop.initializer("scales", {4}, {1, 1, 2, 2});
   attr_string(crop.node("Resize", {"x", "", "scales"}, {"y"}, "crop"),
               "coordinate_transformation_mode", "tf_crop_and_resize");
   EXPECT_MESSAGE_HAS(import_error(crop), "attribute 'coordinate_transformation_mode' = "
                                          "'tf_crop_and_resize' is not supported");
 
-  ModelBuilder channels = resize_model(13);
+  ModelBuilder channels = map_model(13);
   channels.initializer("scales", {4}, {1, 2, 2, 2});
   channels.node("Resize", {"x", "", "scales"}, {"y"}, "c");
   EXPECT_MESSAGE_HAS(import_error(channels), "on N and C are not supported");
@@ -520,7 +513,8 @@ TEST(OnnxZooOps, LrnImageScalerDepthToSpaceAndTheirOpsetForms) {
   EXPECT_MESSAGE_HAS(import_error(no_size), "node 'lrn' (LRN): attribute 'size' is missing");
   ModelBuilder late = conv_then(10);
   late.node("ImageScaler", {"c"}, {"y"}, "scaler");
-  EXPECT_MESSAGE_HAS(import_error(late), "it was removed in opset 10");
+  EXPECT_MESSAGE_HAS(import_error(late),
+                     "node 'scaler' (ImageScaler: removed after opset 9, the model is opset 10)");
   ModelBuilder crd9 = conv_then(9);
   onnx::NodeProto& d2s = crd9.node("DepthToSpace", {"c"}, {"y"}, "d2s");
   attr_int(d2s, "blocksize", 1);

@@ -54,5 +54,6 @@ const OpDescriptor& lrn_op();
 const OpDescriptor& depth_to_space_op();
 const OpDescriptor& space_to_depth_op();
 const OpDescriptor& instance_norm_op();
+const OpDescriptor& tile_op();
 
 }  // namespace edgeflow::op_detail

@@ -46,6 +46,7 @@ Tensor lrn(const Graph& graph, const Node& node, const Inputs& inputs);
 Tensor depth_to_space(const Graph& graph, const Node& node, const Inputs& inputs);
 Tensor space_to_depth(const Graph& graph, const Node& node, const Inputs& inputs);
 Tensor instance_norm(const Graph& graph, const Node& node, const Inputs& inputs);
+Tensor tile(const Graph& graph, const Node& node, const Inputs& inputs);
 
 // The ONNX activations, in double.
 inline float activate(float xf, const Activation& a) {
@@ -81,13 +82,6 @@ inline float activate(float xf, const Activation& a) {
     case Activation::Kind::kCeil: y = std::ceil(x); break;
   }
   return static_cast<float>(y);
-}
-
-// Row-major strides of `dims`.
-inline Dims row_major_strides(const Dims& dims) {
-  Dims s(dims.size(), 1);
-  for (size_t i = dims.size(); i-- > 1;) s[i - 1] = s[i] * dims[i];
-  return s;
 }
 
 // The multi-index of row-major position `flat` in `dims`.
