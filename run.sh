@@ -25,6 +25,7 @@ APT_PACKAGES=(
   liblpsolve55-dev libopencv-dev libdnnl-dev ocl-icd-opencl-dev
   libgtest-dev libgmock-dev libonnx-dev
   python3-torch python3-torchvision python3-onnx python3-numpy
+  nodejs npm
 )
 
 usage() {
@@ -117,6 +118,9 @@ export_models() {
   phase "models"
   "$PY" models/export_zoo.py --out "$ZOO_DIR"
   "$PY" models/export_tiny.py --out "$TINY_DIR"
+  # ONNX Runtime's outputs of the tiny models, a second reference for the tests.
+  tests/ort/ort_setup.sh "$BUILD_DIR/ort"
+  NODE_PATH="$BUILD_DIR/ort/node_modules" node tests/ort/ort_outputs.js "$TINY_DIR"
 }
 
 mpi_env() {

@@ -15,23 +15,7 @@
 const fs = require('fs');
 const path = require('path');
 const ort = require('onnxruntime-node');
-
-// A float32 C-order .npy: {shape, data}.
-function readNpy(path) {
-  const b = fs.readFileSync(path);
-  if (b.toString('latin1', 1, 6) !== 'NUMPY') throw new Error(`${path}: not a .npy file`);
-  const major = b[6];
-  const headerLen = major === 1 ? b.readUInt16LE(8) : b.readUInt32LE(8);
-  const offset = major === 1 ? 10 : 12;
-  const header = b.toString('latin1', offset, offset + headerLen);
-  if (!header.includes("'<f4'") || !header.includes("'fortran_order': False"))
-    throw new Error(`${path}: expected float32 in C order`);
-  const dims = header.match(/'shape':\s*\(([^)]*)\)/)[1];
-  const shape = dims.split(',').map((s) => s.trim()).filter((s) => s.length).map(Number);
-  const start = offset + headerLen;
-  const copy = new Uint8Array(b.subarray(start)).buffer;  // aligned copy
-  return { shape, data: new Float32Array(copy) };
-}
+const { readNpy } = require('../ort/npy.js');
 
 function parseArgs(argv) {
   if (argv.length < 2) usage();

@@ -10,7 +10,6 @@ here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
 build="${BUILD_DIR:-$root/build}"
 ort_dir="$build/ort"
-ort_version="${ORT_VERSION:-1.30.0}"
 
 sudo=()
 [[ "$(id -u)" -eq 0 ]] || sudo=(sudo)
@@ -25,15 +24,7 @@ if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
   "${sudo[@]}" apt-get install -y --no-install-recommends nodejs npm >&2
 fi
 
-# onnxruntime-node ships its CPU library (bin/napi-v6/linux/x64); its install
-# script only fetches optional GPU parts from elsewhere, so skip it.
-if [[ ! -f "$ort_dir/node_modules/onnxruntime-node/package.json" ]] ||
-   [[ "$(node -p "require('$ort_dir/node_modules/onnxruntime-node/package.json').version")" != "$ort_version" ]]; then
-  echo "[single] npm install --ignore-scripts onnxruntime-node@$ort_version into $ort_dir" >&2
-  mkdir -p "$ort_dir"
-  npm install --prefix "$ort_dir" --ignore-scripts --no-audit --no-fund --loglevel=error \
-    "onnxruntime-node@$ort_version" >&2
-fi
+"$root/tests/ort/ort_setup.sh" "$ort_dir"
 
 cmake --build "$build" -j"$(nproc)" --target edgeflow edgeflow_bench_opencv edgeflow_bench_slices >&2
 

@@ -1,11 +1,13 @@
 // Every tiny op model (models/export_tiny.py, listed in models/tiny/manifest.txt)
 // at one rank against the reference saved at export (PyTorch's output, or a
-// float64 numpy computation of the hand-built ones): the ops as a user's
-// model meets them, not only kernel against kernel.
+// float64 numpy computation of the hand-built ones), and against ONNX
+// Runtime's output saved beside it (tests/ort/ort_outputs.js): the ops as a
+// user's model meets them, not only kernel against kernel.
 #include <gtest/gtest.h>
 
 #include <filesystem>
 #include <fstream>
+#include <set>
 
 #include "edgeflow/io.h"
 #include "edgeflow/kernels.h"
@@ -39,6 +41,41 @@ TEST(TinyModels, EachMatchesItsExportedReferenceWithin1e4) {
     ASSERT_EQ(out.at(0).shape(), ref.shape());
     EXPECT_LE(relative_max_error(out[0].values(), ref.values()), 1e-4);
   }
+}
+
+// Models ONNX Runtime does not run: tests/ort/not_run_by_ort.txt, "name | why".
+std::set<std::string> not_run_by_ort() {
+  std::set<std::string> names;
+  std::ifstream list(std::string(EDGEFLOW_SOURCE_DIR) + "/tests/ort/not_run_by_ort.txt");
+  for (std::string line; std::getline(list, line);) {
+    if (line.empty() || line[0] == '#') continue;
+    const std::string name = line.substr(0, line.find_first_of(" |"));
+    if (!name.empty()) names.insert(name);
+  }
+  return names;
+}
+
+TEST(TinyModels, EachMatchesOnnxRuntimeWithin1e4) {
+  const std::vector<std::string> names = tiny_model_names();
+  ASSERT_FALSE(names.empty()) << "missing " << kTiny << "manifest.txt";
+  const std::set<std::string> skipped = not_run_by_ort();
+  std::unique_ptr<KernelFactory> factory = make_onednn_factory(1);
+  size_t compared = 0;
+  for (const std::string& name : names) {
+    SCOPED_TRACE(name);
+    if (skipped.count(name)) continue;
+    const std::string ort_path = kTiny + name + ".ort.npy";
+    ASSERT_TRUE(std::filesystem::exists(ort_path))
+        << "missing " << ort_path << ": run ./run.sh setup, which saves ONNX Runtime's outputs";
+    const Graph graph = import_onnx(kTiny + name + ".onnx", {});
+    const Tensor ort = read_npy(ort_path);
+    const std::vector<Tensor> out = run_single(graph, *factory, read_npy(kTiny + name + ".input.npy"));
+    ASSERT_EQ(out.at(0).shape(), ort.shape());
+    EXPECT_LE(relative_max_error(out[0].values(), ort.values()), 1e-4);
+    ++compared;
+  }
+  EXPECT_EQ(compared + skipped.size(), names.size()) << "not_run_by_ort.txt names a model "
+                                                        "the manifest does not";
 }
 
 }  // namespace
