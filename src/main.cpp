@@ -12,6 +12,7 @@
 
 #include "cli/batch_job.h"
 #include "cli/batch_signals.h"
+#include "cli/build_id.h"
 #include "cli/options.h"
 #include "cli/rank_reports.h"
 #include "cli/report.h"
@@ -155,6 +156,10 @@ int run(int argc, char** argv) {
   }
   if (options.help) {
     if (env_rank == 0) std::fputs(usage_text().c_str(), stdout);
+    return 0;
+  }
+  if (options.version) {
+    if (env_rank == 0) std::printf("edgeflow %s\n", build_description().c_str());
     return 0;
   }
 

@@ -131,6 +131,7 @@ run:
                          one thread per rank
   --verify               also run on rank 0 alone and compare (exit 3 above 1e-5)
   -h, --help             this text
+  --version              version, git commit and build type
 
 exit status: 0 ok, 1 bad usage or input, 2 runtime failure, 3 --verify failed,
 130 interrupted.
@@ -154,6 +155,7 @@ Options parse_options(int argc, char** argv) {
       return argv[++i];
     };
     if (arg == "-h" || arg == "--help") o.help = true;
+    else if (arg == "--version") o.version = true;
     else if (arg == "-i" || arg == "--input") o.input = next();
     else if (arg == "--input-shape") {
       o.input_shape = parse_shape(next());
@@ -194,11 +196,12 @@ Options parse_options(int argc, char** argv) {
     else if (arg.size() > 1 && arg[0] == '-') fail_input("unknown option '" + arg + "' (see --help)");
     else positional.push_back(arg);
     if (has_inline && (arg == "--verify" || arg == "--quiet" || arg == "--no-normalize" ||
-                       arg == "--help" || arg == "--reprofile" || arg == "--plan-only" ||
+                       arg == "--help" || arg == "--version" || arg == "--reprofile" ||
+                       arg == "--plan-only" ||
                        arg == "--resume" || arg == "--fail-fast"))
       fail_input(arg + ": takes no value");
   }
-  if (o.help) return o;
+  if (o.help || o.version) return o;
   policy_named(o.partitioner);  // throws for an unknown policy
   if (positional.empty()) fail_input("no model given (usage: edgeflow MODEL.onnx [options])");
   if (positional.size() > 1) fail_input("unexpected argument '" + positional[1] + "'");

@@ -44,6 +44,7 @@ struct Options {
   std::array<float, 3> std{0.229f, 0.224f, 0.225f};
   bool normalize = true;
   bool help = false;
+  bool version = false;
 };
 
 // Parses argv; bad usage throws Error(kBadInput) naming the flag.

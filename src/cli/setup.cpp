@@ -8,6 +8,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "cli/build_id.h"
 #include "edgeflow/io.h"
 #include "edgeflow/ir_passes.h"
 #include "edgeflow/onnx_import.h"
@@ -177,13 +178,18 @@ Session set_up(const Options& options, Transport* transport, KernelFactory& kern
   const int rank = transport ? transport->rank() : 0;
   const int world = transport ? transport->world_size() : 1;
   std::vector<std::string> hosts{transport ? transport->host_name() : std::string("localhost")};
-  if (transport) hosts = transport->gather(hosts[0], 0);
+  std::vector<std::string> builds{build_description()};
+  if (transport) {
+    hosts = transport->gather(hosts[0], 0);
+    builds = transport->gather(builds[0], 0);
+  }
 
-  // Step 1: the model.
+  // Step 1: the same build everywhere, and the model.
   bool profile_now = false;
   std::string cache_key;
   run_step(transport, [&] {
     if (rank != 0) return;
+    check_same_build(builds, hosts);
     profile_now = prepare_root(options, s, hosts, threads, &cache_key);
     if (check_files) check_files(s);
   });
