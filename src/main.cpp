@@ -270,7 +270,7 @@ int run(int argc, char** argv) {
     // (explain_stall), and its last progress may come a while after this
     // worker's (under load, seconds): only if it has not ended the job well
     // after that does this worker end itself.
-    report_failure_to_root(*transport, e);
+    report_failure_to_root(*transport, e, options.timeout_s);
     constexpr double kRootGraceSeconds = 5.0;
     std::this_thread::sleep_for(
         std::chrono::duration<double>(std::min(options.timeout_s, 10.0) + kRootGraceSeconds));

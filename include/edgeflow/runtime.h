@@ -61,8 +61,9 @@ class StallError : public Error {
   int reporter = -1;  // the rank that stalled, once decoded on rank 0
 };
 
-// A worker's failure, sent to rank 0 (which reports it and ends the job).
-void report_failure_to_root(Transport& transport, const Error& error);
+// A worker's failure, sent to rank 0 (which reports it and ends the job);
+// given up after `timeout_s` if rank 0 does not take it.
+void report_failure_to_root(Transport& transport, const Error& error, double timeout_s);
 // `message` as rank `rank` says it: "rank N: " first, unless it starts with a
 // rank already.
 std::string attributed_to_rank(int rank, const std::string& message);

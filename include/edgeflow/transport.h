@@ -52,8 +52,11 @@ class Transport {
     for (size_t i = 0; i < handles.size(); ++i) (*done)[i] = test(handles[i]) ? 1 : 0;
   }
 
-  // Blocking byte messages for set-up and control.
-  virtual void send_bytes(const std::string& bytes, int peer, int tag) = 0;
+  // Blocking byte messages for set-up and control. A send waits at most
+  // `timeout_s` seconds for the peer to take the message (a stalled peer
+  // whose queue is full would block it for ever), then throws Error naming
+  // the peer; the message may still be delivered later.
+  virtual void send_bytes(const std::string& bytes, int peer, int tag, double timeout_s) = 0;
   // A message with `tag` from `peer` (-1: any), if one has arrived; sets *source.
   virtual std::optional<std::string> try_recv_bytes(int peer, int tag, int* source) = 0;
   // Waits for a message, at most `timeout_s` seconds (then throws Error).

@@ -65,11 +65,11 @@ void share_model(Transport& transport, Session& s, bool* profile_now) {
 
 // Step 3: rank 0 sends every worker its plan (or a status instead).
 void scatter_plans(Transport& transport, const std::vector<planpb::RankPlan>* plans,
-                   char status) {
+                   char status, double timeout_s) {
   for (int peer = 1; peer < transport.world_size(); ++peer) {
     std::string bytes(1, status);
     if (plans) bytes += (*plans)[peer].SerializeAsString();
-    transport.send_bytes(bytes, peer, kTagSetup);
+    transport.send_bytes(bytes, peer, kTagSetup, timeout_s);
   }
 }
 
@@ -234,11 +234,13 @@ Session set_up(const Options& options, Transport* transport, KernelFactory& kern
       s.plans = build_plans(s.graph, s.partition);
       s.plan = s.plans[0];
     } catch (const Error& e) {
-      if (transport) scatter_plans(*transport, nullptr, static_cast<char>(e.code()));
+      if (transport)
+        scatter_plans(*transport, nullptr, static_cast<char>(e.code()), options.timeout_s);
       throw;
     }
-    if (transport) scatter_plans(*transport, stop_after_plan ? nullptr : &s.plans,
-                                 stop_after_plan ? kStop : kOkStatus);
+    if (transport)
+      scatter_plans(*transport, stop_after_plan ? nullptr : &s.plans,
+                    stop_after_plan ? kStop : kOkStatus, options.timeout_s);
   } else {
     s.plan = receive_plan(*transport, s.graph, options.timeout_s);
   }

@@ -302,8 +302,8 @@ class EmulatedTransport final : public Transport {
     }
   }
 
-  void send_bytes(const std::string& bytes, int peer, int tag) override {
-    inner_->send_bytes(bytes, peer, tag);
+  void send_bytes(const std::string& bytes, int peer, int tag, double timeout_s) override {
+    inner_->send_bytes(bytes, peer, tag, timeout_s);
   }
   std::optional<std::string> try_recv_bytes(int peer, int tag, int* source) override {
     return inner_->try_recv_bytes(peer, tag, source);

@@ -443,7 +443,7 @@ struct Executor::Impl {
     if (transport) {
       const Control start{Control::kStart, s, id};
       for (int peer = 1; peer < plan.world_size(); ++peer)
-        transport->send_bytes(encode_control(start), peer, kTagControl);
+        transport->send_bytes(encode_control(start), peer, kTagControl, options.timeout_s);
       start_slot(s, id);
       post_sends(s, plan.input_sends());
     } else {
@@ -468,7 +468,7 @@ struct Executor::Impl {
     if (!transport) return;
     const Control stop{Control::kStop, 0, 0};
     for (int peer = 1; peer < plan.world_size(); ++peer)
-      transport->send_bytes(encode_control(stop), peer, kTagControl);
+      transport->send_bytes(encode_control(stop), peer, kTagControl, options.timeout_s);
   }
 
   void run_worker() {
@@ -527,12 +527,16 @@ const RuntimeStats& Executor::stats() const { return impl_->stats; }
 
 // A failure report: the reporting rank and the rank it waited for (int32
 // each, -1 for none), then the message.
-void report_failure_to_root(Transport& transport, const Error& error) {
+void report_failure_to_root(Transport& transport, const Error& error, double timeout_s) {
   int32_t head[2] = {transport.rank(), -1};
   if (const auto* stall = dynamic_cast<const StallError*>(&error)) head[1] = stall->awaited_rank;
   std::string bytes(reinterpret_cast<const char*>(head), sizeof head);
   bytes += error.what();
-  transport.send_bytes(bytes, 0, kTagError);
+  try {
+    transport.send_bytes(bytes, 0, kTagError, timeout_s);
+  } catch (const Error&) {
+    // Rank 0 takes nothing: the caller ends this rank by itself.
+  }
 }
 
 std::string attributed_to_rank(int rank, const std::string& message) {

@@ -8,6 +8,7 @@
 
 #include <chrono>
 #include <cstdlib>
+#include <list>
 #include <thread>
 
 #include "edgeflow/error.h"
@@ -23,6 +24,12 @@ void check(int rc, const char* what) {
     MPI_Error_string(rc, text, &len);
     fail_runtime(std::string("mpi: ") + what + ": " + std::string(text, len));
   }
+}
+
+std::string seconds_text(double s) {
+  char text[32];
+  std::snprintf(text, sizeof text, "%g s", s);
+  return text;
 }
 
 int as_count(size_t bytes) {
@@ -51,11 +58,12 @@ class MpiTransport final : public Transport {
   }
 
   ~MpiTransport() override {
-    for (MPI_Request& r : requests_)
-      if (r != MPI_REQUEST_NULL) {
-        MPI_Cancel(&r);
-        MPI_Request_free(&r);
-      }
+    for (std::vector<MPI_Request>* pending : {&requests_, &abandoned_})
+      for (MPI_Request& r : *pending)
+        if (r != MPI_REQUEST_NULL) {
+          MPI_Cancel(&r);
+          MPI_Request_free(&r);
+        }
     MPI_Comm_free(&comm_);
     MPI_Finalize();
   }
@@ -112,8 +120,30 @@ class MpiTransport final : public Transport {
     }
   }
 
-  void send_bytes(const std::string& bytes, int peer, int tag) override {
-    check(MPI_Send(bytes.data(), as_count(bytes.size()), MPI_BYTE, peer, tag, comm_), "send");
+  void send_bytes(const std::string& bytes, int peer, int tag, double timeout_s) override {
+    // The transport's own copy: a send that times out stays posted (Open MPI
+    // cannot cancel sends) and reads it until the end of the job.
+    sent_.push_back(bytes);
+    MPI_Request request;
+    check(MPI_Isend(sent_.back().data(), as_count(bytes.size()), MPI_BYTE, peer, tag, comm_,
+                    &request),
+          "isend");
+    const auto deadline = std::chrono::steady_clock::now() +
+                          std::chrono::duration<double>(timeout_s);
+    for (int polls = 0;; ++polls) {
+      int done = 0;
+      check(MPI_Test(&request, &done, MPI_STATUS_IGNORE), "test");
+      if (done) {
+        sent_.pop_back();
+        return;
+      }
+      if (std::chrono::steady_clock::now() > deadline) {
+        abandoned_.push_back(request);  // released with the transport
+        fail_runtime("rank " + std::to_string(peer) + " took no message for " +
+                     seconds_text(timeout_s) + " (stalled?)");
+      }
+      if (polls > 100) std::this_thread::sleep_for(std::chrono::microseconds(50));
+    }
   }
 
   std::optional<std::string> try_recv_bytes(int peer, int tag, int* source) override {
@@ -137,8 +167,8 @@ class MpiTransport final : public Transport {
     for (;;) {
       if (auto bytes = try_recv_bytes(peer, tag, nullptr)) return *bytes;
       if (std::chrono::steady_clock::now() > deadline)
-        fail_runtime("timed out after " + std::to_string(static_cast<int>(timeout_s)) +
-                     " s waiting for rank " + std::to_string(peer));
+        fail_runtime("timed out after " + seconds_text(timeout_s) + " waiting for rank " +
+                     std::to_string(peer));
       std::this_thread::sleep_for(std::chrono::microseconds(200));
     }
   }
@@ -206,6 +236,8 @@ class MpiTransport final : public Transport {
   int local_size_ = 1;
   std::vector<MPI_Request> requests_;
   std::vector<Handle> free_;
+  std::list<std::string> sent_;         // send_bytes()'s messages (stable addresses)
+  std::vector<MPI_Request> abandoned_;  // send_bytes()'s timed-out sends
   std::vector<MPI_Request> batch_;  // test_all()'s scratch
   std::vector<int> completed_;
 };

@@ -51,7 +51,7 @@ class NullTransport : public Transport {
   Handle isend(const void*, size_t, int, int) override { fail_runtime("fuzz: no sends"); }
   Handle irecv(void*, size_t, int, int) override { fail_runtime("fuzz: no receives"); }
   bool test(Handle) override { return true; }
-  void send_bytes(const std::string&, int, int) override {}
+  void send_bytes(const std::string&, int, int, double) override {}
   std::optional<std::string> try_recv_bytes(int, int, int*) override { return std::nullopt; }
   std::string recv_bytes(int, int, double) override { fail_runtime("fuzz: no receives"); }
   void broadcast(std::string*, int) override {}

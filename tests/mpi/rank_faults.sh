@@ -3,15 +3,16 @@
 # (SIGSTOP) longer than --timeout. Either way the job must end within a bound,
 # with a message naming the lost rank, a non-zero exit status, and every
 # JSON record written so far intact.
-#   rank_faults.sh EDGEFLOW MODEL INPUT kill|stall
+#   rank_faults.sh EDGEFLOW MODEL INPUT kill|stall [EDGEFLOW OPTIONS...]
 set -uo pipefail
 edgeflow=$1 model=$2 input=$3 fault=$4
+shift 4
 tmp=$(mktemp -d)
 export OMP_WAIT_POLICY=passive OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
 victim=2
 timeout_s=3
 mpirun --oversubscribe --bind-to none -np 4 "$edgeflow" "$model" --input "$input" \
-  --threads 1 --repeat 100000 --quiet --json "$tmp/run.jsonl" --timeout "$timeout_s" \
+  --threads 1 --repeat 100000 --quiet --json "$tmp/run.jsonl" --timeout "$timeout_s" "$@" \
   > "$tmp/out.txt" 2>&1 &
 launcher=$!
 cleanup() { kill -9 "$launcher" 2>/dev/null; pkill -9 -P "$launcher" 2>/dev/null; rm -rf "$tmp"; }
