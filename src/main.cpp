@@ -13,6 +13,7 @@
 #include "cli/batch_job.h"
 #include "cli/batch_signals.h"
 #include "cli/build_id.h"
+#include "cli/model_input.h"
 #include "cli/options.h"
 #include "cli/rank_reports.h"
 #include "cli/report.h"
@@ -77,7 +78,7 @@ BatchOutcome feed_and_collect(Executor& executor, const Session& s, const Option
   return run_batch(
       executor, count,
       [&s, pp, shape](size_t i) {
-        return s.inputs.empty() ? synthetic_input(shape) : load_input(s.inputs[i], shape, pp);
+        return s.inputs.empty() ? synthetic_input(shape) : load_model_input(s.inputs[i], shape, pp);
       },
       options, reporter);
 }
@@ -90,7 +91,7 @@ double verify_against_single(const Session& s, const Options& options, KernelFac
   for (size_t i = 0; i < outputs.size(); ++i) {
     if (outputs[i].empty()) continue;  // failed to load, resumed or not reached
     const Tensor input = s.inputs.empty() ? synthetic_input(s.graph.input_shape())
-                                          : load_input(s.inputs[i], s.graph.input_shape(), pp);
+                                          : load_model_input(s.inputs[i], s.graph.input_shape(), pp);
     const std::vector<Tensor> ref = run_single(s.graph, kernels, input);
     worst = std::max(worst, relative_max_error(outputs[i][0].values(), ref[0].values()));
   }
@@ -116,6 +117,14 @@ int batch_exit_status(const Options& options, const RunSummary& summary,
   if (options.verify && !(summary.verify_error <= 1e-5)) {
     std::fprintf(stderr, "edgeflow: error: --verify: difference %.3g above the bound 1e-5\n",
                  summary.verify_error);
+    return static_cast<int>(ExitCode::kVerify);
+  }
+  if (reporter.stored_outputs_compared() > 0 &&
+      !(reporter.stored_output_error() <= kStoredOutputBound)) {
+    std::fprintf(stderr,
+                 "edgeflow: error: an output differs from the one stored beside its input: "
+                 "%.3g above the bound %g (see the per-input lines)\n",
+                 reporter.stored_output_error(), kStoredOutputBound);
     return static_cast<int>(ExitCode::kVerify);
   }
   if (!outcome.fail_fast_error.empty()) {
@@ -194,8 +203,9 @@ int run(int argc, char** argv) {
     const RootFileCheck open_outputs = [&](const Session& s) {
       if (options.plan_only) return;
       reporter = std::make_unique<Reporter>(options, input_names(s), 0);
+      reporter->check_label_count(s.graph.shape_of(s.graph.outputs.at(0)).elements());
       if (s.inputs.size() == 1)  // one input: a bad one ends the job now
-        load_input(s.inputs[0], s.graph.input_shape(),
+        load_model_input(s.inputs[0], s.graph.input_shape(),
                    Preprocess{options.mean, options.std, options.normalize});
     };
     Session setup =

@@ -18,10 +18,11 @@ namespace edgeflow {
 
 // ---- .npy -------------------------------------------------------------------
 
-// Reads a float32 little-endian C-order .npy (format 1.0, 2.0 or 3.0) into a
-// tensor of its logical (ONNX) shape, in storage order; a rank-4 array must
-// have N = 1. Header and file size are checked before any allocation.
-Tensor read_npy(const std::string& path);
+// Reads a float32 (or float64, cast to float32: *cast_from_float64 is then
+// set) little-endian C-order .npy (format 1.0, 2.0 or 3.0) into a tensor of
+// its logical (ONNX) shape, in storage order; a rank-4 array must have N = 1.
+// Header and file size are checked before any allocation.
+Tensor read_npy(const std::string& path, bool* cast_from_float64 = nullptr);
 
 // Writes a full (non-slice) tensor as a float32 little-endian .npy (format
 // 1.0) in ONNX order, truncating any existing file.
@@ -51,16 +52,39 @@ bool is_image_path(const std::string& path);
 // True if the file name ends in .npy (any case).
 bool is_npy_path(const std::string& path);
 
-// The inputs named by an --input PATH, in order: an image or .npy file is
-// itself; a directory is walked recursively, keeping images and .npy files,
-// sorted by path (byte order); a .txt lists paths one per line (blank lines
-// and #-lines skipped, relative paths relative to the list's folder; a listed
+// True if the file name ends in .pb (any case): a serialized ONNX TensorProto,
+// as the input_0.pb of an ONNX test data set (read by the onnx module's
+// read_onnx_tensor).
+bool is_tensor_proto_path(const std::string& path);
+
+// The inputs named by an --input PATH, in order: an image, .npy or .pb file
+// is itself; a directory is walked recursively, keeping images, .npy files
+// and the input_0.pb of ONNX test data sets (test_data_set_N/), sorted by
+// path (byte order); a .txt lists paths one per line (blank lines and
+// #-lines skipped, relative paths relative to the list's folder; a listed
 // directory is expanded, listed files are checked when loaded).
 std::vector<std::string> expand_inputs(const std::string& path);
 
-// Loads one input for a model whose input is input_shape: a .npy used as is
-// (its shape must equal input_shape) or an image preprocessed with pp.
-Tensor load_input(const std::string& path, const Shape& input_shape, const Preprocess& pp);
+// What was done to an input file's tensor to fit the model's input.
+struct InputConversions {
+  bool from_float64 = false;  // float64 values cast to float32
+  bool added_n = false;       // [C, H, W] given the leading N = 1
+};
+
+// `t` (read from `what`) as the model's input_shape: as it is, or a [C, H, W]
+// tensor given the leading 1 (done->added_n then).
+Tensor fit_input_shape(Tensor t, const Shape& input_shape, const std::string& what,
+                       InputConversions* done);
+
+// Loads one input for a model whose input is input_shape: a .npy (float32 or
+// float64, of input_shape or without its N) or an image preprocessed with pp;
+// *done (if given) says what was converted.
+Tensor load_input(const std::string& path, const Shape& input_shape, const Preprocess& pp,
+                  InputConversions* done = nullptr);
+
+// The expected output stored beside an input of an ONNX test data set
+// (output_K.pb for input_K.pb), or "" when there is none.
+std::string stored_output_path(const std::string& input);
 
 // ---- labels and top-k -------------------------------------------------------
 

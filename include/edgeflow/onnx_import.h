@@ -33,6 +33,11 @@ struct SupportedOnnxOp {
 // Every supported op, in the order of the coverage table (docs/coverage.md).
 std::vector<SupportedOnnxOp> supported_onnx_ops();
 
+// A serialized ONNX TensorProto file (the input_0.pb and output_0.pb of ONNX
+// test data sets): its values as floats in storage order, of its own dims.
+// Throws Error (kBadInput) naming the file.
+Tensor read_onnx_tensor(const std::string& path);
+
 // Reads the model file at `path`. Throws Error (kBadInput) naming the file,
 // node, op or attribute at fault.
 Graph import_onnx(const std::string& path, const ImportOptions& options);

@@ -8,9 +8,11 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <limits>
 #include <sstream>
 
 #include "edgeflow/error.h"
+#include "edgeflow/onnx_import.h"
 
 namespace edgeflow {
 namespace fs = std::filesystem;
@@ -113,6 +115,35 @@ std::string Reporter::output_file_for(const std::string& input) const {
   return out.string();
 }
 
+void Reporter::check_label_count(int64_t classes) const {
+  if (options_.labels.empty() || static_cast<int64_t>(labels_.size()) == classes) return;
+  std::fprintf(stderr,
+               "edgeflow: warning: labels '%s' has %zu lines, the model's output %lld values: "
+               "class names may be off\n",
+               options_.labels.c_str(), labels_.size(), static_cast<long long>(classes));
+}
+
+double Reporter::stored_output_error(const std::string& path, const Tensor& out,
+                                     std::string* problem) {
+  const std::string stored = stored_output_path(path);
+  if (stored.empty()) return -1;
+  double error = std::numeric_limits<double>::infinity();
+  try {
+    const Tensor want = read_onnx_tensor(stored);
+    if (want.shape().elements() != out.shape().elements())
+      *problem = "stored output '" + stored + "' is " + want.shape().str() + ", the model's " +
+                 out.shape().str();
+    else
+      error = relative_max_error(storage_to_nchw(out.shape(), out.values()),
+                                 storage_to_nchw(want.shape(), want.values()));
+  } catch (const Error& e) {
+    *problem = e.what();
+  }
+  ++stored_compared_;
+  stored_worst_ = std::max(stored_worst_, error);
+  return error;
+}
+
 void Reporter::request_done(size_t index, int repeat, const RequestResult& result) {
   ++ok_;
   latencies_ms_.push_back(result.latency_ms);
@@ -126,6 +157,8 @@ void Reporter::request_done(size_t index, int repeat, const RequestResult& resul
   for (const auto& [cls, score] : ranked) classes.push_back(cls);
   const bool top1 = in_top(truth, classes, 1), top5 = in_top(truth, classes, 5);
   if (truth >= 0 && repeat == 0) accuracy_.add_result(top1, top5);
+  std::string stored_problem;
+  const double stored_error = repeat == 0 ? stored_output_error(path, out, &stored_problem) : -1;
 
   if (repeat == 0 && !options_.quiet) {
     std::printf("%s:", path.c_str());
@@ -142,6 +175,10 @@ void Reporter::request_done(size_t index, int repeat, const RequestResult& resul
                   top1   ? "top-1"
                   : top5 ? "top-5"
                          : "miss");
+    if (!stored_problem.empty())
+      std::printf("  [%s]", stored_problem.c_str());
+    else if (stored_error >= 0)
+      std::printf("  [stored output: error %.3g]", stored_error);
     std::printf("\n");
   }
   if (repeat == 0 && !options_.save_output.empty())
@@ -161,6 +198,9 @@ void Reporter::request_done(size_t index, int repeat, const RequestResult& resul
     rec.add_number("latency_ms", result.latency_ms).add_int("bytes_moved", bytes_per_request_);
     if (truth >= 0)
       rec.add_int("truth", truth).add_bool("correct_top1", top1).add_bool("correct_top5", top5);
+    if (stored_error >= 0 && stored_problem.empty())
+      rec.add_number("stored_output_error", stored_error);
+    if (!stored_problem.empty()) rec.add_string("stored_output_problem", stored_problem);
     write_json(rec);
   }
 }

@@ -44,6 +44,10 @@ struct RunSummary {
   std::string stopped_by;                                       // a signal's name if interrupted
 };
 
+// The largest relative error of an output against the one stored beside an
+// ONNX test data set's input (the ONNX test runners' rtol is 1e-3).
+constexpr double kStoredOutputBound = 1e-4;
+
 class Reporter {
  public:
   // Opens --json (with --resume: keeps the previous records, see
@@ -55,6 +59,10 @@ class Reporter {
   // Requests already recorded by the run being resumed: [input * repeat + r].
   const std::vector<char>& done_before() const { return done_before_; }
   int64_t records_before() const { return int64_t(past_.records.size()); }
+
+  // Warns (stderr) when --labels has another count of lines than the
+  // model's first output has values (classes).
+  void check_label_count(int64_t classes) const;
 
   // What the plan moves between ranks per request, once it is known.
   void set_bytes_per_request(int64_t bytes) { bytes_per_request_ = bytes; }
@@ -71,6 +79,10 @@ class Reporter {
   int64_t ok_this_run() const { return ok_; }
   int64_t ok_total() const { return ok_ + past_ok_; }  // requests that ran, all runs
   const std::string& first_error() const { return first_error_; }
+  // Outputs compared with those stored beside ONNX test data inputs
+  // (output_0.pb), and the largest relative error (-1: none compared).
+  int64_t stored_outputs_compared() const { return stored_compared_; }
+  double stored_output_error() const { return stored_worst_; }
 
  private:
   struct FileCloser {
@@ -78,6 +90,10 @@ class Reporter {
   };
   void write_json(const JsonObject& record);
   std::string output_file_for(const std::string& input) const;
+  // The error of `out` against the output stored for input `path` (< 0:
+  // none stored); a stored output that cannot be read or has another size
+  // counts as infinitely wrong, its reason in *problem.
+  double stored_output_error(const std::string& path, const Tensor& out, std::string* problem);
 
   const Options& options_;
   std::vector<std::string> inputs_;
@@ -95,6 +111,8 @@ class Reporter {
   std::vector<double> latencies_ms_;  // every run
   Accuracy accuracy_;                 // every run, first repeat of each input
   std::string first_error_;
+  int64_t stored_compared_ = 0;
+  double stored_worst_ = -1;
 };
 
 // Median and p-th percentile (nearest rank) of a sample.

@@ -67,6 +67,10 @@ void Reporter::finish(const RunSummary& s) {
   if (s.verify_error >= 0)
     std::printf("verify: max |distributed - single| / max |single| = %.3g (bound 1e-5)\n",
                 s.verify_error);
+  if (stored_compared_ > 0)
+    std::printf("stored outputs: %lld compared, max |output - stored| / max |stored| = %.3g "
+                "(bound %g)\n",
+                static_cast<long long>(stored_compared_), stored_worst_, kStoredOutputBound);
   std::fflush(stdout);
   if (!json_) return;
 
@@ -119,6 +123,10 @@ void Reporter::finish(const RunSummary& s) {
   rec.add_objects("layers", layers);
   rec.add_numbers("peak_rss_mb", s.peak_rss_mb);
   if (s.verify_error >= 0) rec.add_number("verify_error", s.verify_error);
+  if (stored_compared_ > 0) {
+    rec.add_int("stored_outputs_compared", stored_compared_);
+    rec.add_number("stored_output_error", stored_worst_);
+  }
   if (s.predicted_ms >= 0) rec.add_number("predicted_latency_ms", s.predicted_ms);
   if (s.compute_floor_ms >= 0) rec.add_number("compute_floor_ms", s.compute_floor_ms);
   if (s.link_floor_ms >= 0) rec.add_number("link_floor_ms", s.link_floor_ms);

@@ -18,7 +18,8 @@ namespace {
 
 constexpr const char* kImageExtensions[] = {".jpg", ".jpeg", ".png", ".bmp", ".ppm",
                                             ".pgm", ".tif", ".tiff", ".webp"};
-constexpr const char* kExpected = "expected an image, a .npy, a .txt list or a directory";
+constexpr const char* kExpected =
+    "expected an image, a .npy, an ONNX TensorProto .pb, a .txt list or a directory";
 
 std::string lower_extension(const std::string& path) {
   std::string ext = fs::path(path).extension().string();
@@ -42,10 +43,13 @@ std::vector<std::string> walk_directory(const std::string& dir) {
     std::error_code type_ec;
     if (!it->is_regular_file(type_ec)) continue;
     const std::string p = it->path().string();
-    if (is_image_path(p) || is_npy_path(p)) found.push_back(p);
+    if (is_image_path(p) || is_npy_path(p) || it->path().filename() == "input_0.pb")
+      found.push_back(p);
   }
   if (ec) fail_input("input directory '" + dir + "': cannot be read: " + ec.message());
-  if (found.empty()) fail_input("input directory '" + dir + "': contains no images or .npy files");
+  if (found.empty())
+    fail_input("input directory '" + dir +
+               "': contains no images, .npy files or ONNX test data (input_0.pb)");
   std::sort(found.begin(), found.end());
   return found;
 }
@@ -70,7 +74,7 @@ std::vector<std::string> read_list(const std::string& list) {
     const fs::file_status status = fs::status(entry, ec);
     if (is_list_path(entry)) {
       fail_input(where + " is a list; lists cannot be nested");
-    } else if (is_image_path(entry) || is_npy_path(entry)) {
+    } else if (is_image_path(entry) || is_npy_path(entry) || is_tensor_proto_path(entry)) {
       inputs.push_back(entry);  // a missing file is that input's error when loaded
     } else if (fs::is_directory(status)) {
       const std::vector<std::string> sub = walk_directory(entry);
@@ -96,6 +100,8 @@ bool is_image_path(const std::string& path) {
 
 bool is_npy_path(const std::string& path) { return lower_extension(path) == ".npy"; }
 
+bool is_tensor_proto_path(const std::string& path) { return lower_extension(path) == ".pb"; }
+
 std::vector<std::string> expand_inputs(const std::string& path) {
   std::error_code ec;
   const fs::file_status status = fs::status(path, ec);
@@ -103,21 +109,42 @@ std::vector<std::string> expand_inputs(const std::string& path) {
   if (fs::is_directory(status)) return walk_directory(path);
   if (!fs::is_regular_file(status))
     fail_input("input '" + path + "': not a regular file or a directory");
-  if (is_image_path(path) || is_npy_path(path)) return {path};
+  if (is_image_path(path) || is_npy_path(path) || is_tensor_proto_path(path)) return {path};
   if (is_list_path(path)) return read_list(path);
   fail_input("input '" + path + "': " + type_text(path) + " (" + kExpected + ")");
 }
 
-Tensor load_input(const std::string& path, const Shape& input_shape, const Preprocess& pp) {
+Tensor fit_input_shape(Tensor t, const Shape& input_shape, const std::string& what,
+                       InputConversions* done) {
+  if (t.shape() == input_shape) return t;
+  const Dims& want = input_shape.dims;
+  if (t.shape().rank() + 1 == want.size() && want[0] == 1 &&
+      std::equal(want.begin() + 1, want.end(), t.shape().dims.begin())) {
+    if (done) done->added_n = true;
+    // [C, H, W] in row-major order is [1, C, H, W]'s NCHW order.
+    return Tensor(input_shape, nchw_to_storage(input_shape, t.values()));
+  }
+  fail_input(what + ": shape " + t.shape().str() + " does not match the model input shape " +
+             input_shape.str());
+}
+
+Tensor load_input(const std::string& path, const Shape& input_shape, const Preprocess& pp,
+                  InputConversions* done) {
   if (is_npy_path(path)) {
-    Tensor t = read_npy(path);
-    if (t.shape() != input_shape)
-      fail_input("npy '" + path + "': shape " + t.shape().str() +
-                 " does not match the model input shape " + input_shape.str());
-    return t;
+    Tensor t = read_npy(path, done ? &done->from_float64 : nullptr);
+    return fit_input_shape(std::move(t), input_shape, "npy '" + path + "'", done);
   }
   if (is_image_path(path)) return load_image(path, input_shape, pp);
   fail_input("input '" + path + "': " + type_text(path) + " (expected an image or a .npy)");
+}
+
+std::string stored_output_path(const std::string& input) {
+  const fs::path p(input);
+  const std::string name = p.filename().string();
+  if (name.rfind("input_", 0) != 0 || lower_extension(name) != ".pb") return "";
+  const fs::path out = p.parent_path() / ("output_" + name.substr(6));
+  std::error_code ec;
+  return fs::is_regular_file(out, ec) ? out.string() : "";
 }
 
 }  // namespace edgeflow

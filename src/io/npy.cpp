@@ -1,4 +1,5 @@
-// .npy files (NumPy format 1.0/2.0/3.0): float32 little-endian, C order.
+// .npy files (NumPy format 1.0/2.0/3.0): float32 (or float64, read as
+// float32) little-endian, C order.
 //
 //   "\x93NUMPY" | major minor | header_len (u16 LE for 1.0, u32 LE for 2.0/3.0)
 //   | header: Python dict literal, space padded, '\n' | data: prod(shape) floats
@@ -185,7 +186,7 @@ uint64_t read_le(const unsigned char* p, int bytes) {
 
 }  // namespace
 
-Tensor read_npy(const std::string& path) {
+Tensor read_npy(const std::string& path, bool* cast_from_float64) {
   namespace fs = std::filesystem;
   std::error_code ec;
   const fs::file_status status = fs::status(path, ec);
@@ -221,18 +222,21 @@ Tensor read_npy(const std::string& path) {
     fail_npy(path, "truncated header");
   const NpyHeader header = HeaderParser(path, text).parse();
 
-  if (header.descr != "<f4")
-    fail_npy(path, "dtype '" + header.descr + "' is not supported (only float32 '<f4')");
+  if (header.descr != "<f4" && header.descr != "<f8")
+    fail_npy(path, "dtype '" + header.descr +
+                       "' is not supported (float32 '<f4', or float64 '<f8' cast to float32)");
+  const bool doubles = header.descr == "<f8";
+  const uint64_t element_bytes = doubles ? 8 : 4;
   if (header.fortran_order)
     fail_npy(path, "fortran_order True is not supported (only C order)");
 
   uint64_t elements = 1;
   for (int64_t d : header.shape) {
-    if (d != 0 && elements > std::numeric_limits<uint64_t>::max() / 4 / uint64_t(d))
+    if (d != 0 && elements > std::numeric_limits<uint64_t>::max() / 8 / uint64_t(d))
       fail_npy(path, "shape " + shape_text(header.shape) + " is too large");
     elements *= uint64_t(d);
   }
-  const uint64_t data_bytes = elements * 4;
+  const uint64_t data_bytes = elements * element_bytes;
   const uint64_t file_data_bytes = file_size - prefix_size - header_len;
   if (data_bytes != file_data_bytes)
     fail_npy(path, "shape " + shape_text(header.shape) + " needs " + std::to_string(data_bytes) +
@@ -244,9 +248,18 @@ Tensor read_npy(const std::string& path) {
                        "; N must be 1");
 
   std::vector<float> values(elements);
-  if (!in.read(reinterpret_cast<char*>(values.data()), static_cast<std::streamsize>(data_bytes)))
-    fail_npy(path, "cannot read the data");
-  swap_bytes_if_big_endian(values);
+  if (doubles) {
+    std::vector<double> wide(elements);
+    if (!in.read(reinterpret_cast<char*>(wide.data()), static_cast<std::streamsize>(data_bytes)))
+      fail_npy(path, "cannot read the data");
+    static_assert(__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__, "float64 .npy on big-endian hosts");
+    for (size_t i = 0; i < wide.size(); ++i) values[i] = static_cast<float>(wide[i]);
+    if (cast_from_float64) *cast_from_float64 = true;
+  } else {
+    if (!in.read(reinterpret_cast<char*>(values.data()), static_cast<std::streamsize>(data_bytes)))
+      fail_npy(path, "cannot read the data");
+    swap_bytes_if_big_endian(values);
+  }
   return Tensor(shape, nchw_to_storage(shape, values));
 }
 

@@ -261,10 +261,48 @@ def npy_bytes(header, data=b"", version=(1, 0)):
             data)
 
 
+def conv3x3_pad1(x, w, b):
+    """ONNX Conv, 3x3 kernel, pads 1, stride 1, in float64."""
+    _, _, h, wd = x.shape
+    xp = np.pad(x.astype(np.float64), ((0, 0), (0, 0), (1, 1), (1, 1)))
+    out = np.zeros((1, w.shape[0], h, wd))
+    for i in range(3):
+        for j in range(3):
+            out += np.einsum("nchw,oc->nohw", xp[:, :, i:i + h, j:j + wd], w[:, :, i, j])
+    return out + b.reshape(1, -1, 1, 1)
+
+
+def valid_model_output(x):
+    """What valid.onnx (base_model) computes for x."""
+    inits = {t.name: numpy_helper.to_array(t).astype(np.float64)
+             for t in base_model().graph.initializer}
+    r = np.maximum(conv3x3_pad1(x, inits["w"], inits["b"]), 0.0)
+    return conv3x3_pad1(r, inits["w2"], inits["b2"]).astype(np.float32)
+
+
+def write_test_data(out, name, inputs, spoil=False):
+    """ONNX test data sets of valid.onnx: NAME/test_data_set_K/{input_0,output_0}.pb."""
+    for k, x in enumerate(inputs):
+        d = os.path.join(out, name, "test_data_set_%d" % k)
+        os.makedirs(d, exist_ok=True)
+        y = valid_model_output(x) + (1.0 if spoil else 0.0)
+        for file, array in (("input_0.pb", x), ("output_0.pb", y)):
+            with open(os.path.join(d, file), "wb") as f:
+                f.write(numpy_helper.from_array(array, file[:-3]).SerializeToString())
+
+
 def write_inputs(out):
     good = rng(8).uniform(-1, 1, (1, 3, 8, 8)).astype(np.float32)
     np.save(os.path.join(out, "good.npy"), good)
     np.save(os.path.join(out, "float64.npy"), good.astype(np.float64))
+    np.save(os.path.join(out, "chw.npy"), good[0])
+    other = rng(9).uniform(-1, 1, (1, 3, 8, 8)).astype(np.float32)
+    write_test_data(out, "test_data", [good, other])
+    write_test_data(out, "test_data_wrong", [good], spoil=True)
+    with open(os.path.join(out, "garbage.pb"), "wb") as f:
+        f.write(b"\xff\xff\xff not a tensor")
+    with open(os.path.join(out, "labels3.txt"), "w") as f:
+        f.write("a\nb\nc\n")
     np.save(os.path.join(out, "int32.npy"), (good * 10).astype(np.int32))
     np.save(os.path.join(out, "wrong_shape.npy"), good[:, :, :4, :4].copy())
     np.save(os.path.join(out, "wrong_channels.npy"), np.zeros((1, 1, 8, 8), np.float32))
@@ -314,7 +352,7 @@ def write_inputs(out):
     with open(os.path.join(out, "list_nested.txt"), "w") as f:
         f.write(os.path.join(out, "list_empty.txt") + "\n")
     with open(os.path.join(out, "list_bad_entries.txt"), "w") as f:
-        f.write(os.path.join(out, "float64.npy") + "\n" + os.path.join(out, "garbage.png") + "\n")
+        f.write(os.path.join(out, "int32.npy") + "\n" + os.path.join(out, "garbage.png") + "\n")
     os.makedirs(os.path.join(out, "empty_dir"), exist_ok=True)
     with open(os.path.join(out, "empty_dir", "notes.md"), "w") as f:
         f.write("no inputs here\n")

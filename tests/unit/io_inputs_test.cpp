@@ -96,6 +96,23 @@ TEST(IoInputs, DirectoryIsWalkedRecursivelySortedKeepingImagesAndNpy) {
             std::vector<std::string>{root + "/a/sub/y.jpg"});
 }
 
+// ONNX test data sets: each set's input_0.pb is an input (its output_0.pb
+// and other .pb files are not), and stored_output_path finds the output.
+TEST(IoInputs, OnnxTestDataSetsGiveTheirInput0AndItsStoredOutput) {
+  TempDir dir;
+  for (const char* name : {"model/test_data_set_0/input_0.pb", "model/test_data_set_0/output_0.pb",
+                           "model/test_data_set_1/input_0.pb", "model/weights.pb"})
+    dir.file(name, true);
+  const std::string root = dir.file("model");
+  const std::vector<std::string> expected = {root + "/test_data_set_0/input_0.pb",
+                                             root + "/test_data_set_1/input_0.pb"};
+  EXPECT_EQ(expand_inputs(root), expected);
+  EXPECT_EQ(stored_output_path(expected[0]), root + "/test_data_set_0/output_0.pb");
+  EXPECT_EQ(stored_output_path(expected[1]), "");  // none stored
+  EXPECT_EQ(stored_output_path(dir.file("x.npy", true)), "");
+  EXPECT_EQ(expand_inputs(root + "/weights.pb"), std::vector<std::string>{root + "/weights.pb"});
+}
+
 TEST(IoInputs, TxtListSkipsCommentsAndResolvesRelativeToItsFolder) {
   TempDir dir;
   make_tree(dir);
@@ -124,7 +141,7 @@ TEST(IoInputs, BadPathsFailNamingThem) {
                    {"input '" + missing + "'", "no such file or directory"});
   const std::string empty = dir.file("data/empty_dir");
   expect_bad_input([&] { expand_inputs(empty); },
-                   {"input directory '" + empty + "'", "no images or .npy files"});
+                   {"input directory '" + empty + "'", "no images, .npy files or ONNX test data"});
   fs::create_directories(dir.file("only_notes"));
   dir.file("only_notes/readme.md", true);
   expect_bad_input([&] { expand_inputs(dir.file("only_notes")); },
@@ -175,6 +192,16 @@ TEST(IoInputs, LoadInputDispatchesAndChecksNpyShape) {
   EXPECT_EQ(img.shape(), model);
   EXPECT_EQ(img.values()[0], 1.0f);  // R of pixel (0, 0)
   EXPECT_EQ(img.values()[1], 0.0f);
+
+  // [C, H, W] (a .npy without N) is given N = 1, and says so.
+  const std::string chw = dir.file("chw.npy");
+  write_npy(chw, Tensor(Shape({3, 4, 4}), storage_to_nchw(shape, t.values())));
+  InputConversions done;
+  EXPECT_EQ(load_input(chw, shape, Preprocess{}, &done).values(), t.values());
+  EXPECT_TRUE(done.added_n);
+  EXPECT_FALSE(done.from_float64);
+  expect_bad_input([&] { load_input(chw, Shape({1, 4, 4, 3}), Preprocess{}); },
+                   {"npy '" + chw + "'", "shape 3x4x4"});
 
   const std::string csv = dir.file("x.csv", true);
   expect_bad_input([&] { load_input(csv, model, Preprocess{}); },

@@ -168,6 +168,20 @@ TEST(IoNpy, ReadsVersion2And3HeadersWithAnyKeyOrderAndQuotes) {
   EXPECT_EQ(read_npy(py2).shape(), Shape({3}));
 }
 
+// NumPy's default dtype: float64 values are cast to float32, and said so.
+TEST(IoNpy, Float64IsReadAsFloat32) {
+  TempDir dir;
+  const std::string path = dir.file("f8_ok.npy");
+  std::string data;
+  for (double v : {0.5, -1.25, 3.0, 1e-3}) data.append(reinterpret_cast<const char*>(&v), 8);
+  write_bytes(path, npy_bytes("{'descr': '<f8', 'fortran_order': False, 'shape': (1, 4), }", data));
+  bool cast = false;
+  const Tensor t = read_npy(path, &cast);
+  EXPECT_TRUE(cast);
+  EXPECT_EQ(t.shape(), Shape({1, 4}));
+  EXPECT_EQ(t.values(), (std::vector<float>{0.5f, -1.25f, 3.0f, 1e-3f}));
+}
+
 TEST(IoNpy, MalformedFilesFailWithBadInputNamingTheFile) {
   TempDir dir;
   const std::string four = le_words({0, 0, 0, 0});
@@ -190,8 +204,10 @@ TEST(IoNpy, MalformedFilesFailWithBadInputNamingTheFile) {
       {"png.npy", "\x89PNG\r\n\x1a\n....", "bad magic"},
       {"version.npy", bad_version, "version 4.0"},
       {"header_len.npy", lying_header_len, "truncated header"},
-      {"f8.npy", npy_bytes("{'descr': '<f8', 'fortran_order': False, 'shape': (1, 2), }", four),
-       "'<f8'"},
+      {"f8.npy", npy_bytes("{'descr': '<f8', 'fortran_order': False, 'shape': (1, 4), }", four),
+       "needs 32 bytes of data but the file holds 16"},
+      {"f2.npy", npy_bytes("{'descr': '<f2', 'fortran_order': False, 'shape': (1, 8), }", four),
+       "'<f2'"},
       {"big_endian.npy",
        npy_bytes("{'descr': '>f4', 'fortran_order': False, 'shape': (1, 4), }", four), "'>f4'"},
       {"int.npy", npy_bytes("{'descr': '<i4', 'fortran_order': False, 'shape': (1, 4), }", four),

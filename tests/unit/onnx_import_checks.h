@@ -29,6 +29,19 @@ inline std::string import_error(const std::string& bytes, const ImportOptions& o
   return "";
 }
 
+// The message of the kBadInput error `f` throws ("" if none).
+template <typename F>
+std::string import_error_of(F f) {
+  try {
+    f();
+  } catch (const Error& e) {
+    EXPECT_EQ(e.code(), ExitCode::kBadInput) << e.what();
+    return e.what();
+  }
+  ADD_FAILURE() << "no error";
+  return "";
+}
+
 inline std::string import_error(const ModelBuilder& m, const ImportOptions& options = {}) {
   return import_error(m.bytes(), options);
 }
