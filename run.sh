@@ -25,7 +25,6 @@ APT_PACKAGES=(
   liblpsolve55-dev libopencv-dev libdnnl-dev ocl-icd-opencl-dev
   libgtest-dev libgmock-dev libonnx-dev
   python3-torch python3-torchvision python3-onnx python3-numpy
-  nodejs npm
 )
 
 usage() {
@@ -93,6 +92,10 @@ install_packages() {
     status="$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null || true)"
     [[ "$status" == "install ok installed" ]] || missing+=("$p")
   done
+  # Node.js and npm run ONNX Runtime, the tiny models' second reference; a
+  # Node.js that brings its own npm (not Debian's) is used as it is.
+  command -v node >/dev/null || missing+=(nodejs)
+  command -v npm >/dev/null || missing+=(npm)
   if ((${#missing[@]} == 0)); then
     echo "[run.sh] all ${#APT_PACKAGES[@]} Debian packages present" >&2
     return
