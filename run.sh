@@ -23,7 +23,7 @@ APT_PACKAGES=(
   libopenmpi-dev openmpi-bin
   libprotobuf-dev protobuf-compiler
   liblpsolve55-dev libopencv-dev libdnnl-dev ocl-icd-opencl-dev
-  libgtest-dev libgmock-dev libonnx-dev
+  libgtest-dev libgmock-dev libonnx-dev zlib1g-dev
   python3-torch python3-torchvision python3-onnx python3-numpy
 )
 

@@ -24,6 +24,19 @@ namespace edgeflow {
 // Header and file size are checked before any allocation.
 Tensor read_npy(const std::string& path, bool* cast_from_float64 = nullptr);
 
+// The same of a .npy held in memory; `name` stands for its path in messages.
+Tensor parse_npy_bytes(const std::string& name, const std::string& bytes,
+                       bool* cast_from_float64 = nullptr);
+
+// Reads the input array of a .npz (numpy.savez or savez_compressed: a zip of
+// .npy files, stored or deflated): its only array, else the one named
+// 'input', else 'arr_0' (the first positional one); otherwise fails listing
+// the names. Sizes are checked before anything is inflated.
+Tensor read_npz(const std::string& path, bool* cast_from_float64 = nullptr);
+
+// True if the file name ends in .npz (any case).
+bool is_npz_path(const std::string& path);
+
 // Writes a full (non-slice) tensor as a float32 little-endian .npy (format
 // 1.0) in ONNX order, truncating any existing file.
 void write_npy(const std::string& path, const Tensor& t);
@@ -57,9 +70,9 @@ bool is_npy_path(const std::string& path);
 // read_onnx_tensor).
 bool is_tensor_proto_path(const std::string& path);
 
-// The inputs named by an --input PATH, in order: an image, .npy or .pb file
-// is itself; a directory is walked recursively, keeping images, .npy files
-// and the input_0.pb of ONNX test data sets (test_data_set_N/), sorted by
+// The inputs named by an --input PATH, in order: an image, .npy, .npz or .pb
+// file is itself; a directory is walked recursively, keeping images, .npy and
+// .npz files and the input_0.pb of ONNX test data sets (test_data_set_N/), sorted by
 // path (byte order); a .txt lists paths one per line (blank lines and
 // #-lines skipped, relative paths relative to the list's folder; a listed
 // directory is expanded, listed files are checked when loaded).
@@ -76,8 +89,9 @@ struct InputConversions {
 Tensor fit_input_shape(Tensor t, const Shape& input_shape, const std::string& what,
                        InputConversions* done);
 
-// Loads one input for a model whose input is input_shape: a .npy (float32 or
-// float64, of input_shape or without its N) or an image preprocessed with pp;
+// Loads one input for a model whose input is input_shape: a .npy or .npz
+// (float32 or float64, of input_shape or without its N) or an image
+// preprocessed with pp;
 // *done (if given) says what was converted.
 Tensor load_input(const std::string& path, const Shape& input_shape, const Preprocess& pp,
                   InputConversions* done = nullptr);

@@ -1,8 +1,8 @@
-// The build description comes from the generated edgeflow/build_info.h
+// The build description comes from the generated cli/build_info.h
 // (cmake/build_info.cmake).
 #include "cli/build_id.h"
 
-#include "edgeflow/build_info.h"
+#include "cli/build_info.h"
 #include "edgeflow/error.h"
 
 namespace edgeflow {

@@ -73,11 +73,11 @@ Runs a CNN cooperatively on the ranks: every layer's output rows are split
 over the ranks and feature-map slices flow between them.
 
 inputs:
-  -i, --input PATH       image, .npy (float32 or float64, NCHW or CHW),
-                         ONNX TensorProto .pb, directory (recursive, sorted;
-                         ONNX test data sets checked against output_0.pb) or
-                         .txt list of such paths; default: one deterministic
-                         synthetic input
+  -i, --input PATH       image, .npy or .npz (float32 or float64, NCHW or
+                         CHW), ONNX TensorProto .pb, directory (recursive,
+                         sorted; ONNX test data sets checked against
+                         output_0.pb) or .txt list of such paths; default:
+                         one deterministic synthetic input
   --input-shape NxCxHxW  resolve dynamic input dims (N must be 1)
   --mean R,G,B           image mean (default 0.485,0.456,0.406)
   --std R,G,B            image std (default 0.229,0.224,0.225)

@@ -19,7 +19,7 @@ namespace {
 constexpr const char* kImageExtensions[] = {".jpg", ".jpeg", ".png", ".bmp", ".ppm",
                                             ".pgm", ".tif", ".tiff", ".webp"};
 constexpr const char* kExpected =
-    "expected an image, a .npy, an ONNX TensorProto .pb, a .txt list or a directory";
+    "expected an image, a .npy, a .npz, an ONNX TensorProto .pb, a .txt list or a directory";
 
 std::string lower_extension(const std::string& path) {
   std::string ext = fs::path(path).extension().string();
@@ -43,13 +43,14 @@ std::vector<std::string> walk_directory(const std::string& dir) {
     std::error_code type_ec;
     if (!it->is_regular_file(type_ec)) continue;
     const std::string p = it->path().string();
-    if (is_image_path(p) || is_npy_path(p) || it->path().filename() == "input_0.pb")
+    if (is_image_path(p) || is_npy_path(p) || is_npz_path(p) ||
+        it->path().filename() == "input_0.pb")
       found.push_back(p);
   }
   if (ec) fail_input("input directory '" + dir + "': cannot be read: " + ec.message());
   if (found.empty())
     fail_input("input directory '" + dir +
-               "': contains no images, .npy files or ONNX test data (input_0.pb)");
+               "': contains no images, .npy/.npz files or ONNX test data (input_0.pb)");
   std::sort(found.begin(), found.end());
   return found;
 }
@@ -74,7 +75,8 @@ std::vector<std::string> read_list(const std::string& list) {
     const fs::file_status status = fs::status(entry, ec);
     if (is_list_path(entry)) {
       fail_input(where + " is a list; lists cannot be nested");
-    } else if (is_image_path(entry) || is_npy_path(entry) || is_tensor_proto_path(entry)) {
+    } else if (is_image_path(entry) || is_npy_path(entry) || is_npz_path(entry) ||
+               is_tensor_proto_path(entry)) {
       inputs.push_back(entry);  // a missing file is that input's error when loaded
     } else if (fs::is_directory(status)) {
       const std::vector<std::string> sub = walk_directory(entry);
@@ -109,7 +111,9 @@ std::vector<std::string> expand_inputs(const std::string& path) {
   if (fs::is_directory(status)) return walk_directory(path);
   if (!fs::is_regular_file(status))
     fail_input("input '" + path + "': not a regular file or a directory");
-  if (is_image_path(path) || is_npy_path(path) || is_tensor_proto_path(path)) return {path};
+  if (is_image_path(path) || is_npy_path(path) || is_npz_path(path) ||
+      is_tensor_proto_path(path))
+    return {path};
   if (is_list_path(path)) return read_list(path);
   fail_input("input '" + path + "': " + type_text(path) + " (" + kExpected + ")");
 }
@@ -134,8 +138,12 @@ Tensor load_input(const std::string& path, const Shape& input_shape, const Prepr
     Tensor t = read_npy(path, done ? &done->from_float64 : nullptr);
     return fit_input_shape(std::move(t), input_shape, "npy '" + path + "'", done);
   }
+  if (is_npz_path(path)) {
+    Tensor t = read_npz(path, done ? &done->from_float64 : nullptr);
+    return fit_input_shape(std::move(t), input_shape, "npz '" + path + "'", done);
+  }
   if (is_image_path(path)) return load_image(path, input_shape, pp);
-  fail_input("input '" + path + "': " + type_text(path) + " (expected an image or a .npy)");
+  fail_input("input '" + path + "': " + type_text(path) + " (expected an image, a .npy or a .npz)");
 }
 
 std::string stored_output_path(const std::string& input) {

@@ -14,6 +14,7 @@
 #include <fstream>
 #include <limits>
 #include <memory>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -184,20 +185,9 @@ uint64_t read_le(const unsigned char* p, int bytes) {
   return v;
 }
 
-}  // namespace
-
-Tensor read_npy(const std::string& path, bool* cast_from_float64) {
-  namespace fs = std::filesystem;
-  std::error_code ec;
-  const fs::file_status status = fs::status(path, ec);
-  if (!fs::exists(status)) fail_npy(path, "no such file");
-  if (!fs::is_regular_file(status)) fail_npy(path, "not a regular file");
-  const uint64_t file_size = fs::file_size(path, ec);
-  if (ec) fail_npy(path, "cannot read its size: " + ec.message());
-
-  std::ifstream in(path, std::ios::binary);
-  if (!in) fail_npy(path, std::string("cannot open: ") + std::strerror(errno));
-
+// The .npy held by `in`, `file_size` bytes long; `path` names it in messages.
+Tensor parse_npy(const std::string& path, std::istream& in, uint64_t file_size,
+                 bool* cast_from_float64) {
   unsigned char prefix[12] = {};
   if (file_size < kMagicSize + 2 || !in.read(reinterpret_cast<char*>(prefix), kMagicSize + 2) ||
       std::memcmp(prefix, kMagic, kMagicSize) != 0)
@@ -261,6 +251,27 @@ Tensor read_npy(const std::string& path, bool* cast_from_float64) {
     swap_bytes_if_big_endian(values);
   }
   return Tensor(shape, nchw_to_storage(shape, values));
+}
+
+}  // namespace
+
+Tensor read_npy(const std::string& path, bool* cast_from_float64) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  const fs::file_status status = fs::status(path, ec);
+  if (!fs::exists(status)) fail_npy(path, "no such file");
+  if (!fs::is_regular_file(status)) fail_npy(path, "not a regular file");
+  const uint64_t file_size = fs::file_size(path, ec);
+  if (ec) fail_npy(path, "cannot read its size: " + ec.message());
+  std::ifstream in(path, std::ios::binary);
+  if (!in) fail_npy(path, std::string("cannot open: ") + std::strerror(errno));
+  return parse_npy(path, in, file_size, cast_from_float64);
+}
+
+Tensor parse_npy_bytes(const std::string& name, const std::string& bytes,
+                       bool* cast_from_float64) {
+  std::istringstream in(bytes);
+  return parse_npy(name, in, bytes.size(), cast_from_float64);
 }
 
 void write_npy(const std::string& path, const Tensor& t) {

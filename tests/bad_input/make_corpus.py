@@ -303,6 +303,24 @@ def write_inputs(out):
         f.write(b"\xff\xff\xff not a tensor")
     with open(os.path.join(out, "labels3.txt"), "w") as f:
         f.write("a\nb\nc\n")
+    # .npz: numpy.savez (stored, zip64), savez_compressed with a named input,
+    # two arrays without one named 'input', a truncated archive, and a member
+    # declaring 1 GiB inflated from a few bytes.
+    np.savez(os.path.join(out, "savez.npz"), good)
+    np.savez_compressed(os.path.join(out, "compressed.npz"), other=other, input=good)
+    np.savez(os.path.join(out, "ambiguous.npz"), a=good, b=other)
+    data = open(os.path.join(out, "savez.npz"), "rb").read()
+    with open(os.path.join(out, "truncated.npz"), "wb") as f:
+        f.write(data[:len(data) // 2])
+    import zipfile
+    bomb = os.path.join(out, "bomb.npz")
+    with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("arr_0.npy", b"\0" * 1000)
+    raw = bytearray(open(bomb, "rb").read())
+    entry = raw.rfind(b"PK\x01\x02")
+    raw[entry + 24:entry + 28] = struct.pack("<I", 1 << 30)
+    with open(bomb, "wb") as f:
+        f.write(raw)
     np.save(os.path.join(out, "int32.npy"), (good * 10).astype(np.int32))
     np.save(os.path.join(out, "wrong_shape.npy"), good[:, :, :4, :4].copy())
     np.save(os.path.join(out, "wrong_channels.npy"), np.zeros((1, 1, 8, 8), np.float32))

@@ -141,7 +141,7 @@ TEST(IoInputs, BadPathsFailNamingThem) {
                    {"input '" + missing + "'", "no such file or directory"});
   const std::string empty = dir.file("data/empty_dir");
   expect_bad_input([&] { expand_inputs(empty); },
-                   {"input directory '" + empty + "'", "no images, .npy files or ONNX test data"});
+                   {"input directory '" + empty + "'", "no images, .npy/.npz files or ONNX test data"});
   fs::create_directories(dir.file("only_notes"));
   dir.file("only_notes/readme.md", true);
   expect_bad_input([&] { expand_inputs(dir.file("only_notes")); },
