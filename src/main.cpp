@@ -3,6 +3,8 @@
 // Phases: 1 flags -> 2 transport -> 3 set-up (rank 0 imports the model,
 // partitions it and scatters the plans) -> 4 kernels on every rank ->
 // 5 inference (rank 0 feeds and collects) -> 6 report and --verify.
+#include <sched.h>
+
 #include <algorithm>
 #include <chrono>
 #include <cmath>
@@ -38,8 +40,15 @@ int env_int(const char* name, int fallback) {
   return v ? std::atoi(v) : fallback;
 }
 
+// The cores this process may run on: those of its CPU affinity mask when the
+// launcher bound it to some (mpirun --bind-to core, taskset, a cgroup's
+// cpuset), each rank then using its own; otherwise the host's cores shared by
+// the ranks on it.
 int default_threads() {
   const int cores = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  cpu_set_t mask;
+  if (sched_getaffinity(0, sizeof mask, &mask) == 0 && CPU_COUNT(&mask) < cores)
+    return std::max(1, CPU_COUNT(&mask));
   const int local_ranks = std::max(1, env_int("OMPI_COMM_WORLD_LOCAL_SIZE", 1));
   return std::max(1, cores / local_ranks);
 }
@@ -251,6 +260,8 @@ int run(int argc, char** argv) {
     if (rank != 0) return 0;
     if (!options.trace.empty()) write_chrome_trace(options.trace, reports.traces);
     RunSummary& summary = reports.summary;
+    summary.hosts = setup.hosts;
+    summary.threads = threads;
     summary.wall_s = wall_s;
     summary.requests_run = outcome.requests_run;
     summary.starved_s = outcome.starved_s;

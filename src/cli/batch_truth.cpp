@@ -55,6 +55,19 @@ int parse_label(const std::string& text, const std::vector<std::string>& labels)
   return -1;
 }
 
+// The last comma outside double quotes ("" is a quote within them), or npos:
+// the label is the last field, quoted when it holds commas
+// (a.jpg,"tench, Tinca tinca"); an unquoted path may hold commas.
+size_t last_separator(const std::string& line) {
+  size_t last = std::string::npos;
+  bool quoted = false;
+  for (size_t i = 0; i < line.size(); ++i) {
+    if (line[i] == '"') quoted = !quoted;
+    else if (line[i] == ',' && !quoted) last = i;
+  }
+  return last;
+}
+
 std::string key_of(const fs::path& p) {
   std::error_code ec;
   fs::path abs = fs::absolute(p, ec);
@@ -76,7 +89,7 @@ std::vector<TruthRow> parse_truth_csv(const std::string& text, const std::string
     pos = end + 1;
     if (line.empty() || line[0] == '#') continue;
     const std::string where = "ground truth '" + name + "' line " + std::to_string(line_no);
-    const size_t comma = line.rfind(',');
+    const size_t comma = last_separator(line);
     if (comma == std::string::npos) {
       if (first) {  // a one-column header
         first = false;

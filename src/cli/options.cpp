@@ -127,7 +127,8 @@ run:
                          those times, up to N times (default 2; 0: off); the
                          times are kept in --profile-cache
   --inflight K           requests in the cluster at once (default 1)
-  --threads N            threads per rank (default: cores / ranks on the host)
+  --threads N            threads per rank (default: the cores the rank is
+                         bound to, else cores / ranks on the host)
   --timeout SECONDS      bound on any wait (default 60)
   --cluster FILE         emulate devices and links (hostfiles/emulated/*.txtpb);
                          one thread per rank

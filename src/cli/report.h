@@ -26,6 +26,8 @@ struct LayerTime {
 
 struct RunSummary {
   int world_size = 1;
+  std::vector<std::string> hosts;                               // per rank
+  int threads = 1;                                              // kernel threads per rank (rank 0's)
   double wall_s = 0;                                            // this run's inference phase
   int64_t requests_run = 0;                                     // requests this run completed
   std::vector<std::vector<int64_t>> bytes_sent;                 // [src][dst], this run's requests

@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <numeric>
 
+#include "cli/build_id.h"
 #include "cli/report.h"
 
 namespace edgeflow {
@@ -77,6 +78,8 @@ void Reporter::finish(const RunSummary& s) {
   JsonObject rec;
   rec.add_bool("summary", true).add_int("ranks", s.world_size);
   rec.add_string("partitioner", options_.partitioner);
+  rec.add_string("model", options_.model).add_string("version", build_description());
+  rec.add_strings("hosts", s.hosts).add_int("threads", s.threads);
   rec.add_int("inputs", int64_t(inputs_.empty() ? 1 : inputs_.size()));
   rec.add_int("count", count).add_int("errors", errors());
   rec.add_int("resumed", int64_t(past_.records.size()));

@@ -187,6 +187,7 @@ Session set_up(const Options& options, Transport* transport, KernelFactory& kern
   // Step 1: the same build everywhere, and the model.
   bool profile_now = false;
   std::string cache_key;
+  s.hosts = hosts;
   run_step(transport, [&] {
     if (rank != 0) return;
     check_same_build(builds, hosts);

@@ -38,6 +38,7 @@ struct Session {
   // Rank 0 only:
   std::vector<planpb::RankPlan> plans;  // every rank's plan
   std::vector<std::string> inputs;      // expanded --input (empty: synthetic)
+  std::vector<std::string> hosts;       // each rank's host name
   Partition partition;
   ClusterProfile profile;               // measured, cached or synthetic
   bool measured = false;                // profile measured or cached (not synthetic)

@@ -44,6 +44,19 @@ TEST(BatchTruth, SplitsAtTheLastCommaAndUnquotesPaths) {
   EXPECT_EQ(rows[1].path, "say \"hi\".jpg");
 }
 
+// ImageNet's class names hold commas: quoted, they are one field.
+TEST(BatchTruth, AQuotedLabelMayHoldCommas) {
+  const std::vector<std::string> labels = {"tench, Tinca tinca", "goldfish, Carassius auratus"};
+  const auto rows = parse_truth_csv(
+      "a.jpg,\"goldfish, Carassius auratus\"\n\"b, c.jpg\",\"tench, Tinca tinca\"\n", "gt.csv",
+      labels);
+  ASSERT_EQ(rows.size(), 2u);
+  EXPECT_EQ(rows[0].path, "a.jpg");
+  EXPECT_EQ(rows[0].label, 1);
+  EXPECT_EQ(rows[1].path, "b, c.jpg");
+  EXPECT_EQ(rows[1].label, 0);
+}
+
 TEST(BatchTruth, LabelsMayBeNamesFromTheLabelsFile) {
   const auto rows =
       parse_truth_csv("a.jpg,tabby cat\nb.jpg,0\n", "gt.csv", {"goldfish", "tabby cat"});
